@@ -1,0 +1,278 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import Count, Q
+from django.urls import reverse
+
+from .dates import Precision, format_partial_date, iso_partial_date
+
+
+class Person(models.Model):
+    name = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=100, unique=True)
+    affiliation = models.CharField(max_length=200, blank=True)
+    role = models.CharField(max_length=200, blank=True)
+    bio = models.TextField(blank=True)
+    links = models.JSONField(default=list, blank=True)
+    created = models.DateTimeField(auto_now_add=True)
+    updated = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "people"
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("claims:person", args=[self.slug])
+
+
+class Topic(models.Model):
+    slug = models.SlugField(max_length=100, unique=True)
+    name = models.CharField(max_length=200)
+    description = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("claims:topic", args=[self.slug])
+
+
+class Source(models.Model):
+    class Kind(models.TextChoices):
+        PAPER = "paper", "paper"
+        POST = "post", "post"
+        ARTICLE = "article", "article"
+        TALK = "talk", "talk"
+        DATASET = "dataset", "dataset"
+        SOCIAL = "social", "social post"
+
+    # Stable key for curated sources (the seed document name); blank for editor-added ones.
+    key = models.CharField(max_length=100, unique=True, null=True, blank=True)
+    title = models.CharField(max_length=500)
+    url = models.URLField(max_length=1000, blank=True)
+    publisher = models.CharField(max_length=200, blank=True)
+    author = models.CharField(max_length=200, blank=True)
+    date = models.DateField(null=True, blank=True)
+    date_precision = models.CharField(max_length=10, choices=Precision.choices, default=Precision.UNKNOWN)
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.ARTICLE)
+    excerpt = models.TextField(blank=True, help_text="Archived text of the document, as it stood when cited.")
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["title"]
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def date_display(self):
+        return format_partial_date(self.date, self.date_precision)
+
+
+class ClaimQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(editorial_state=Claim.EditorialState.PUBLISHED)
+
+    def for_list(self):
+        """Everything a claim card shows, in a fixed number of queries."""
+        return (
+            self.published()
+            .select_related("person", "source")
+            .prefetch_related("topics")
+            .annotate(evidence_count=Count("evidence", filter=Q(evidence__state="accepted"), distinct=True))
+            .order_by("-date_made", "title")
+        )
+
+    def for_detail(self):
+        return self.published().select_related("person", "source").prefetch_related("topics")
+
+
+class Claim(models.Model):
+    class Kind(models.TextChoices):
+        PREDICTION = "prediction", "prediction"
+        ASSESSMENT = "assessment", "assessment"
+        RECOMMENDATION = "recommendation", "recommendation"
+
+    class Status(models.TextChoices):
+        OPEN = "open", "open"
+        SUPPORTED = "supported", "supported so far"
+        CONTRADICTED = "contradicted", "contradicted so far"
+        MIXED = "mixed", "mixed evidence"
+        RESOLVED_TRUE = "resolved_true", "resolved true"
+        RESOLVED_FALSE = "resolved_false", "resolved false"
+        RESOLVED_PARTLY = "resolved_partly", "resolved partly true"
+        UNRESOLVABLE = "unresolvable", "unresolvable"
+
+    class EditorialState(models.TextChoices):
+        DRAFT = "draft", "draft"
+        IN_REVIEW = "in_review", "in review"
+        PUBLISHED = "published", "published"
+
+    slug = models.SlugField(max_length=100, unique=True)
+    title = models.CharField(max_length=200)
+    statement = models.TextField(help_text="The claim normalised into one plain sentence.")
+    quote = models.TextField(help_text="The verbatim words, exactly as the source has them.")
+    person = models.ForeignKey(Person, null=True, blank=True, on_delete=models.PROTECT, related_name="claims")
+    source = models.ForeignKey(Source, null=True, blank=True, on_delete=models.PROTECT, related_name="claims")
+    date_made = models.DateField(null=True, blank=True)
+    date_precision = models.CharField(max_length=10, choices=Precision.choices, default=Precision.UNKNOWN)
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.ASSESSMENT)
+    topics = models.ManyToManyField(Topic, related_name="claims", blank=True)
+    deadline = models.DateField(null=True, blank=True, help_text="For predictions with a horizon.")
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.OPEN, db_index=True)
+    verdict_rationale = models.TextField(blank=True)
+    verdict_as_of = models.DateField(null=True, blank=True)
+    verdict_as_of_precision = models.CharField(max_length=10, choices=Precision.choices, default=Precision.UNKNOWN)
+    editorial_state = models.CharField(
+        max_length=20, choices=EditorialState.choices, default=EditorialState.DRAFT, db_index=True
+    )
+    created = models.DateTimeField(auto_now_add=True)
+    updated = models.DateTimeField(auto_now=True)
+
+    objects = ClaimQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-date_made", "title"]
+        indexes = [models.Index(fields=["editorial_state", "-date_made"])]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("claims:claim", args=[self.slug])
+
+    @property
+    def date_display(self):
+        return format_partial_date(self.date_made, self.date_precision)
+
+    @property
+    def date_iso(self):
+        return iso_partial_date(self.date_made, self.date_precision)
+
+    @property
+    def verdict_as_of_display(self):
+        return format_partial_date(self.verdict_as_of, self.verdict_as_of_precision)
+
+    @property
+    def is_resolved(self):
+        return self.status.startswith("resolved_") or self.status == self.Status.UNRESOLVABLE
+
+
+class Verdict(models.Model):
+    """One entry in a claim's verdict history; the claim row carries the current one."""
+
+    claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="verdicts")
+    status = models.CharField(max_length=20, choices=Claim.Status.choices)
+    rationale = models.TextField()
+    as_of = models.DateField(null=True, blank=True)
+    as_of_precision = models.CharField(max_length=10, choices=Precision.choices, default=Precision.UNKNOWN)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created", "-id"]
+
+    def __str__(self):
+        return f"{self.claim}: {self.get_status_display()}"
+
+    @property
+    def as_of_display(self):
+        return format_partial_date(self.as_of, self.as_of_precision)
+
+
+class Evidence(models.Model):
+    class Stance(models.TextChoices):
+        SUPPORTS = "supports", "supports"
+        CONTRADICTS = "contradicts", "contradicts"
+        CONTEXT = "context", "context"
+
+    class Strength(models.IntegerChoices):
+        WEAK = 1, "weak"
+        MODERATE = 2, "moderate"
+        STRONG = 3, "strong"
+
+    class Tier(models.TextChoices):
+        OFFICIAL = "official", "official"
+        VERIFIED = "verified", "verified"
+        UNVERIFIED = "unverified", "unverified"
+
+    class State(models.TextChoices):
+        SUGGESTED = "suggested", "suggested"
+        ACCEPTED = "accepted", "accepted"
+        REJECTED = "rejected", "rejected"
+
+    claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="evidence")
+    source = models.ForeignKey(Source, null=True, blank=True, on_delete=models.PROTECT, related_name="evidence")
+    feed_item = models.ForeignKey(
+        "ingest.FeedItem", null=True, blank=True, on_delete=models.PROTECT, related_name="evidence"
+    )
+    stance = models.CharField(max_length=20, choices=Stance.choices, default=Stance.CONTEXT)
+    strength = models.PositiveSmallIntegerField(choices=Strength.choices, default=Strength.MODERATE)
+    tier = models.CharField(max_length=20, choices=Tier.choices, default=Tier.UNVERIFIED)
+    summary = models.TextField(blank=True)
+    note = models.TextField(blank=True, help_text="Editor's note, Markdown.")
+    match_reason = models.TextField(blank=True, help_text="Why ingest suggested this item.")
+    state = models.CharField(max_length=20, choices=State.choices, default=State.SUGGESTED, db_index=True)
+    added_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
+    created = models.DateTimeField(auto_now_add=True)
+    updated = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-created", "-id"]
+        verbose_name_plural = "evidence"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["claim", "feed_item"],
+                condition=Q(feed_item__isnull=False),
+                name="evidence_one_suggestion_per_item",
+            )
+        ]
+
+    def __str__(self):
+        target = self.feed_item or self.source
+        return f"{self.get_stance_display()} {self.claim}: {target}"
+
+    @property
+    def title(self):
+        if self.feed_item_id:
+            return self.feed_item.title
+        if self.source_id:
+            return self.source.title
+        return self.summary[:80]
+
+    @property
+    def url(self):
+        if self.feed_item_id:
+            return self.feed_item.link
+        if self.source_id:
+            return self.source.url
+        return ""
+
+
+class Revision(models.Model):
+    """A snapshot of a claim or evidence row after a change: who, when, what, revertible."""
+
+    class Target(models.TextChoices):
+        CLAIM = "claim", "claim"
+        EVIDENCE = "evidence", "evidence"
+
+    target = models.CharField(max_length=20, choices=Target.choices)
+    object_id = models.PositiveBigIntegerField()
+    claim = models.ForeignKey(Claim, null=True, blank=True, on_delete=models.SET_NULL, related_name="revisions")
+    snapshot = models.JSONField()
+    changed_fields = models.JSONField(default=list)
+    comment = models.CharField(max_length=500, blank=True)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created", "-id"]
+        indexes = [models.Index(fields=["target", "object_id", "-created"])]
+
+    def __str__(self):
+        return f"{self.target} {self.object_id} @ {self.created:%Y-%m-%d %H:%M}"

@@ -1,0 +1,52 @@
+"""Parsing single cell values from upstream files, with reasons when they are bad."""
+
+import datetime as dt
+import math
+import re
+
+
+class BadValue(ValueError):
+    """A cell that cannot be what its column says; the message names the problem."""
+
+
+def clean(text) -> str:
+    return re.sub(r"\s+", " ", (text or "")).strip()
+
+
+def number(text, column: str, *, allow_negative: bool = False) -> float | None:
+    """'1.0692E+025', '135000000000.0', '1,200' -> float; '' -> None."""
+    raw = clean(text).replace(",", "")
+    if raw == "":
+        return None
+    try:
+        value = float(raw)
+    except ValueError:
+        raise BadValue(f"{column}: {clean(text)[:40]!r} is not a number") from None
+    if math.isnan(value) or math.isinf(value):
+        raise BadValue(f"{column}: {raw!r} is not a finite number")
+    if value < 0 and not allow_negative:
+        raise BadValue(f"{column}: {raw!r} is negative")
+    return value
+
+
+_DATE_FORMATS = ("%Y-%m-%d", "%Y-%m-%d %H:%M:%S", "%m/%d/%Y", "%d/%m/%Y", "%Y/%m/%d", "%Y-%m")
+
+
+def date(text, column: str) -> dt.date | None:
+    raw = clean(text)
+    if raw == "":
+        return None
+    raw = raw.replace("T", " ").split("+")[0].rstrip("Z")
+    for fmt in _DATE_FORMATS:
+        try:
+            return dt.datetime.strptime(raw, fmt).date()
+        except ValueError:
+            continue
+    if re.fullmatch(r"\d{4}", raw):
+        return dt.date(int(raw), 1, 1)
+    raise BadValue(f"{column}: {raw[:40]!r} is not a date")
+
+
+def model_key(name: str) -> str:
+    """The upsert key for a model name: case and spacing do not make a new model."""
+    return clean(name).casefold()

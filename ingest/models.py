@@ -1,0 +1,217 @@
+import datetime as dt
+
+from django.db import models
+from django.utils import timezone
+
+
+class DataSource(models.Model):
+    """Where a series of ingest runs reads from: a URL (production) or a local path (bundled snapshot)."""
+
+    class Kind(models.TextChoices):
+        EPOCH_MODELS = "epoch-models", "Epoch AI models CSV"
+        EPOCH_BENCHMARKS = "epoch-benchmarks", "Epoch AI benchmark runs"
+        METR = "metr", "METR time horizons (YAML)"
+        OWID = "owid", "Our World in Data grapher CSV"
+        ARXIV = "arxiv", "arXiv API / RSS"
+        FEED = "feed", "RSS or Atom feed"
+
+    slug = models.SlugField(max_length=100, unique=True)
+    name = models.CharField(max_length=200)
+    kind = models.CharField(max_length=30, choices=Kind.choices)
+    url = models.URLField(max_length=1000, blank=True)
+    path = models.CharField(max_length=500, blank=True, help_text="Local file, relative to the project root.")
+    options = models.JSONField(default=dict, blank=True, help_text="Connector options, e.g. companion files.")
+    publisher = models.CharField(max_length=200, blank=True)
+    licence = models.CharField(max_length=200, blank=True)
+    attribution = models.TextField(blank=True)
+    enabled = models.BooleanField(default=True)
+    interval_minutes = models.PositiveIntegerField(default=24 * 60)
+    # Conditional GET state from the last successful fetch.
+    etag = models.CharField(max_length=500, blank=True)
+    last_modified = models.CharField(max_length=100, blank=True)
+    last_run_at = models.DateTimeField(null=True, blank=True)
+    # Per-source lock: the id of the run that holds it, and since when.
+    locked_by_run = models.PositiveBigIntegerField(null=True, blank=True)
+    locked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def location(self):
+        return self.url or self.path
+
+    @property
+    def next_run_at(self):
+        if self.last_run_at is None:
+            return None
+        return self.last_run_at + dt.timedelta(minutes=self.interval_minutes)
+
+    def is_due(self, now=None):
+        now = now or timezone.now()
+        return self.enabled and (self.next_run_at is None or self.next_run_at <= now)
+
+
+class IngestRun(models.Model):
+    class Status(models.TextChoices):
+        PENDING = "pending", "pending"
+        RUNNING = "running", "running"
+        OK = "ok", "ok"
+        UNCHANGED = "unchanged", "unchanged"
+        FAILED = "failed", "failed"
+
+    FINISHED = (Status.OK, Status.UNCHANGED, Status.FAILED)
+    MAX_REJECTED_KEPT = 200
+
+    source = models.ForeignKey(DataSource, on_delete=models.CASCADE, related_name="runs")
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.PENDING, db_index=True)
+    upstream = models.CharField(max_length=1000, blank=True, help_text="URL or path actually read.")
+    http_status = models.PositiveSmallIntegerField(null=True, blank=True)
+    bytes = models.PositiveBigIntegerField(null=True, blank=True)
+    sha256 = models.CharField(max_length=64, blank=True)
+    created_count = models.PositiveIntegerField(default=0)
+    updated_count = models.PositiveIntegerField(default=0)
+    unchanged_count = models.PositiveIntegerField(default=0)
+    rejected_count = models.PositiveIntegerField(default=0)
+    rejected_rows = models.JSONField(default=list, blank=True, help_text="The first rejected rows, with reasons.")
+    progress = models.PositiveIntegerField(default=0, help_text="Rows processed so far.")
+    total = models.PositiveIntegerField(null=True, blank=True)
+    error = models.TextField(blank=True)
+    queued_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-queued_at", "-id"]
+        indexes = [models.Index(fields=["source", "-queued_at"])]
+
+    def __str__(self):
+        return f"{self.source.slug} run {self.pk} ({self.status})"
+
+    @property
+    def is_finished(self):
+        return self.status in self.FINISHED
+
+    @property
+    def duration(self):
+        if self.started_at and self.finished_at:
+            return self.finished_at - self.started_at
+        return None
+
+
+class AIModel(models.Model):
+    """A machine-learning model as listed by Epoch AI."""
+
+    key = models.CharField(max_length=300, unique=True, help_text="Normalised model name: the upsert key.")
+    name = models.CharField(max_length=300)
+    organization = models.CharField(max_length=500, blank=True)
+    publication_date = models.DateField(null=True, blank=True, db_index=True)
+    domain = models.CharField(max_length=300, blank=True)
+    task = models.CharField(max_length=500, blank=True)
+    parameters = models.FloatField(null=True, blank=True)
+    training_compute_flop = models.FloatField(null=True, blank=True)
+    training_compute_cost_usd = models.FloatField(null=True, blank=True)
+    confidence = models.CharField(max_length=100, blank=True)
+    accessibility = models.CharField(max_length=200, blank=True)
+    country = models.CharField(max_length=300, blank=True)
+    link = models.URLField(max_length=2000, blank=True)
+    notable = models.BooleanField(default=False)
+    run = models.ForeignKey(IngestRun, on_delete=models.PROTECT, related_name="ai_models")
+
+    class Meta:
+        ordering = ["-publication_date", "name"]
+        verbose_name = "AI model"
+
+    def __str__(self):
+        return self.name
+
+
+class Benchmark(models.Model):
+    slug = models.SlugField(max_length=150, unique=True)
+    name = models.CharField(max_length=200)
+    description = models.TextField(blank=True)
+    unit = models.CharField(max_length=50, default="fraction correct")
+    higher_is_better = models.BooleanField(default=True)
+    publisher = models.CharField(max_length=200, blank=True)
+    licence = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class BenchmarkScore(models.Model):
+    key = models.CharField(max_length=400, unique=True, help_text="Stable upstream identity: the upsert key.")
+    benchmark = models.ForeignKey(Benchmark, on_delete=models.CASCADE, related_name="scores")
+    model_name = models.CharField(max_length=300)
+    ai_model = models.ForeignKey(AIModel, null=True, blank=True, on_delete=models.SET_NULL, related_name="scores")
+    date = models.DateField(null=True, blank=True)
+    score = models.FloatField()
+    stderr = models.FloatField(null=True, blank=True)
+    ci_low = models.FloatField(null=True, blank=True)
+    ci_high = models.FloatField(null=True, blank=True)
+    source_link = models.URLField(max_length=1000, blank=True)
+    run = models.ForeignKey(IngestRun, on_delete=models.PROTECT, related_name="scores")
+
+    class Meta:
+        ordering = ["benchmark", "date"]
+        indexes = [models.Index(fields=["benchmark", "date"])]
+
+    def __str__(self):
+        return f"{self.model_name} on {self.benchmark}: {self.score}"
+
+
+class Series(models.Model):
+    """A named numeric series from a chart-style source (Our World in Data)."""
+
+    slug = models.SlugField(max_length=200, unique=True)
+    name = models.CharField(max_length=300)
+    unit = models.CharField(max_length=100, blank=True)
+    unit_note = models.CharField(max_length=300, blank=True, help_text="How upstream units were converted.")
+    source = models.ForeignKey(DataSource, on_delete=models.CASCADE, related_name="series")
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "series"
+
+    def __str__(self):
+        return self.name
+
+
+class SeriesPoint(models.Model):
+    series = models.ForeignKey(Series, on_delete=models.CASCADE, related_name="points")
+    entity = models.CharField(max_length=300)
+    code = models.CharField(max_length=50, blank=True)
+    date = models.DateField()
+    value = models.FloatField()
+    run = models.ForeignKey(IngestRun, on_delete=models.PROTECT, related_name="points")
+
+    class Meta:
+        ordering = ["series", "entity", "date"]
+        constraints = [models.UniqueConstraint(fields=["series", "entity", "date"], name="seriespoint_unique")]
+
+
+class FeedItem(models.Model):
+    source = models.ForeignKey(DataSource, on_delete=models.CASCADE, related_name="items")
+    guid = models.CharField(max_length=1000)
+    title = models.CharField(max_length=1000)
+    link = models.URLField(max_length=2000, blank=True)
+    summary = models.TextField(blank=True, help_text="Sanitised HTML.")
+    authors = models.JSONField(default=list, blank=True)
+    categories = models.JSONField(default=list, blank=True)
+    arxiv_id = models.CharField(max_length=50, blank=True, db_index=True)
+    published = models.DateTimeField(null=True, blank=True, db_index=True)
+    updated = models.DateTimeField(null=True, blank=True)
+    run = models.ForeignKey(IngestRun, on_delete=models.PROTECT, related_name="feed_items")
+
+    class Meta:
+        ordering = ["-published", "-id"]
+        constraints = [models.UniqueConstraint(fields=["source", "guid"], name="feeditem_unique_guid")]
+
+    def __str__(self):
+        return self.title
