@@ -1,0 +1,105 @@
+"""Loading the curated seed claims (claims/seed_data/claims.json) into the database.
+
+Idempotent: rows are matched by slug (sources by key) and only created when missing, so
+a second load adds nothing and never overwrites what editors have changed since.
+"""
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.db import transaction
+
+from .dates import parse_partial_date
+from .history import record_revision
+from .models import Claim, Person, Source, Topic, Verdict
+
+SEED_DIR = Path(__file__).resolve().parent / "seed_data"
+
+
+@dataclass
+class SeedCounts:
+    created: dict = field(default_factory=lambda: {"sources": 0, "people": 0, "topics": 0, "claims": 0, "verdicts": 0})
+    existing: int = 0
+
+
+@transaction.atomic
+def load_seed(path: Path = SEED_DIR / "claims.json") -> SeedCounts:
+    data = json.loads(path.read_text(encoding="utf-8"))
+    counts = SeedCounts()
+
+    def tally(kind, created):
+        if created:
+            counts.created[kind] += 1
+        else:
+            counts.existing += 1
+
+    sources = {}
+    for spec in data["sources"]:
+        date, precision = parse_partial_date(spec.get("date"))
+        document = (path.parent / "documents" / spec["file"]).read_text(encoding="utf-8")
+        sources[spec["key"]], created = Source.objects.get_or_create(
+            key=spec["key"],
+            defaults={
+                "title": spec["title"][:500],
+                "url": spec.get("url") or "",
+                "publisher": spec.get("publisher") or "",
+                "author": spec.get("author") or "",
+                "date": date,
+                "date_precision": precision,
+                "kind": spec.get("kind") or Source.Kind.ARTICLE,
+                "excerpt": document,
+            },
+        )
+        tally("sources", created)
+    people = {}
+    for spec in data["people"]:
+        people[spec["slug"]], created = Person.objects.get_or_create(
+            slug=spec["slug"],
+            defaults={k: spec.get(k) or default for k, default in
+                      (("name", ""), ("affiliation", ""), ("role", ""), ("bio", ""), ("links", []))},
+        )
+        tally("people", created)
+    topics = {}
+    for spec in data["topics"]:
+        topics[spec["slug"]], created = Topic.objects.get_or_create(
+            slug=spec["slug"], defaults={"name": spec["name"], "description": spec.get("description", "")}
+        )
+        tally("topics", created)
+    for spec in data["claims"]:
+        if Claim.objects.filter(slug=spec["slug"]).exists():
+            counts.existing += 1
+            continue
+        made, made_precision = parse_partial_date(spec.get("date_made"))
+        as_of, as_of_precision = parse_partial_date(spec.get("verdict_as_of"))
+        deadline, _ = parse_partial_date(spec.get("deadline"))
+        claim = Claim.objects.create(
+            slug=spec["slug"],
+            title=spec["title"],
+            statement=spec["statement"],
+            quote=spec["quote"],
+            person=people.get(spec.get("person")),
+            source=sources[spec["source"]],
+            date_made=made,
+            date_precision=made_precision,
+            kind=spec["kind"],
+            deadline=deadline,
+            status=spec["status"],
+            verdict_rationale=spec.get("verdict_rationale") or "",
+            verdict_as_of=as_of,
+            verdict_as_of_precision=as_of_precision,
+            editorial_state=Claim.EditorialState.PUBLISHED,
+        )
+        claim.topics.set([topics[slug] for slug in spec["topics"]])
+        counts.created["claims"] += 1
+        if claim.status != Claim.Status.OPEN:
+            Verdict.objects.create(
+                claim=claim,
+                status=claim.status,
+                rationale=claim.verdict_rationale,
+                as_of=as_of,
+                as_of_precision=as_of_precision,
+            )
+            counts.created["verdicts"] += 1
+        record_revision(claim, comment="Loaded from the curated seed data.")
+    return counts
