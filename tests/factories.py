@@ -48,7 +48,10 @@ def many_claims(count, *, people=3, topics=3, evidence_per_claim=1):
     src = source()
     made = []
     for i in range(count):
-        c = claim(person=folks[i % people], source=src, topics=[subjects[i % topics], subjects[(i + 1) % topics]])
+        resolved = {"status": "resolved_true", "verdict_as_of": dt.date(2025, 1, 1)} if i % 5 == 0 else {}
+        c = claim(
+            person=folks[i % people], source=src, topics=[subjects[i % topics], subjects[(i + 1) % topics]], **resolved
+        )
         for _ in range(evidence_per_claim):
             Evidence.objects.create(claim=c, source=src, stance="supports", state="accepted", summary="s")
         made.append(c)
