@@ -1,5 +1,6 @@
 """Liveness checks for /healthz: can we reach the database and the Celery broker?"""
 
+from django.conf import settings
 from django.db import connection
 
 from project.celery import app
@@ -17,7 +18,7 @@ def check_database() -> str | None:
 
 def check_broker(timeout: float = 3.0) -> str | None:
     try:
-        with app.connection_for_write() as conn:
+        with app.connection_for_write(settings.CELERY_BROKER_URL) as conn:
             conn.ensure_connection(max_retries=1, timeout=timeout)
             # Declaring a channel proves the transport works (for filesystem:// it
             # touches the queue folders; for redis/amqp it round-trips the server).

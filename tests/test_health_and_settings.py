@@ -6,7 +6,6 @@ from pathlib import Path
 
 import pytest
 
-from project.celery import app
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -18,8 +17,8 @@ def test_healthz_is_ok_when_database_and_broker_answer(client, db):
     assert "no-cache" in response["Cache-Control"]
 
 
-def test_healthz_is_503_naming_the_broker_when_it_is_down(client, db, monkeypatch):
-    monkeypatch.setattr(app.conf, "broker_url", "redis://127.0.0.1:9/0")  # nothing listens on port 9
+def test_healthz_is_503_naming_the_broker_when_it_is_down(client, db, settings):
+    settings.CELERY_BROKER_URL = "redis://127.0.0.1:9/0"  # nothing listens on port 9
     response = client.get("/healthz")
     body = json.loads(response.content)
     assert response.status_code == 503
