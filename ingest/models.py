@@ -173,6 +173,8 @@ class Series(models.Model):
     name = models.CharField(max_length=300)
     unit = models.CharField(max_length=100, blank=True)
     unit_note = models.CharField(max_length=300, blank=True, help_text="How upstream units were converted.")
+    # A 'Year' column gives 1 January of that year; pages must not show it as a day.
+    date_precision = models.CharField(max_length=10, choices=[("day", "day"), ("year", "year")], default="day")
     source = models.ForeignKey(DataSource, on_delete=models.CASCADE, related_name="series")
 
     class Meta:
@@ -187,6 +189,9 @@ class SeriesPoint(models.Model):
     series = models.ForeignKey(Series, on_delete=models.CASCADE, related_name="points")
     entity = models.CharField(max_length=300)
     code = models.CharField(max_length=50, blank=True)
+    # OWID's pseudo-codes (OWID_WRL, OWID_EUR ...) mark regions and the world: totals that
+    # must not be summed with, or ranked against, the countries they contain.
+    aggregate = models.BooleanField(default=False)
     date = models.DateField()
     value = models.FloatField()
     run = models.ForeignKey(IngestRun, on_delete=models.PROTECT, related_name="points")

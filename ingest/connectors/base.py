@@ -35,26 +35,37 @@ class LoadContext:
         if self._progress:
             self._progress(done, total)
 
-    def upsert(self, model: type[models.Model], key_field: str, rows: Iterable[dict], batch_size: int = 500):
+    def upsert(self, model: type[models.Model], key_field, rows: Iterable[dict], batch_size: int = 500):
         """Create or update ``model`` rows by ``key_field``; rows that match stay untouched.
 
-        Each row dict holds field values (without ``run``). Changed and new rows get
-        ``run = this run``: every number points at the run that last wrote it.
+        ``key_field`` is one field name or a tuple of them (e.g. ``("series_id", "entity",
+        "date")``). Each row dict holds field values (without ``run``). Changed and new rows
+        get ``run = this run``: every number points at the run that last wrote it.
         Returns {key: instance} for all rows given.
         """
         rows = list(rows)
-        keys = [row[key_field] for row in rows]
+        fields = (key_field,) if isinstance(key_field, str) else tuple(key_field)
+
+        def key_of(values) -> tuple:
+            return tuple(values[f] if isinstance(values, dict) else getattr(values, f) for f in fields)
+
+        # Narrow the lookup by the first key field, in chunks that stay under SQLite's
+        # parameter limit; composite keys are then matched exactly in Python.
+        lead = fields[0]
+        leads = list(dict.fromkeys(row[lead] for row in rows))
         existing = {}
-        for start in range(0, len(keys), 5000):
-            chunk = keys[start : start + 5000]
-            existing.update({getattr(o, key_field): o for o in model.objects.filter(**{f"{key_field}__in": chunk})})
+        for start in range(0, len(leads), 5000):
+            chunk = leads[start : start + 5000]
+            for obj in model.objects.filter(**{f"{lead}__in": chunk}):
+                existing[key_of(obj)] = obj
         to_create, to_update, fields_changed, result = [], {}, set(), {}
         for row in rows:
-            obj = existing.get(row[key_field])
+            key = key_of(row)
+            obj = existing.get(key)
             if obj is None:
                 obj = model(**row, run=self.run)
                 to_create.append(obj)
-                existing[row[key_field]] = obj
+                existing[key] = obj
             else:
                 changed = [f for f, v in row.items() if getattr(obj, f) != v]
                 if changed:
@@ -67,7 +78,7 @@ class LoadContext:
                     self.updated += 1
                 else:
                     self.unchanged += 1
-            result[row[key_field]] = obj
+            result[key[0] if len(fields) == 1 else key] = obj
         model.objects.bulk_create(to_create, batch_size=batch_size)
         self.created += len(to_create)
         if to_update:
@@ -75,24 +86,58 @@ class LoadContext:
         return result
 
 
-def read_csv(data: bytes, required: Iterable[str], what: str) -> tuple[list[str], list[dict]]:
-    """Decode a CSV payload and check it has the columns a connector needs, by name."""
+class CsvRecord(dict):
+    """One CSV record as {column: value}, with where it sat in the file.
+
+    ``lines`` is the physical line span ("line 7" or "lines 37-45": quoted cells may hold
+    line breaks) and ``n_fields`` how many fields the record really had, so a connector
+    can tell a shifted row from a short one.
+    """
+
+    def __init__(self, values: dict, lines: str, n_fields: int):
+        super().__init__(values)
+        self.lines = lines
+        self.n_fields = n_fields
+
+
+def read_csv(data: bytes, required: Iterable[str], what: str) -> tuple[list[str], list[CsvRecord]]:
+    """Decode a CSV payload and check it has the columns a connector needs, by name.
+
+    Columns with an empty name (a spreadsheet's padding) are dropped; a named column
+    that appears twice keeps its first occurrence.
+    """
     text = decode_text(data, what)
-    reader = csv.DictReader(io.StringIO(text, newline=""))
-    header = [h.strip() if h else "" for h in (reader.fieldnames or [])]
-    if not header:
-        raise ParseError(f"the {what} file is empty or has no header row")
-    reader.fieldnames = header
-    missing = [name for name in required if name not in header]
-    if missing:
-        raise ParseError(
-            f"this does not look like a {what} file: missing column(s) {', '.join(missing)}; "
-            f"found {', '.join(h for h in header[:12] if h) or 'none'}"
-        )
+    reader = csv.reader(io.StringIO(text, newline=""))
     try:
-        return header, list(reader)
+        raw_header = next(reader, None)
     except csv.Error as exc:
         raise ParseError(f"the {what} file is not valid CSV: {exc}") from None
+    header = [h.strip() if h else "" for h in (raw_header or [])]
+    if not any(header):
+        raise ParseError(f"the {what} file is empty or has no header row")
+    missing = [name for name in required if name not in header]
+    if missing:
+        found = ", ".join(h for h in header[:12] if h) or "none"
+        raise ParseError(
+            f"this does not look like a {what} file: missing column(s) {', '.join(missing)}; found {found}"
+        )
+    positions: dict[str, int] = {}
+    for index, name in enumerate(header):
+        if name and name not in positions:
+            positions[name] = index
+    records, previous_end = [], reader.line_num
+    try:
+        for fields in reader:
+            start, end = previous_end + 1, reader.line_num
+            previous_end = end
+            if not fields:
+                continue  # a blank line is not a record
+            values = {name: (fields[i] if i < len(fields) else "") for name, i in positions.items()}
+            lines = f"line {start}" if start == end else f"lines {start}-{end}"
+            records.append(CsvRecord(values, lines, len(fields)))
+    except csv.Error as exc:
+        raise ParseError(f"the {what} file is not valid CSV near line {reader.line_num}: {exc}") from None
+    return header, records
 
 
 def decode_text(data: bytes, what: str) -> str:

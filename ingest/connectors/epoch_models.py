@@ -30,14 +30,15 @@ def load(data: bytes, ctx: LoadContext) -> None:
     columns = {field: _pick(header, names) for field, names in ALIASES.items()}
     notable = bool(ctx.source.options.get("notable", "notable" in ctx.source.slug))
     accepted: dict[str, dict] = {}
-    first_line: dict[str, int] = {}
+    first_line: dict[str, str] = {}
     total = len(rows)
-    for index, row in enumerate(rows, start=2):  # line 1 is the header
-        ctx.progress(index - 1, total)
-        where = f"line {index}"
-        extra = [v for v in (row.get(None) or []) if clean(v)]
-        if extra:
-            ctx.reject(where, f"row has {len(header) + len(row[None])} fields but the header has {len(header)}: "
+    for done, row in enumerate(rows, start=1):
+        ctx.progress(done, total)
+        where = row.lines
+        if row.n_fields > len(header):
+            # A spreadsheet that broke a quoted cell pushes every later cell one or more
+            # columns right; no value in such a row can be trusted.
+            ctx.reject(where, f"row has {row.n_fields} fields but the header has {len(header)}: "
                        "columns are shifted", row)
             continue
         name = clean(row.get("Model"))
@@ -46,7 +47,7 @@ def load(data: bytes, ctx: LoadContext) -> None:
             continue
         key = model_key(name)
         if key in accepted:
-            ctx.reject(where, f"duplicate of model {name!r} at line {first_line[key]}", row)
+            ctx.reject(where, f"duplicate of model {name!r} at {first_line[key]}", row)
             continue
         try:
             values = {
@@ -70,7 +71,7 @@ def load(data: bytes, ctx: LoadContext) -> None:
         if notable:
             values["notable"] = True
         accepted[key] = values
-        first_line[key] = index
+        first_line[key] = where
     if rows and not accepted:
         raise ParseError(f"none of the {len(rows)} rows could be read; see the rejected rows")
     ctx.upsert(AIModel, "key", accepted.values())
