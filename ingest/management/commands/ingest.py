@@ -1,3 +1,4 @@
+import os
 import sys
 
 from django.core.management.base import BaseCommand, CommandError
@@ -27,7 +28,9 @@ class Command(BaseCommand):
         if file:
             sources = [self._file_source(kind, file)]
         elif all:
-            sources = list(DataSource.objects.filter(enabled=True))
+            # Models before benchmarks: a score links to its AIModel only if that exists.
+            order = {kind: index for index, kind in enumerate(REGISTRY)}
+            sources = sorted(DataSource.objects.filter(enabled=True), key=lambda s: (order.get(s.kind, 99), s.name))
         else:
             try:
                 sources = [DataSource.objects.get(slug=slug)]
@@ -41,6 +44,8 @@ class Command(BaseCommand):
             sys.exit(1)
 
     def _file_source(self, kind, path):
+        # Relative to where the command runs, not to the project root.
+        path = os.path.abspath(path)
         slug = f"file-{kind}"
         source, _ = DataSource.objects.update_or_create(
             slug=slug, defaults={"name": f"Local {kind} file", "kind": kind, "path": path, "url": "", "enabled": False}
