@@ -1,7 +1,21 @@
 import datetime as dt
 
 from django.db import models
+from django.db.models import Max, OuterRef, Prefetch, Q, Subquery
 from django.utils import timezone
+
+
+class DataSourceQuerySet(models.QuerySet):
+    def for_status_page(self):
+        """Sources with their latest run (``latest_runs``) and last good finish, in two queries."""
+        latest = IngestRun.objects.filter(source=OuterRef("pk")).order_by("-queued_at", "-id").values("pk")[:1]
+        latest_ids = DataSource.objects.annotate(latest_run_id=Subquery(latest)).values("latest_run_id")
+        good = [IngestRun.Status.OK, IngestRun.Status.UNCHANGED]
+        return self.annotate(
+            last_success_at=Max("runs__finished_at", filter=Q(runs__status__in=good)),
+        ).prefetch_related(
+            Prefetch("runs", queryset=IngestRun.objects.filter(pk__in=latest_ids), to_attr="latest_runs")
+        ).order_by("name")
 
 
 class DataSource(models.Model):
@@ -34,6 +48,8 @@ class DataSource(models.Model):
     locked_by_run = models.PositiveBigIntegerField(null=True, blank=True)
     locked_at = models.DateTimeField(null=True, blank=True)
 
+    objects = DataSourceQuerySet.as_manager()
+
     class Meta:
         ordering = ["name"]
 
@@ -49,6 +65,13 @@ class DataSource(models.Model):
         if self.last_run_at is None:
             return None
         return self.last_run_at + dt.timedelta(minutes=self.interval_minutes)
+
+    @property
+    def latest_run(self):
+        runs = getattr(self, "latest_runs", None)
+        if runs is None:
+            return self.runs.order_by("-queued_at", "-id").first()
+        return runs[0] if runs else None
 
     def is_due(self, now=None):
         now = now or timezone.now()
@@ -100,6 +123,16 @@ class IngestRun(models.Model):
         if self.started_at and self.finished_at:
             return self.finished_at - self.started_at
         return None
+
+    def rows_written(self) -> dict[str, int]:
+        """How many stored rows this run last wrote, per kind (provenance, read backwards)."""
+        counts = {
+            "AI models": self.ai_models.count(),
+            "benchmark scores": self.scores.count(),
+            "series points": self.points.count(),
+            "feed items": self.feed_items.count(),
+        }
+        return {label: n for label, n in counts.items() if n}
 
 
 class AIModel(models.Model):
