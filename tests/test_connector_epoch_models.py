@@ -1,0 +1,112 @@
+"""Epoch AI model tables over HTTP: every row accepted or rejected with a reason, re-runs idempotent."""
+
+import csv
+import io
+
+import pytest
+
+from ingest.models import AIModel, IngestRun
+
+from .ingest_fixtures import Answer, http_server, make_source, rejected_reasons, run_once, snapshot  # noqa: F401
+
+pytestmark = pytest.mark.django_db
+
+
+def records(data: bytes) -> int:
+    reader = csv.reader(io.StringIO(data.decode("utf-8-sig"), newline=""))
+    next(reader)
+    return sum(1 for row in reader if row)
+
+
+def load(http_server, relative, slug="epoch-models-test", **options):
+    url = http_server.serve_file(f"/{relative}", snapshot(relative))
+    source = make_source(slug, "epoch-models", url=url, **options)
+    return source, run_once(source)
+
+
+def test_notable_models_file_loads_every_row(http_server):
+    data = snapshot("epoch/notable_ai_models.csv").read_bytes()
+    source, run = load(http_server, "epoch/notable_ai_models.csv", notable=True)
+    assert run.status == IngestRun.Status.OK, run.error
+    assert records(data) == 954
+    assert (run.created_count, run.rejected_count) == (954, 0)
+    assert AIModel.objects.count() == 954
+    assert AIModel.objects.filter(notable=True).count() == 954
+    gpt4 = AIModel.objects.get(key="gpt-4")
+    assert gpt4.organization == "OpenAI" and gpt4.training_compute_flop == pytest.approx(2.1e25)
+    assert run.upstream.startswith("http://127.0.0.1") and run.http_status == 200
+
+
+@pytest.mark.parametrize("relative", ["epoch/large_scale_ai_models.csv", "epoch/all_ai_models.csv"])
+def test_other_model_tables_load_despite_their_own_column_order(http_server, relative):
+    data = snapshot(relative).read_bytes()
+    _, run = load(http_server, relative)
+    assert run.status == IngestRun.Status.OK, run.error
+    assert run.created_count + run.updated_count + run.unchanged_count + run.rejected_count == records(data)
+    assert all(entry["reason"] and entry["where"] for entry in run.rejected_rows)
+    assert run.created_count == AIModel.objects.count()
+
+
+def test_all_models_file_rejects_duplicates_and_nameless_rows_with_reasons(http_server):
+    _, run = load(http_server, "epoch/all_ai_models.csv")
+    reasons = rejected_reasons(run)
+    assert run.rejected_count == 6 == len(reasons)
+    assert sum("duplicate of model" in r for r in reasons) == 3
+    assert sum(r == "no model name" for r in reasons) == 3
+
+
+def test_excel_resaved_variant_rejects_the_shifted_qwq_row_with_a_reason(http_server):
+    data = snapshot("epoch/variants/notable_ai_models_excel-resaved.csv").read_bytes()
+    _, run = load(http_server, "epoch/variants/notable_ai_models_excel-resaved.csv")
+    assert run.status == IngestRun.Status.OK, run.error
+    assert run.created_count + run.rejected_count == records(data) == 954
+    shifted = [e for e in run.rejected_rows if e["row"].get("Model") == "QwQ-32B"]
+    assert len(shifted) == 1
+    assert "383 fields but the header has 368" in shifted[0]["reason"]
+    assert "shifted" in shifted[0]["reason"]
+    assert shifted[0]["where"].startswith("lines ")
+    assert not AIModel.objects.filter(key="qwq-32b").exists()
+    # Spreadsheet-style numbers ('1.0692E+025') read as the same floats as the original export.
+    assert AIModel.objects.get(key="gpt-4").training_compute_flop == pytest.approx(2.1e25)
+
+
+def test_second_run_of_the_same_bytes_is_unchanged_and_changes_nothing(http_server):
+    source, first = load(http_server, "epoch/notable_ai_models.csv")
+    second = run_once(source)
+    assert second.status == IngestRun.Status.UNCHANGED
+    assert second.sha256 == first.sha256
+    assert (second.created_count, second.updated_count) == (0, 0)
+    assert AIModel.objects.count() == 954
+    assert set(AIModel.objects.values_list("run_id", flat=True)) == {first.pk}
+
+
+def test_same_data_in_different_bytes_updates_nothing(http_server):
+    source, first = load(http_server, "epoch/notable_ai_models.csv")
+    crlf = snapshot("epoch/notable_ai_models.csv").read_bytes().replace(b"\r\n", b"\n").replace(b"\n", b"\r\n")
+    http_server.answer("/epoch/notable_ai_models.csv", Answer(body=crlf))
+    second = run_once(source)
+    assert second.status == IngestRun.Status.OK and second.sha256 != first.sha256
+    assert (second.created_count, second.updated_count, second.unchanged_count) == (0, 0, 954)
+    assert set(AIModel.objects.values_list("run_id", flat=True)) == {first.pk}
+
+
+def test_every_model_points_at_the_run_that_last_wrote_it(http_server):
+    source, first = load(http_server, "epoch/notable_ai_models.csv")
+    data = snapshot("epoch/notable_ai_models.csv").read_bytes()
+    changed = data.replace(b"GPT-4,OpenAI,", b"GPT-4,OpenAI Inc,", 1)
+    assert changed != data
+    http_server.answer("/epoch/notable_ai_models.csv", Answer(body=changed))
+    second = run_once(source)
+    assert (second.created_count, second.updated_count) == (0, 1)
+    assert AIModel.objects.get(key="gpt-4").run_id == second.pk
+    assert AIModel.objects.exclude(key="gpt-4").filter(run=first).count() == 953
+
+
+def test_a_file_that_is_not_an_epoch_models_table_fails_and_keeps_the_previous_data(http_server):
+    source, first = load(http_server, "epoch/notable_ai_models.csv")
+    http_server.answer("/epoch/notable_ai_models.csv",
+                       Answer(body=snapshot("owid/private-investment-in-artificial-intelligence-cset.csv").read_bytes()))
+    failed = run_once(source)
+    assert failed.status == IngestRun.Status.FAILED
+    assert "missing column(s) Model, Publication date" in failed.error
+    assert AIModel.objects.count() == 954
