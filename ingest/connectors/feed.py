@@ -202,7 +202,9 @@ def entry_categories(entry: dict) -> list[str]:
 
 
 def entry_datetime(entry: dict, field: str) -> dt.datetime | None:
-    raw = entry.get(field)
+    # dict.get, not entry.get: feedparser maps a missing 'updated' to 'published' (with a
+    # deprecation warning), which would invent an update time the feed never gave.
+    raw = dict.get(entry, field)
     if not raw:
         return None
     if entry.get("_iso_dates"):
@@ -220,7 +222,7 @@ def entry_datetime(entry: dict, field: str) -> dt.datetime | None:
             return dt.datetime(year, month, day, hour, minute, second, tzinfo=dt.UTC)
         except ValueError:
             return None
-    parsed = entry.get(f"{field}_parsed")
+    parsed = dict.get(entry, f"{field}_parsed")
     if parsed:
         try:
             return dt.datetime(*parsed[:6], tzinfo=dt.UTC)  # feedparser normalises to UTC
