@@ -3,6 +3,7 @@ from django.urls import include, path
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("", include("claims.reader_urls")),
     path("", include("claims.urls")),
     path("", include("ingest.urls")),
 ]

@@ -1,0 +1,238 @@
+"""CSV and JSON downloads: the browse results, and one claim with its evidence and verdicts.
+
+Browse downloads (/claims.csv, /claims.json) take the same query string as /claims/
+and hold every matching claim, not one page of them. They are streamed, so a large
+result never sits in memory whole; rows are read in chunks of CHUNK_SIZE, so the query
+count grows by two per chunk rather than per claim.
+
+The CSV is UTF-8 without a byte-order mark (spreadsheet apps may need "import as
+UTF-8"; a BOM would break the first column name for every program that reads CSV).
+Values are written verbatim: quotes are the claimant's exact words, so nothing is
+prefixed or rewritten to defuse spreadsheet formulas.
+
+One claim as CSV (/claims/<slug>.csv) is a single table in "long" form, one row per
+record, so any CSV reader loads it without special handling:
+
+- the first row has ``record`` = ``claim``: the claim columns, nothing else;
+- then one row per accepted evidence item (``record`` = ``evidence``) and one per
+  verdict history entry (``record`` = ``verdict``), each repeating the claim columns
+  and filling the ``evidence_*`` or ``verdict_*`` columns respectively.
+"""
+
+import csv
+import datetime as dt
+import json
+
+from django.http import HttpResponse, HttpResponseBadRequest, StreamingHttpResponse
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+
+from .dates import iso_partial_date
+from .forms import BrowseForm
+from .models import Claim, Evidence
+
+LICENCE = "CC BY 4.0"
+LICENCE_URL = "https://creativecommons.org/licenses/by/4.0/"
+CHUNK_SIZE = 500
+
+CLAIM_COLUMNS = [
+    "slug",
+    "title",
+    "statement",
+    "quote",
+    "person",
+    "date_made",
+    "date_precision",
+    "kind",
+    "status",
+    "topics",
+    "source_title",
+    "source_url",
+    "permalink",
+    "updated",
+]
+EVIDENCE_COLUMNS = [
+    "evidence_stance",
+    "evidence_strength",
+    "evidence_tier",
+    "evidence_title",
+    "evidence_url",
+    "evidence_summary",
+    "evidence_note",
+    "evidence_added",
+]
+VERDICT_COLUMNS = ["verdict_status", "verdict_rationale", "verdict_as_of", "verdict_recorded"]
+
+
+def _iso(value):
+    return value.isoformat() if value else ""
+
+
+def claim_record(claim, request) -> dict:
+    """The claim columns; ``topics`` is a list here, joined with '; ' in CSV."""
+    return {
+        "slug": claim.slug,
+        "title": claim.title,
+        "statement": claim.statement,
+        "quote": claim.quote,
+        "person": claim.person.name if claim.person else "",
+        "date_made": iso_partial_date(claim.date_made, claim.date_precision),
+        "date_precision": claim.date_precision,
+        "kind": claim.kind,
+        "status": claim.status,
+        "topics": [t.name for t in claim.topics.all()],
+        "source_title": claim.source.title if claim.source else "",
+        "source_url": claim.source.url if claim.source else "",
+        "permalink": request.build_absolute_uri(claim.get_absolute_url()),
+        "updated": _iso(claim.updated),
+    }
+
+
+def evidence_record(item) -> dict:
+    return {
+        "stance": item.stance,
+        "strength": item.get_strength_display(),
+        "tier": item.tier,
+        "title": item.title,
+        "url": item.url,
+        "summary": item.summary,
+        "note": item.note,
+        "added": _iso(item.created),
+    }
+
+
+def verdict_record(verdict) -> dict:
+    return {
+        "status": verdict.status,
+        "rationale": verdict.rationale,
+        "as_of": iso_partial_date(verdict.as_of, verdict.as_of_precision),
+        "recorded": _iso(verdict.created),
+    }
+
+
+def _csv_cells(record, columns):
+    return [("; ".join(v) if isinstance(v, list) else v) for v in (record.get(c, "") for c in columns)]
+
+
+class _Echo:
+    """csv.writer wants a file; this one hands each line back instead of storing it."""
+
+    def write(self, value):
+        return value
+
+
+def _meta(request, query):
+    return {
+        "source": "Claimwatch",
+        "url": request.build_absolute_uri(),
+        "licence": LICENCE,
+        "licence_url": LICENCE_URL,
+        "generated_at": timezone.now().isoformat(),
+        "query": query,
+    }
+
+
+def _filename(stem, extension):
+    return f"claimwatch-{stem}-{dt.date.today().isoformat()}.{extension}"
+
+
+def _attach(response, filename):
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+# --- Browse results -------------------------------------------------------------------
+
+
+def _browse(request):
+    """(form, queryset) for the request's filters, or (form, None) when they are invalid."""
+    form = BrowseForm(request.GET)
+    if not form.is_valid():
+        return form, None
+    return form, form.filter(Claim.objects.for_list())
+
+
+def _browse_query(request):
+    return {k: v for k, v in request.GET.items() if k != "page" and v}
+
+
+def _bad_filter(form):
+    return HttpResponseBadRequest(f"Invalid filter: {form.error_text()}", content_type="text/plain")
+
+
+def claims_csv(request):
+    form, claims = _browse(request)
+    if claims is None:
+        return _bad_filter(form)
+
+    def lines():
+        writer = csv.writer(_Echo())
+        yield writer.writerow(CLAIM_COLUMNS)
+        for claim in claims.iterator(chunk_size=CHUNK_SIZE):
+            yield writer.writerow(_csv_cells(claim_record(claim, request), CLAIM_COLUMNS))
+
+    response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
+    return _attach(response, _filename("claims", "csv"))
+
+
+def claims_json(request):
+    form, claims = _browse(request)
+    if claims is None:
+        return _bad_filter(form)
+    meta = _meta(request, _browse_query(request))
+
+    def chunks():
+        yield '{"meta": ' + json.dumps(meta, ensure_ascii=False) + ', "data": ['
+        for i, claim in enumerate(claims.iterator(chunk_size=CHUNK_SIZE)):
+            yield ("," if i else "") + "\n" + json.dumps(claim_record(claim, request), ensure_ascii=False)
+        yield "\n]}\n"
+
+    response = StreamingHttpResponse(chunks(), content_type="application/json; charset=utf-8")
+    return _attach(response, _filename("claims", "json"))
+
+
+# --- One claim ------------------------------------------------------------------------
+
+
+def _claim_with_history(slug):
+    claim = get_object_or_404(Claim.objects.for_detail(), slug=slug)
+    evidence = list(
+        claim.evidence.filter(state=Evidence.State.ACCEPTED)
+        .select_related("source", "feed_item")
+        .order_by("stance", "-strength", "-created", "-id")
+    )
+    verdicts = list(claim.verdicts.order_by("-created", "-id"))
+    return claim, evidence, verdicts
+
+
+def claim_json(request, slug):
+    claim, evidence, verdicts = _claim_with_history(slug)
+    data = claim_record(claim, request)
+    data.update(
+        {
+            "verdict_rationale": claim.verdict_rationale,
+            "verdict_as_of": iso_partial_date(claim.verdict_as_of, claim.verdict_as_of_precision),
+            "deadline": _iso(claim.deadline),
+            "evidence": [evidence_record(e) for e in evidence],
+            "verdicts": [verdict_record(v) for v in verdicts],
+        }
+    )
+    body = json.dumps({"meta": _meta(request, {"slug": slug}), "data": data}, ensure_ascii=False, indent=2)
+    response = HttpResponse(body, content_type="application/json; charset=utf-8")
+    return _attach(response, _filename(f"claim-{claim.slug}", "json"))
+
+
+def claim_csv(request, slug):
+    claim, evidence, verdicts = _claim_with_history(slug)
+    base = claim_record(claim, request)
+    columns = ["record", *CLAIM_COLUMNS, *EVIDENCE_COLUMNS, *VERDICT_COLUMNS]
+    rows = [{"record": "claim", **base}]
+    for item in evidence:
+        rows.append({"record": "evidence", **base, **{f"evidence_{k}": v for k, v in evidence_record(item).items()}})
+    for verdict in verdicts:
+        rows.append({"record": "verdict", **base, **{f"verdict_{k}": v for k, v in verdict_record(verdict).items()}})
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    writer = csv.writer(response)
+    writer.writerow(columns)
+    writer.writerows(_csv_cells(row, columns) for row in rows)
+    return _attach(response, _filename(f"claim-{claim.slug}", "csv"))

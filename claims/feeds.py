@@ -1,0 +1,522 @@
+"""RSS 2.0 and Atom 1.0 feeds: new claims, verdict changes, per topic, person, claim and browse query.
+
+Each feed is a syndication ``Feed`` over a named query below, served in both formats
+(the Atom class only swaps the generator). Every feed answers conditional GETs: a
+*stamp* (one aggregate query) gives the Last-Modified date and the ETag, so a feed
+reader polling an unchanged feed costs one query and gets a 304.
+"""
+
+import hashlib
+from dataclasses import dataclass
+from functools import wraps
+from urllib.parse import urlencode
+
+from django.contrib.syndication.views import Feed
+from django.db.models import Count, Max, Q
+from django.http import HttpResponseBadRequest
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils.feedgenerator import Atom1Feed
+from django.utils.html import format_html, format_html_join
+from django.views.decorators.http import condition
+
+from .forms import BrowseForm
+from .models import Claim, Evidence, Person, Topic, Verdict
+
+FEED_LIMIT = 50
+# Part of every ETag: bump it when the feed markup changes so readers refetch.
+FEED_VERSION = "1"
+# The year in our tag: URIs (RFC 4151 wants a date on which the authority held the name).
+TAG_YEAR = "2025"
+PUBLISHED = Q(editorial_state=Claim.EditorialState.PUBLISHED)
+
+
+# --- Named queries --------------------------------------------------------------------
+
+
+def feed_claims():
+    """Published claims, most recently added first, with what a feed entry shows."""
+    return (
+        Claim.objects.published()
+        .select_related("person", "source")
+        .prefetch_related("topics")
+        .order_by("-created", "-id")
+    )
+
+
+def feed_verdicts():
+    """Verdict history rows of published claims, newest first."""
+    return (
+        Verdict.objects.filter(claim__editorial_state=Claim.EditorialState.PUBLISHED)
+        .select_related("claim__person")
+        .order_by("-created", "-id")
+    )
+
+
+def feed_claim_evidence(claim):
+    return (
+        claim.evidence.filter(state=Evidence.State.ACCEPTED)
+        .select_related("source", "feed_item")
+        # An evidence row is created when ingest suggests it and touched when an editor
+        # accepts it; `updated` is the closest we have to "accepted at".
+        .order_by("-updated", "-id")
+    )
+
+
+def browse_form(request):
+    """The /claims/ filters of this request, validated once per request."""
+    form = getattr(request, "_claimwatch_browse_form", None)
+    if form is None:
+        form = BrowseForm(request.GET)
+        form.is_valid()
+        request._claimwatch_browse_form = form
+    return form
+
+
+def browse_claims(form):
+    return form.filter(Claim.objects.for_list())
+
+
+# --- Conditional GET ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Stamp:
+    last_modified: object  # datetime or None for an empty feed
+    token: str  # anything else that changes when the feed's content does (counts)
+
+
+def _latest(*values):
+    present = [v for v in values if v is not None]
+    return max(present) if present else None
+
+
+def stamp_claims(request):
+    # Max over all claims, drafts included: unpublishing a claim bumps its `updated`
+    # and must change the feed's date even though the claim leaves the feed.
+    row = Claim.objects.aggregate(last=Max("updated"), n=Count("id", filter=PUBLISHED))
+    return Stamp(row["last"], f"n={row['n']}")
+
+
+def stamp_verdicts(request):
+    row = Verdict.objects.filter(claim__editorial_state=Claim.EditorialState.PUBLISHED).aggregate(
+        last=Max("created"), n=Count("id")
+    )
+    return Stamp(row["last"], f"n={row['n']}")
+
+
+def stamp_topic(request, slug):
+    row = (
+        Topic.objects.filter(slug=slug)
+        .annotate(
+            last=Max("claims__updated"),
+            n=Count("claims", filter=Q(claims__editorial_state=Claim.EditorialState.PUBLISHED)),
+        )
+        .values("last", "n", "name")
+        .first()
+    )
+    if row is None:
+        return None  # no conditional answer for a missing topic: let the feed 404
+    return Stamp(row["last"], f"n={row['n']};{row['name']}")
+
+
+def stamp_person(request, slug):
+    row = (
+        Person.objects.filter(slug=slug)
+        .annotate(
+            last=Max("claims__updated"),
+            n=Count("claims", filter=Q(claims__editorial_state=Claim.EditorialState.PUBLISHED)),
+        )
+        .values("last", "n", "updated")
+        .first()
+    )
+    if row is None:
+        return None
+    return Stamp(_latest(row["last"], row["updated"]), f"n={row['n']}")
+
+
+def stamp_claim(request, slug):
+    # Evidence of any state counts for the date: rejecting evidence touches its row
+    # and removes it from the feed.
+    row = (
+        Claim.objects.published()
+        .filter(slug=slug)
+        .annotate(
+            ev_last=Max("evidence__updated"),
+            ev_n=Count("evidence", filter=Q(evidence__state=Evidence.State.ACCEPTED), distinct=True),
+            v_last=Max("verdicts__created"),
+            v_n=Count("verdicts", distinct=True),
+        )
+        .values("updated", "ev_last", "ev_n", "v_last", "v_n")
+        .first()
+    )
+    if row is None:
+        return None
+    return Stamp(_latest(row["updated"], row["ev_last"], row["v_last"]), f"e={row['ev_n']};v={row['v_n']}")
+
+
+def stamp_browse(request):
+    row = browse_claims(browse_form(request)).order_by().aggregate(last=Max("updated"), n=Count("id", distinct=True))
+    return Stamp(row["last"], f"n={row['n']}")
+
+
+def conditional_feed(stamp):
+    """ETag and Last-Modified from ``stamp(request, **kwargs)``, computed once per request.
+
+    ``condition`` asks for the date and the ETag separately; the stamp is cached on the
+    request so both come from the same single query.
+    """
+
+    def cached(request, **kwargs):
+        if not hasattr(request, "_claimwatch_feed_stamp"):
+            request._claimwatch_feed_stamp = stamp(request, **kwargs)
+        return request._claimwatch_feed_stamp
+
+    def etag(request, **kwargs):
+        s = cached(request, **kwargs)
+        if s is None:
+            return None
+        last = s.last_modified.isoformat() if s.last_modified else "-"
+        # The full path keeps RSS, Atom and each browse query string apart.
+        raw = f"{FEED_VERSION}|{request.get_full_path()}|{last}|{s.token}"
+        return hashlib.sha256(raw.encode()).hexdigest()[:32]
+
+    def last_modified(request, **kwargs):
+        s = cached(request, **kwargs)
+        return s.last_modified if s else None
+
+    return condition(etag_func=etag, last_modified_func=last_modified)
+
+
+# --- Feeds ----------------------------------------------------------------------------
+
+
+def _hostname(request):
+    return request.get_host().rsplit(":", 1)[0].strip("[]") or "localhost"
+
+
+class ClaimwatchFeed(Feed):
+    """Shared behaviour; one instance per request, so ``self.request`` is safe to keep."""
+
+    author_name = "Claimwatch"
+    feed_copyright = "Curated claims, evidence and verdicts: Claimwatch, CC BY 4.0"
+    language = "en"
+
+    def __call__(self, request, *args, **kwargs):
+        self.request = request
+        response = super().__call__(request, *args, **kwargs)
+        # Feed sets Last-Modified from the newest entry (or *now* for an empty feed);
+        # conditional_feed's stamp is the one the 304 logic compares against.
+        response.headers.pop("Last-Modified", None)
+        return response
+
+    def author_link(self):
+        return self.request.build_absolute_uri(reverse("claims:home"))
+
+    def feed_guid(self, obj):
+        # Atom's feed <id> defaults to the page link, which several feeds share (/claims/).
+        return self.request.build_absolute_uri()
+
+    def tag(self, kind, pk):
+        return f"tag:{_hostname(self.request)},{TAG_YEAR}:{kind}/{pk}"
+
+    def item_guid_is_permalink(self):
+        return False
+
+    def absolute(self, path):
+        return self.request.build_absolute_uri(path)
+
+
+class ClaimEntries:
+    """Entry fields for feeds whose items are claims."""
+
+    def item_title(self, claim):
+        return claim.title
+
+    def item_description(self, claim):
+        by = claim.person.name if claim.person else "the essay's author (unnamed)"
+        return format_html(
+            "<p>{}</p><blockquote><p>{}</p></blockquote><p>— {}, {}</p>",
+            claim.statement,
+            claim.quote,
+            by,
+            claim.date_display,
+        )
+
+    def item_link(self, claim):
+        return claim.get_absolute_url()
+
+    def item_guid(self, claim):
+        return self.tag("claim", claim.pk)
+
+    def item_author_name(self, claim):
+        return claim.person.name if claim.person else "Claimwatch"
+
+    def item_author_link(self, claim):
+        return self.absolute(claim.person.get_absolute_url()) if claim.person else None
+
+    def item_pubdate(self, claim):
+        return claim.created
+
+    def item_updateddate(self, claim):
+        return claim.updated
+
+    def item_categories(self, claim):
+        return [t.name for t in claim.topics.all()]
+
+
+class NewClaimsFeed(ClaimEntries, ClaimwatchFeed):
+    title = "Claimwatch: new claims"
+    description = "Expert claims about AI progress as Claimwatch records them, newest first."
+
+    def link(self):
+        return reverse("claims:claim_list")
+
+    def items(self):
+        return feed_claims()[:FEED_LIMIT]
+
+
+class VerdictsFeed(ClaimwatchFeed):
+    title = "Claimwatch: verdict changes"
+    description = "Every change of verdict on a published claim, with the editors' rationale."
+
+    def link(self):
+        return reverse("claims:claim_list")
+
+    def items(self):
+        return feed_verdicts()[:FEED_LIMIT]
+
+    def item_title(self, verdict):
+        return f"{verdict.claim.title}: {verdict.get_status_display()}"
+
+    def item_description(self, verdict):
+        claim = verdict.claim
+        return format_html(
+            "<p><strong>{}</strong> as of {}.</p><p>{}</p><p>The claim: {}</p><blockquote><p>{}</p></blockquote>",
+            verdict.get_status_display(),
+            verdict.as_of_display,
+            verdict.rationale,
+            claim.statement,
+            claim.quote,
+        )
+
+    def item_link(self, verdict):
+        return verdict.claim.get_absolute_url()
+
+    def item_guid(self, verdict):
+        return self.tag("verdict", verdict.pk)
+
+    def item_author_name(self, verdict):
+        return verdict.claim.person.name if verdict.claim.person else "Claimwatch"
+
+    def item_author_link(self, verdict):
+        person = verdict.claim.person
+        return self.absolute(person.get_absolute_url()) if person else None
+
+    def item_pubdate(self, verdict):
+        return verdict.created
+
+    def item_updateddate(self, verdict):
+        return verdict.created
+
+
+class TopicFeed(ClaimEntries, ClaimwatchFeed):
+    def get_object(self, request, slug):
+        return get_object_or_404(Topic, slug=slug)
+
+    def title(self, topic):
+        return f"Claimwatch: claims on {topic.name}"
+
+    def description(self, topic):
+        return topic.description or f"New claims on {topic.name}."
+
+    def link(self, topic):
+        return topic.get_absolute_url()
+
+    def items(self, topic):
+        return feed_claims().filter(topics=topic)[:FEED_LIMIT]
+
+
+class PersonFeed(ClaimEntries, ClaimwatchFeed):
+    def get_object(self, request, slug):
+        return get_object_or_404(Person, slug=slug)
+
+    def title(self, person):
+        return f"Claimwatch: claims by {person.name}"
+
+    def description(self, person):
+        return f"New claims by {person.name} as Claimwatch records them."
+
+    def link(self, person):
+        return person.get_absolute_url()
+
+    def items(self, person):
+        return feed_claims().filter(person=person)[:FEED_LIMIT]
+
+
+@dataclass
+class ClaimEvent:
+    """One entry of a claim's own feed: an accepted evidence item or a verdict change."""
+
+    kind: str  # "evidence" or "verdict"
+    obj: object
+    claim: Claim
+
+    @property
+    def date(self):
+        return self.obj.updated if self.kind == "evidence" else self.obj.created
+
+
+def claim_events(claim):
+    evidence = [ClaimEvent("evidence", e, claim) for e in feed_claim_evidence(claim)[:FEED_LIMIT]]
+    verdicts = [ClaimEvent("verdict", v, claim) for v in claim.verdicts.order_by("-created", "-id")[:FEED_LIMIT]]
+    return sorted(evidence + verdicts, key=lambda e: (e.date, e.obj.pk), reverse=True)[:FEED_LIMIT]
+
+
+class ClaimFeed(ClaimwatchFeed):
+    def get_object(self, request, slug):
+        return get_object_or_404(Claim.objects.published().select_related("person"), slug=slug)
+
+    def title(self, claim):
+        return f"Claimwatch: {claim.title}"
+
+    def description(self, claim):
+        return f"New evidence and verdict changes on the claim: {claim.statement}"
+
+    def link(self, claim):
+        return claim.get_absolute_url()
+
+    def items(self, claim):
+        return claim_events(claim)
+
+    def item_title(self, event):
+        if event.kind == "evidence":
+            return f"Evidence ({event.obj.get_stance_display()}): {event.obj.title}"
+        return f"Verdict: {event.obj.get_status_display()}"
+
+    def item_description(self, event):
+        item = event.obj
+        if event.kind == "verdict":
+            return format_html(
+                "<p><strong>{}</strong> as of {}.</p><p>{}</p>",
+                item.get_status_display(),
+                item.as_of_display,
+                item.rationale,
+            )
+        parts = [("<p>{} · {} · {}</p>", (item.get_stance_display(), item.get_strength_display(), item.get_tier_display()))]
+        if item.url:
+            parts.append(('<p><a href="{}">{}</a></p>', (item.url, item.title)))
+        else:
+            parts.append(("<p>{}</p>", (item.title,)))
+        if item.summary:
+            parts.append(("<p>{}</p>", (item.summary,)))
+        if item.note:
+            parts.append(("<p>Editor's note: {}</p>", (item.note,)))
+        return format_html_join("", "{}", ((format_html(f, *args),) for f, args in parts))
+
+    def item_link(self, event):
+        return event.claim.get_absolute_url()
+
+    def item_guid(self, event):
+        return self.tag(event.kind, event.obj.pk)
+
+    def item_author_name(self, event):
+        return event.claim.person.name if event.claim.person else "Claimwatch"
+
+    def item_author_link(self, event):
+        person = event.claim.person
+        return self.absolute(person.get_absolute_url()) if person else None
+
+    def item_pubdate(self, event):
+        return event.obj.created
+
+    def item_updateddate(self, event):
+        return event.date
+
+
+@dataclass
+class BrowseQuery:
+    form: BrowseForm
+    params: str  # the filters as a query string, without page
+
+    def describe(self):
+        return ", ".join(
+            f"{name} “{value}”" for name, value in self.form.cleaned_data.items() if value and name not in ("page", "sort")
+        ) or "all claims"
+
+
+class BrowseFeed(ClaimEntries, ClaimwatchFeed):
+    def get_object(self, request):
+        form = browse_form(request)
+        params = urlencode([(k, v) for k, v in request.GET.items() if k != "page" and v])
+        return BrowseQuery(form, params)
+
+    def title(self, query):
+        return f"Claimwatch: claims matching {query.describe()}"
+
+    def description(self, query):
+        return f"New published claims matching the browse filters {query.describe()}."
+
+    def link(self, query):
+        return reverse("claims:claim_list") + (f"?{query.params}" if query.params else "")
+
+    def feed_url(self, query):
+        return self.request.path + (f"?{query.params}" if query.params else "")
+
+    def items(self, query):
+        # New matches first, whatever order the browse page sorts by.
+        return browse_claims(query.form).order_by("-created", "-id")[:FEED_LIMIT]
+
+
+class AtomMixin:
+    feed_type = Atom1Feed
+
+    def subtitle(self, obj):
+        # Atom has no <description>; the same text goes in <subtitle>.
+        return self._get_dynamic_attr("description", obj)
+
+
+def _feed_views(feed_class, stamp):
+    atom_class = type(f"{feed_class.__name__}Atom", (AtomMixin, feed_class), {})
+
+    def make(cls):
+        @conditional_feed(stamp)
+        def view(request, **kwargs):
+            return cls()(request, **kwargs)
+
+        view.__name__ = view.__qualname__ = f"{cls.__name__}_view"
+        return view
+
+    return make(feed_class), make(atom_class)
+
+
+claims_rss, claims_atom = _feed_views(NewClaimsFeed, stamp_claims)
+verdicts_rss, verdicts_atom = _feed_views(VerdictsFeed, stamp_verdicts)
+topic_rss, topic_atom = _feed_views(TopicFeed, stamp_topic)
+person_rss, person_atom = _feed_views(PersonFeed, stamp_person)
+claim_rss, claim_atom = _feed_views(ClaimFeed, stamp_claim)
+
+
+def _validated_browse(view):
+    """Bad filters are a 400 before any conditional-GET work is done."""
+
+    @wraps(view)
+    def checked(request):
+        form = browse_form(request)
+        if not form.is_valid():
+            return HttpResponseBadRequest(f"Invalid filter: {form.error_text()}", content_type="text/plain")
+        return view(request)
+
+    return checked
+
+
+browse_rss, browse_atom = (_validated_browse(v) for v in _feed_views(BrowseFeed, stamp_browse))
+
+
+def feed_directory(request):
+    published = Q(claims__editorial_state=Claim.EditorialState.PUBLISHED)
+    context = {
+        "topics": Topic.objects.annotate(n=Count("claims", filter=published)).order_by("name"),
+        "people": Person.objects.annotate(n=Count("claims", filter=published)).filter(n__gt=0).order_by("name"),
+    }
+    return render(request, "claims/feed_directory.html", context)
