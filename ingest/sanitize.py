@@ -47,7 +47,16 @@ def summary_html(markup: str | None, max_length: int | None = None) -> str:
         url_schemes=URL_SCHEMES,
         link_rel="nofollow noopener",
         strip_comments=True,
+        attribute_filter=_absolute_links_only,
     ).strip()
+
+
+def _absolute_links_only(element: str, attribute: str, value: str) -> str | None:
+    # Relative and fragment links ('#fn1', '/pictures/x') point nowhere once the text
+    # leaves its site; url_schemes alone lets them through.
+    if attribute == "href":
+        return safe_url(value) or None
+    return value
 
 
 def safe_url(url: str | None) -> str:
