@@ -29,6 +29,8 @@ class Answer:
     delay: float = 0.0
     # Claim a longer body than is sent, then hang up: a truncated transfer.
     truncate_to: int | None = None
+    # Send no Content-Length (the body ends when the connection closes, as HTTP/1.0 allows).
+    no_length: bool = False
 
 
 class LocalServer:
@@ -85,7 +87,8 @@ class LocalServer:
             return
         handler.send_response(answer.status)
         length = len(answer.body)
-        handler.send_header("Content-Length", str(length))
+        if not answer.no_length:
+            handler.send_header("Content-Length", str(length))
         for name, value in answer.headers.items():
             handler.send_header(name, value)
         handler.end_headers()
@@ -95,7 +98,7 @@ class LocalServer:
             handler.wfile.flush()
         except (BrokenPipeError, ConnectionResetError):
             return
-        if answer.truncate_to is not None:
+        if answer.truncate_to is not None or answer.no_length:
             handler.close_connection = True
 
     def close(self):
