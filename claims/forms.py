@@ -1,27 +1,95 @@
 from django import forms
+from django.db.models import F
 
 from .models import Claim
 
+SORTS = {
+    "date": ("date made, newest first", [F("date_made").desc(nulls_last=True), "title"]),
+    "oldest": ("date made, oldest first", [F("date_made").asc(nulls_last=True), "title"]),
+    "updated": ("recently updated", ["-updated", "title"]),
+    "evidence": ("most evidence", ["-evidence_count", F("date_made").desc(nulls_last=True), "title"]),
+}
+YEAR_UNKNOWN = "unknown"
+
 
 class BrowseForm(forms.Form):
-    """GET filters for /claims/. Invalid values are a 400, not an empty page."""
+    """GET filters for /claims/ (and its feeds and downloads). Invalid values are a 400."""
 
+    q = forms.CharField(required=False, max_length=200, strip=True)
     topic = forms.SlugField(required=False, max_length=100)
     person = forms.SlugField(required=False, max_length=100)
     status = forms.ChoiceField(required=False, choices=[("", "any")] + list(Claim.Status.choices))
     kind = forms.ChoiceField(required=False, choices=[("", "any")] + list(Claim.Kind.choices))
+    year = forms.RegexField(required=False, regex=r"^(\d{4}|unknown)$", max_length=7,
+                            error_messages={"invalid": "year must be four digits or 'unknown'."})
+    sort = forms.ChoiceField(required=False, choices=[("", "default")] + [(k, v[0]) for k, v in SORTS.items()])
     page = forms.IntegerField(required=False, min_value=1, max_value=100000)
 
-    def filter(self, queryset):
+    FACETS = ("topic", "person", "status", "kind", "year")
+
+    def filter(self, queryset, *, skip: str | None = None):
+        """Apply every filter except ``skip`` (facet counts are computed under the others)."""
         data = self.cleaned_data
-        if data.get("topic"):
+        if data.get("q"):
+            from .search import search_claims
+
+            queryset = search_claims(queryset, data["q"])
+        if data.get("topic") and skip != "topic":
             queryset = queryset.filter(topics__slug=data["topic"])
-        if data.get("person"):
+        if data.get("person") and skip != "person":
             queryset = queryset.filter(person__slug=data["person"])
-        if data.get("status"):
+        if data.get("status") and skip != "status":
             queryset = queryset.filter(status=data["status"])
-        if data.get("kind"):
+        if data.get("kind") and skip != "kind":
             queryset = queryset.filter(kind=data["kind"])
+        if data.get("year") and skip != "year":
+            if data["year"] == YEAR_UNKNOWN:
+                queryset = queryset.filter(date_made__isnull=True)
+            else:
+                queryset = queryset.filter(date_made__year=int(data["year"]))
+        return queryset
+
+    def sorted(self, queryset):
+        key = self.cleaned_data.get("sort") or ("" if self.cleaned_data.get("q") else "date")
+        if not key:
+            return queryset  # relevance order from search
+        # "evidence" orders by the evidence_count that Claim.objects.for_list() annotates.
+        return queryset.order_by(*SORTS[key][1])
+
+    def active_filters(self):
+        return {k: self.cleaned_data[k] for k in (*self.FACETS, "q") if self.cleaned_data.get(k)}
+
+    def error_text(self):
+        return "; ".join(f"{name}: {' '.join(errors)}" for name, errors in self.errors.items())
+
+
+class TimelineForm(forms.Form):
+    """GET filters for /timeline/: claims by topic and person, data events on or off."""
+
+    topic = forms.ModelChoiceField(
+        queryset=None, required=False, to_field_name="slug", empty_label="All topics",
+        error_messages={"invalid_choice": "no such topic."},
+    )
+    person = forms.ModelChoiceField(
+        queryset=None, required=False, to_field_name="slug", empty_label="All people",
+        error_messages={"invalid_choice": "no such person."},
+    )
+    show = forms.ChoiceField(
+        required=False, choices=[("all", "Claims and data events"), ("claims", "Claims only")], initial="all"
+    )
+
+    def __init__(self, *args, **kwargs):
+        from .models import Person, Topic
+
+        super().__init__(*args, **kwargs)
+        self.fields["topic"].queryset = Topic.objects.order_by("name")
+        self.fields["person"].queryset = Person.objects.filter(claims__isnull=False).distinct().order_by("name")
+
+    def filter(self, queryset):
+        if self.cleaned_data.get("topic"):
+            queryset = queryset.filter(topics=self.cleaned_data["topic"])
+        if self.cleaned_data.get("person"):
+            queryset = queryset.filter(person=self.cleaned_data["person"])
         return queryset
 
     def error_text(self):

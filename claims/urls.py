@@ -1,6 +1,6 @@
-from django.urls import path
+from django.urls import path, re_path
 
-from . import views
+from . import data_views, views
 
 app_name = "claims"
 
@@ -12,4 +12,12 @@ urlpatterns = [
     path("people/<slug:slug>/", views.person_detail, name="person"),
     path("topics/", views.topic_list, name="topic_list"),
     path("topics/<slug:slug>/", views.topic_detail, name="topic"),
+    path("timeline/", views.timeline, name="timeline"),
+    path("data/", data_views.data_index, name="data"),
+    path("data/models/", data_views.models_table, name="models"),
+    re_path(r"^data/models\.(?P<fmt>csv|json)$", data_views.models_data, name="models_data"),
+    re_path(r"^data/compute\.(?P<fmt>csv|json)$", data_views.compute_data, name="compute_data"),
+    path("data/benchmarks/<slug:slug>/", data_views.benchmark_detail, name="benchmark"),
+    re_path(r"^data/benchmarks/(?P<slug>[-\w]+)\.(?P<fmt>csv|json)$", data_views.benchmark_data,
+            name="benchmark_data"),
 ]

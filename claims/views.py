@@ -9,38 +9,64 @@ from django.db.models import Count, Q
 from django.http import HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, render
 from django.utils.cache import patch_vary_headers
+from django.utils.safestring import mark_safe
 
 from ingest.models import AIModel, IngestRun
 
-from .forms import BrowseForm
-from .models import Claim, Person, Topic
+from .browse import facet_counts
+from .charts import build_chart
+from .citation import bibtex, claim_review
+from .forms import BrowseForm, TimelineForm
+from .models import Claim, Evidence, Person, Topic, Verdict
+from .series import HEADLINE_BENCHMARK, chart_key_for, frontier, value_at
+from .timeline import timeline_events
 from .track_record import track_record
 
 PAGE_SIZE = 25
+TABS = (("supports", "For"), ("contradicts", "Against"), ("context", "Context"))
 
 
 def _wants_fragment(request):
     return bool(request.htmx) and not request.htmx.history_restore_request
 
 
-def home(request):
-    status_counts = dict(
-        Claim.objects.published().values_list("status").annotate(n=Count("id")).order_by()
+def _render(request, template, partial, context):
+    """Full page, or just ``partial`` for htmx; caches must keep the two apart."""
+    name = f"{template}#{partial}" if _wants_fragment(request) else template
+    response = render(request, name, context)
+    patch_vary_headers(response, ["HX-Request"])
+    return response
+
+
+def _bad_request(form):
+    return HttpResponseBadRequest(f"Invalid parameters: {form.error_text()}", content_type="text/plain")
+
+
+def _published_topics():
+    return Topic.objects.annotate(
+        n=Count("claims", filter=Q(claims__editorial_state=Claim.EditorialState.PUBLISHED))
     )
+
+
+def home(request):
+    status_counts = dict(Claim.objects.published().values_list("status").annotate(n=Count("id")).order_by())
+    dated = list(Claim.objects.published().filter(date_made__isnull=False).select_related("person"))
     context = {
-        "status_counts": [
-            (value, label, status_counts.get(value, 0)) for value, label in Claim.Status.choices
-        ],
+        "status_counts": [(value, label, status_counts.get(value, 0)) for value, label in Claim.Status.choices],
         "claim_total": sum(status_counts.values()),
-        "latest_claims": Claim.objects.for_list()[:6],
-        "resolved_claims": Claim.objects.for_list().filter(verdict_as_of__isnull=False).order_by(
-            "-verdict_as_of", "title"
-        )[:5],
-        "topics": Topic.objects.annotate(
-            n=Count("claims", filter=Q(claims__editorial_state=Claim.EditorialState.PUBLISHED))
-        ).order_by("-n", "name"),
+        "latest_claims": Claim.objects.for_list().order_by("-created", "title")[:5],
+        "verdicts": Verdict.objects.filter(claim__editorial_state=Claim.EditorialState.PUBLISHED)
+        .select_related("claim")
+        .order_by("-created", "-id")[:6],
+        "newest_evidence": Evidence.objects.filter(
+            state=Evidence.State.ACCEPTED, claim__editorial_state=Claim.EditorialState.PUBLISHED
+        )
+        .select_related("claim", "source", "feed_item")
+        .order_by("-updated")[:5],
+        "topics": _published_topics().filter(n__gt=0).order_by("-n", "name"),
         "model_count": AIModel.objects.count(),
         "last_run": IngestRun.objects.select_related("source").filter(status__in=IngestRun.FINISHED).first(),
+        "charts": [c for c in (build_chart("compute", dated), build_chart(f"benchmark:{HEADLINE_BENCHMARK}", dated)) if c],
     }
     return render(request, "claims/home.html", context)
 
@@ -48,40 +74,78 @@ def home(request):
 def claim_list(request):
     form = BrowseForm(request.GET)
     if not form.is_valid():
-        return HttpResponseBadRequest(f"Invalid filter: {form.error_text()}", content_type="text/plain")
-    claims = form.filter(Claim.objects.for_list())
+        return _bad_request(form)
+    for name in ("topic", "person"):
+        slug = form.cleaned_data.get(name)
+        model = Topic if name == "topic" else Person
+        if slug and not model.objects.filter(slug=slug).exists():
+            return HttpResponseBadRequest(f"Invalid parameters: {name}: no such {name} {slug!r}.",
+                                          content_type="text/plain")
+    claims = form.sorted(form.filter(Claim.objects.for_list()))
     page = Paginator(claims, PAGE_SIZE).get_page(form.cleaned_data.get("page") or 1)
-    topics = Topic.objects.annotate(
-        n=Count("claims", filter=Q(claims__editorial_state=Claim.EditorialState.PUBLISHED))
-    ).filter(n__gt=0)
-    active_topic = next((t for t in topics if t.slug == form.cleaned_data.get("topic")), None)
-    if form.cleaned_data.get("topic") and active_topic is None:
-        return HttpResponseBadRequest("Invalid filter: topic: no such topic.", content_type="text/plain")
-    context = {"page": page, "topics": topics, "active_topic": active_topic, "filters": form.cleaned_data}
-    template = "claims/claim_list.html#results" if _wants_fragment(request) else "claims/claim_list.html"
-    response = render(request, template, context)
-    patch_vary_headers(response, ["HX-Request"])
-    return response
+    context = {
+        "form": form,
+        "page": page,
+        "facets": facet_counts(form, request.GET),
+        "filters": form.active_filters(),
+        "sort": form.cleaned_data.get("sort") or "",
+        "sorts": form.fields["sort"].choices[1:],
+        "query_string": request.GET.urlencode(),
+    }
+    return _render(request, "claims/claim_list.html", "results", context)
 
 
 def claim_detail(request, slug):
     claim = get_object_or_404(Claim.objects.for_detail(), slug=slug)
+    topics = list(claim.topics.all())
     evidence = list(
-        claim.evidence.filter(state="accepted").select_related("source", "feed_item").order_by("stance", "-strength")
+        claim.evidence.filter(state=Evidence.State.ACCEPTED)
+        .select_related("source", "feed_item", "feed_item__source")
+        .order_by("-strength", "-created")
     )
-    related = (
-        Claim.objects.for_list()
-        .filter(topics__in=[t.pk for t in claim.topics.all()])
-        .exclude(pk=claim.pk)
-        .distinct()[:5]
-    )
+    tab = request.GET.get("tab") or next((s for s, _ in TABS if any(e.stance == s for e in evidence)), "supports")
+    if tab not in dict(TABS):
+        return HttpResponseBadRequest("Invalid parameters: tab must be supports, contradicts or context.",
+                                      content_type="text/plain")
     context = {
         "claim": claim,
-        "verdicts": claim.verdicts.select_related("recorded_by"),
-        "evidence": evidence,
-        "related": related,
+        "tab": tab,
+        "tabs": [(s, label, sum(e.stance == s for e in evidence)) for s, label in TABS],
+        "tab_evidence": [e for e in evidence if e.stance == tab],
     }
-    return render(request, "claims/claim_detail.html", context)
+    if _wants_fragment(request):
+        return _render(request, "claims/claim_detail.html", "evidence", context)
+    chart = build_chart(chart_key_for(topics), [claim], marked=claim) or build_chart("compute", [claim], claim)
+    permalink = request.build_absolute_uri(claim.get_absolute_url())
+    context.update(
+        topics=topics,
+        verdicts=claim.verdicts.select_related("recorded_by"),
+        related=Claim.objects.for_list().filter(topics__in=[t.pk for t in topics]).exclude(pk=claim.pk).distinct()[:5],
+        chart=chart,
+        then_now=_then_and_now(chart, claim),
+        permalink=permalink,
+        bibtex=bibtex(claim, permalink),
+        jsonld=mark_safe(claim_review(claim, permalink)),  # escaped for <script> in claim_review
+    )
+    return _render(request, "claims/claim_detail.html", "evidence", context)
+
+
+def _then_and_now(chart, claim):
+    """The state of the art when the claim was made against the latest one."""
+    if not chart:
+        return None
+    benchmark = chart.get("benchmark")
+    records = frontier(chart["points"], benchmark.higher_is_better if benchmark else True)
+    if not records:
+        return None
+    return {
+        "what": f"best {benchmark.name} score" if benchmark else "largest training run (FLOP)",
+        "unit": benchmark.unit if benchmark else "FLOP",
+        "then": value_at(records, claim.date_made),
+        "now": records[-1],
+        "known_date": claim.date_made is not None,
+        "is_compute": benchmark is None,
+    }
 
 
 def person_list(request):
@@ -93,19 +157,30 @@ def person_list(request):
 
 def person_detail(request, slug):
     person = get_object_or_404(Person, slug=slug)
-    claims = list(Claim.objects.for_list().filter(person=person))
+    claims = list(Claim.objects.for_list().filter(person=person).order_by("date_made", "title"))
     context = {"person": person, "claims": claims, "record": track_record(claims)}
     return render(request, "claims/person_detail.html", context)
 
 
 def topic_list(request):
-    topics = Topic.objects.annotate(
-        n=Count("claims", filter=Q(claims__editorial_state=Claim.EditorialState.PUBLISHED))
-    )
-    return render(request, "claims/topic_list.html", {"topics": topics})
+    return render(request, "claims/topic_list.html", {"topics": _published_topics()})
 
 
 def topic_detail(request, slug):
     topic = get_object_or_404(Topic, slug=slug)
     claims = list(Claim.objects.for_list().filter(topics=topic))
-    return render(request, "claims/topic_detail.html", {"topic": topic, "claims": claims})
+    chart = build_chart(chart_key_for([topic]), claims)
+    return render(request, "claims/topic_detail.html", {"topic": topic, "claims": claims, "chart": chart})
+
+
+def timeline(request):
+    form = TimelineForm(request.GET)
+    if not form.is_valid():
+        return _bad_request(form)
+    claims = form.filter(Claim.objects.for_list())
+    context = {
+        "form": form,
+        "years": timeline_events(list(claims), with_data=form.cleaned_data.get("show") != "claims"),
+        "query_string": request.GET.urlencode(),
+    }
+    return _render(request, "claims/timeline.html", "events", context)

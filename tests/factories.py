@@ -56,3 +56,26 @@ def many_claims(count, *, people=3, topics=3, evidence_per_claim=1):
             Evidence.objects.create(claim=c, source=src, stance="supports", state="accepted", summary="s")
         made.append(c)
     return made, folks, subjects
+
+
+def ingested(count):
+    """An ok ingest run with `count` notable models and `count` GPQA diamond scores."""
+    from django.utils import timezone
+
+    from ingest.models import AIModel, Benchmark, BenchmarkScore, DataSource, IngestRun
+
+    source = DataSource.objects.create(slug=f"src-{next(_seq)}", name="Epoch AI test", kind="epoch-models",
+                                       publisher="Epoch AI", licence="CC BY 4.0")
+    run = IngestRun.objects.create(source=source, status="ok", finished_at=timezone.now())
+    AIModel.objects.bulk_create(
+        AIModel(key=f"model-{i}", name=f"Model {i}", organization="Lab", notable=True, run=run,
+                publication_date=dt.date(2015, 1, 1) + dt.timedelta(days=30 * i), training_compute_flop=1e20 * (i + 1))
+        for i in range(count)
+    )
+    gpqa = Benchmark.objects.create(slug="gpqa-diamond", name="GPQA diamond")
+    BenchmarkScore.objects.bulk_create(
+        BenchmarkScore(key=f"score-{i}", benchmark=gpqa, model_name=f"Model {i}", score=min(0.99, 0.3 + i / 100),
+                       stderr=0.02, date=dt.date(2023, 1, 1) + dt.timedelta(days=7 * i), run=run)
+        for i in range(count)
+    )
+    return run

@@ -9,19 +9,27 @@ from . import factories
 
 # Queries per page, whatever the data size. A change here must be deliberate.
 QUERIES = {
-    "home": 8,  # status counts, latest claims (+topics), recent verdicts (+topics), topics, model count, last run
-    "claim_list": 4,  # topics with counts, page count, claims, their topics
-    "claim": 6,  # claim, its topics, verdicts, accepted evidence, related claims (+topics)
+    # status counts, dated claims for markers, latest claims (+topics), verdicts, evidence, topics,
+    # model count, last run, compute chart (points, runs), GPQA chart (benchmark, points, runs)
+    "home": 14,
+    "claim_list": 8,  # 5 facet counts, page count, claims, their topics
+    "claim": 8,  # claim, topics, evidence, chart (points, runs), verdicts, related claims (+topics)
     "person_list": 1,  # people with claim counts
     "person": 3,  # person, claims, their topics
     "topic_list": 1,  # topics with claim counts
-    "topic": 3,  # topic, claims, their topics
+    "topic": 5,  # topic, claims, their topics, chart (points, runs)
+    # form choices (topics, people), claims (+topics), compute records (points, runs), benchmark records
+    "timeline": 7,
+    "data": 4,  # claims for markers, compute chart (points, runs), benchmark summaries
+    "benchmark": 5,  # benchmark, claims for markers, chart (benchmark, points, runs)
+    "models": 2,  # count, page of models with their runs
 }
 
 
 @pytest.fixture(params=[5, 50], ids=["5-claims", "50-claims"])
 def corpus(request, db):
     claims, people, topics = factories.many_claims(request.param)
+    factories.ingested(request.param * 4)
     return {"claims": claims, "people": people, "topics": topics}
 
 
@@ -35,6 +43,10 @@ def _url(name, corpus):
         "person": reverse("claims:person", args=[p.slug]),
         "topic_list": reverse("claims:topic_list"),
         "topic": reverse("claims:topic", args=[t.slug]),
+        "timeline": reverse("claims:timeline"),
+        "data": reverse("claims:data"),
+        "benchmark": reverse("claims:benchmark", args=["gpqa-diamond"]),
+        "models": reverse("claims:models"),
     }[name]
 
 
@@ -51,8 +63,10 @@ def test_home_shows_status_counts_and_latest_claims(client, seeded):
     assert "Expert claims about AI progress" in html
     assert "resolved false" in html
     assert "Claims by status" in html
-    latest = Claim.objects.for_list()[0]
-    assert latest.title in html
+    assert "Training compute of notable AI models" not in html  # no data ingested: no empty chart frame
+    newest = factories.claim(title="A brand-new claim about agents")
+    html = client.get("/").content.decode()
+    assert newest.title in html.split("Latest claims")[1]
 
 
 def test_claim_list_lists_published_claims_only(client, db):
