@@ -1,0 +1,199 @@
+"""CSV and JSON downloads: columns and content, filters, meta block, 400/404, query counts."""
+
+import csv
+import datetime as dt
+import io
+import json
+
+import pytest
+from django.urls import reverse
+
+from claims.downloads import CLAIM_COLUMNS
+from claims.models import Evidence, Verdict
+
+from . import factories
+
+
+def body(response):
+    raw = b"".join(response.streaming_content) if response.streaming else response.content
+    return raw.decode("utf-8")
+
+
+def csv_rows(response_or_text):
+    text = response_or_text if isinstance(response_or_text, str) else body(response_or_text)
+    return list(csv.DictReader(io.StringIO(text, newline="")))
+
+
+@pytest.fixture
+def world(db):
+    ada = factories.person(name="Ada Lovelace-Zoë", slug="ada")
+    walls = factories.topic(name="Scaling walls", slug="scaling-walls")
+    science = factories.topic(name="AlphaFold and science", slug="alphafold")
+    src = factories.source(title="A talk, 2022", url="https://example.org/talk")
+    claim = factories.claim(
+        slug="walls",
+        title="Deep learning is hitting a wall",
+        statement="Deep learning is approaching its limits.",
+        quote="Deep learning is hitting a wall — «vraiment», she said, \"and soon\".",
+        person=ada,
+        source=src,
+        topics=[walls, science],
+        date_made=dt.date(2022, 3, 1),
+        date_precision="month",
+        kind="prediction",
+        status="contradicted",
+    )
+    Evidence.objects.create(
+        claim=claim, source=src, stance="contradicts", strength=3, tier="official", state="accepted",
+        summary="GPQA scores doubled.", note="Checked against Epoch data.",
+    )
+    Evidence.objects.create(claim=claim, source=src, state="rejected", summary="Rejected hearsay.")
+    Verdict.objects.create(
+        claim=claim, status="contradicted", rationale="Benchmarks kept rising.", as_of=dt.date(2024, 1, 1),
+        as_of_precision="year",
+    )
+    factories.claim(slug="open-one", title="An open assessment", status="open", kind="assessment")
+    factories.claim(slug="a-draft", title="Draft nobody may download", editorial_state="draft")
+    return {"claim": claim}
+
+
+def test_claims_csv_has_the_documented_columns_and_the_claims_content(client, world):
+    response = client.get(reverse("reader:claims_csv"))
+    assert response.status_code == 200
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    assert response["Content-Disposition"].startswith('attachment; filename="claimwatch-claims-')
+    assert response["Content-Disposition"].endswith('.csv"')
+    text = body(response)  # streamed: it can be read only once
+    assert text.splitlines()[0] == ",".join(CLAIM_COLUMNS)
+    rows = {row["slug"]: row for row in csv_rows(text)}
+    assert set(rows) == {"walls", "open-one"}
+    row = rows["walls"]
+    assert row["quote"] == "Deep learning is hitting a wall — «vraiment», she said, \"and soon\"."
+    assert row["person"] == "Ada Lovelace-Zoë"
+    assert row["date_made"] == "2022-03" and row["date_precision"] == "month"
+    assert row["kind"] == "prediction" and row["status"] == "contradicted"
+    assert row["topics"] == "AlphaFold and science; Scaling walls"
+    assert row["source_title"] == "A talk, 2022" and row["source_url"] == "https://example.org/talk"
+    assert row["permalink"] == "http://testserver/claims/walls/"
+    assert dt.datetime.fromisoformat(row["updated"]).tzinfo is not None
+
+
+def test_claims_csv_is_streamed(client, world):
+    assert client.get(reverse("reader:claims_csv")).streaming
+
+
+def test_downloads_honour_the_browse_filters(client, world):
+    rows = csv_rows(client.get(reverse("reader:claims_csv"), {"status": "open"}))
+    assert [r["slug"] for r in rows] == ["open-one"]
+    data = json.loads(body(client.get(reverse("reader:claims_json"), {"person": "ada", "kind": "prediction"})))
+    assert [c["slug"] for c in data["data"]] == ["walls"]
+    assert data["meta"]["query"] == {"person": "ada", "kind": "prediction"}
+
+
+def test_downloads_hold_every_result_not_one_page(client, db):
+    factories.many_claims(30, evidence_per_claim=0)
+    rows = csv_rows(client.get(reverse("reader:claims_csv"), {"page": "1"}))
+    assert len(rows) == 30
+
+
+def test_claims_json_has_meta_and_data(client, world):
+    response = client.get(reverse("reader:claims_json") + "?status=contradicted")
+    assert response["Content-Type"] == "application/json; charset=utf-8"
+    assert response["Content-Disposition"].endswith('.json"')
+    payload = json.loads(body(response))
+    meta = payload["meta"]
+    assert meta["source"] == "Claimwatch"
+    assert meta["licence"] == "CC BY 4.0"
+    assert meta["query"] == {"status": "contradicted"}
+    assert meta["url"] == "http://testserver/claims.json?status=contradicted"
+    assert dt.datetime.fromisoformat(meta["generated_at"]).tzinfo is not None
+    [claim] = payload["data"]
+    assert claim["quote"].startswith("Deep learning is hitting a wall — «vraiment»")
+    assert claim["person"] == "Ada Lovelace-Zoë"
+    assert claim["topics"] == ["AlphaFold and science", "Scaling walls"]
+    assert set(claim) == set(CLAIM_COLUMNS)
+
+
+def test_json_is_utf8_not_ascii_escapes(client, world):
+    raw = b"".join(client.get(reverse("reader:claims_json")).streaming_content)
+    assert "«vraiment»".encode() in raw
+
+
+def test_empty_result_is_still_valid_json_and_csv(client, world):
+    assert json.loads(body(client.get(reverse("reader:claims_json"), {"status": "unresolvable"})))["data"] == []
+    assert body(client.get(reverse("reader:claims_csv"), {"status": "unresolvable"})).strip() == ",".join(
+        CLAIM_COLUMNS
+    )
+
+
+def test_drafts_are_never_downloaded(client, world):
+    assert "Draft nobody may download" not in body(client.get(reverse("reader:claims_csv")))
+    assert "Draft nobody may download" not in body(client.get(reverse("reader:claims_json")))
+
+
+@pytest.mark.parametrize("name", ["claims_csv", "claims_json"])
+@pytest.mark.parametrize("query", ["status=maybe", "kind=prophecy", "page=-1", "person=no%20slug!"])
+def test_bad_filters_are_a_400(client, world, name, query):
+    response = client.get(reverse(f"reader:{name}") + "?" + query)
+    assert response.status_code == 400
+    assert b"Invalid filter" in response.content
+
+
+def test_claim_json_has_the_claim_its_accepted_evidence_and_verdict_history(client, world):
+    response = client.get(reverse("reader:claim_json", args=["walls"]))
+    assert response.status_code == 200
+    assert response["Content-Disposition"].startswith('attachment; filename="claimwatch-claim-walls-')
+    payload = json.loads(response.content)
+    assert payload["meta"]["licence"] == "CC BY 4.0" and payload["meta"]["query"] == {"slug": "walls"}
+    data = payload["data"]
+    assert data["title"] == "Deep learning is hitting a wall"
+    assert data["person"] == "Ada Lovelace-Zoë"
+    assert [e["summary"] for e in data["evidence"]] == ["GPQA scores doubled."]
+    evidence = data["evidence"][0]
+    assert evidence["stance"] == "contradicts" and evidence["strength"] == "strong"
+    assert evidence["note"] == "Checked against Epoch data." and evidence["url"] == "https://example.org/talk"
+    [verdict] = data["verdicts"]
+    assert verdict["status"] == "contradicted" and verdict["as_of"] == "2024"
+    assert verdict["rationale"] == "Benchmarks kept rising."
+
+
+def test_claim_csv_has_a_claim_row_then_evidence_and_verdict_rows(client, world):
+    response = client.get(reverse("reader:claim_csv", args=["walls"]))
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    rows = csv_rows(response)
+    assert [r["record"] for r in rows] == ["claim", "evidence", "verdict"]
+    assert all(r["slug"] == "walls" and r["person"] == "Ada Lovelace-Zoë" for r in rows)
+    claim_row, evidence_row, verdict_row = rows
+    assert claim_row["evidence_summary"] == "" and claim_row["verdict_status"] == ""
+    assert evidence_row["evidence_summary"] == "GPQA scores doubled." and evidence_row["verdict_status"] == ""
+    assert verdict_row["verdict_status"] == "contradicted" and verdict_row["evidence_summary"] == ""
+    assert verdict_row["verdict_as_of"] == "2024"
+
+
+@pytest.mark.parametrize("name", ["claim_csv", "claim_json"])
+@pytest.mark.parametrize("slug", ["no-such-claim", "a-draft"])
+def test_unknown_or_unpublished_claim_is_a_404(client, world, name, slug):
+    assert client.get(reverse(f"reader:{name}", args=[slug])).status_code == 404
+
+
+def test_download_urls_do_not_shadow_the_claim_pages(client, world):
+    assert client.get("/claims/walls/").status_code == 200
+    assert client.get("/claims/").status_code == 200
+
+
+@pytest.mark.parametrize("n", [10, 100], ids=["10-claims", "100-claims"])
+@pytest.mark.parametrize("name", ["claims_csv", "claims_json"])
+def test_browse_downloads_use_a_fixed_number_of_queries(client, db, n, name, django_assert_num_queries):
+    factories.many_claims(n)
+    with django_assert_num_queries(2):  # claims with person, source and evidence count; their topics
+        text = body(client.get(reverse(f"reader:{name}")))
+    assert text.count("http://testserver/claims/claim-") == n
+
+
+@pytest.mark.parametrize("n", [10, 100], ids=["10-evidence", "100-evidence"])
+@pytest.mark.parametrize("name", ["claim_csv", "claim_json"])
+def test_claim_download_uses_a_fixed_number_of_queries(client, db, n, name, django_assert_num_queries):
+    [claim], _, _ = factories.many_claims(1, evidence_per_claim=n)
+    with django_assert_num_queries(4):  # claim, its topics, accepted evidence, verdicts
+        response = client.get(reverse(f"reader:{name}", args=[claim.slug]))
+    assert response.status_code == 200

@@ -1,0 +1,320 @@
+"""Feeds: content, validity (feedparser), Atom entry fields, conditional GET, 404/400, query counts."""
+
+import datetime as dt
+import xml.etree.ElementTree as ET
+
+import feedparser
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from claims.models import Claim, Evidence, Verdict
+
+from . import factories
+
+FORMATS = ("rss", "atom")
+KINDS = ("claims", "verdicts", "topic", "person", "claim", "browse")
+
+
+@pytest.fixture
+def world(db):
+    alice = factories.person(name="Ada Quoteworthy", slug="ada")
+    scaling = factories.topic(name="Scaling walls", slug="scaling-walls")
+    src = factories.source(title="An interview")
+    claim = factories.claim(
+        slug="walls-ahead",
+        title="Scaling will hit a wall",
+        statement="Scaling alone will stop paying off.",
+        quote="We are going to hit a wall with pure scaling.",
+        person=alice,
+        source=src,
+        topics=[scaling],
+        status="open",
+    )
+    Evidence.objects.create(
+        claim=claim, source=src, stance="contradicts", state="accepted", summary="Benchmarks kept rising."
+    )
+    Evidence.objects.create(claim=claim, source=src, state="rejected", summary="A rejected suggestion.")
+    Evidence.objects.create(claim=claim, source=src, state="suggested", summary="A pending suggestion.")
+    Verdict.objects.create(claim=claim, status="contradicted", rationale="Scores kept climbing through 2024.")
+    draft = factories.claim(
+        slug="secret-draft", title="An unpublished draft", person=alice, topics=[scaling], editorial_state="draft"
+    )
+    Verdict.objects.create(claim=draft, status="supported", rationale="Draft verdict nobody may read.")
+    anonymous = factories.claim(slug="essay-claim", title="An essay's claim", quote="Said by nobody in particular.")
+    return {"person": alice, "topic": scaling, "claim": claim, "draft": draft, "anonymous": anonymous}
+
+
+def feed_url(kind, fmt, world):
+    if kind in ("claims", "verdicts"):
+        return reverse(f"reader:{kind}_{fmt}")
+    if kind == "browse":
+        return reverse(f"reader:browse_{fmt}") + "?status=open"
+    obj = world[kind]
+    return reverse(f"reader:{kind}_{fmt}", args=[obj.slug])
+
+
+def fetch(client, url, **headers):
+    response = client.get(url, headers=headers)
+    return response, feedparser.parse(response.content)
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+@pytest.mark.parametrize("kind", KINDS)
+def test_every_feed_is_well_formed_and_has_entries(client, world, kind, fmt):
+    response, parsed = fetch(client, feed_url(kind, fmt, world))
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith(f"application/{fmt}+xml")
+    assert parsed.bozo == 0, parsed.get("bozo_exception")
+    assert parsed.version == ("atom10" if fmt == "atom" else "rss20")
+    assert parsed.feed.title.startswith("Claimwatch")
+    assert parsed.entries
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_every_atom_entry_has_id_title_updated_author_and_link(client, world, kind):
+    _, parsed = fetch(client, feed_url(kind, "atom", world))
+    assert parsed.entries
+    for entry in parsed.entries:
+        assert entry.id.startswith("tag:testserver,2025:")
+        assert entry.title
+        assert entry.updated_parsed is not None
+        assert entry.author
+        assert entry.link.startswith("http://testserver/claims/")
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_atom_and_rss_of_a_feed_carry_the_same_entries(client, world, kind):
+    _, atom = fetch(client, feed_url(kind, "atom", world))
+    _, rss = fetch(client, feed_url(kind, "rss", world))
+    assert [e.id for e in atom.entries] == [e.id for e in rss.entries]
+
+
+def test_claims_feed_shows_quote_statement_person_and_topics(client, world):
+    _, parsed = fetch(client, reverse("reader:claims_atom"))
+    entry = next(e for e in parsed.entries if e.title == "Scaling will hit a wall")
+    assert "We are going to hit a wall with pure scaling." in entry.summary
+    assert "Scaling alone will stop paying off." in entry.summary
+    assert entry.author == "Ada Quoteworthy"
+    assert entry.author_detail.href == "http://testserver/people/ada/"
+    assert entry.link == "http://testserver/claims/walls-ahead/"
+    assert [t.term for t in entry.tags] == ["Scaling walls"]
+
+
+def test_claims_feed_leaves_out_drafts(client, world):
+    body = client.get(reverse("reader:claims_rss")).content.decode()
+    assert "Scaling will hit a wall" in body
+    assert "An unpublished draft" not in body
+
+
+def test_claim_without_a_person_is_authored_by_claimwatch(client, world):
+    _, parsed = fetch(client, reverse("reader:claims_atom"))
+    entry = next(e for e in parsed.entries if e.title == "An essay's claim")
+    assert entry.author == "Claimwatch"
+    _, rss = fetch(client, reverse("reader:claims_rss"))
+    assert next(e for e in rss.entries if e.title == "An essay's claim").author == "Claimwatch"
+
+
+def test_feed_descriptions_escape_markup_in_quotes(client, world):
+    factories.claim(title="Markup in a quote", quote='He wrote <script>alert("x")</script> & left.')
+    root = ET.fromstring(client.get(reverse("reader:claims_rss")).content)
+    description = next(
+        item.findtext("description") for item in root.iter("item") if item.findtext("title") == "Markup in a quote"
+    )
+    # The description is HTML; the quote's own markup must arrive there as text.
+    assert "He wrote &lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; left." in description
+    assert "<script>" not in description
+
+
+def test_rss_guids_are_stable_tag_uris_not_permalinks(client, world):
+    root = ET.fromstring(client.get(reverse("reader:claims_rss")).content)
+    guids = {g.text: g.get("isPermaLink") for g in root.iter("guid")}
+    assert f"tag:testserver,2025:claim/{world['claim'].pk}" in guids
+    assert set(guids.values()) == {"false"}
+
+
+def test_verdicts_feed_lists_changes_on_published_claims_only(client, world):
+    _, parsed = fetch(client, reverse("reader:verdicts_atom"))
+    assert [e.title for e in parsed.entries] == ["Scaling will hit a wall: contradicted so far"]
+    entry = parsed.entries[0]
+    assert "Scores kept climbing through 2024." in entry.summary
+    assert "We are going to hit a wall with pure scaling." in entry.summary
+    assert entry.author == "Ada Quoteworthy"
+    assert "Draft verdict" not in client.get(reverse("reader:verdicts_rss")).content.decode()
+
+
+def test_topic_feed_holds_only_that_topics_published_claims(client, world):
+    _, parsed = fetch(client, reverse("reader:topic_atom", args=["scaling-walls"]))
+    assert parsed.feed.title == "Claimwatch: claims on Scaling walls"
+    assert [e.title for e in parsed.entries] == ["Scaling will hit a wall"]
+
+
+def test_person_feed_holds_only_that_persons_published_claims(client, world):
+    _, parsed = fetch(client, reverse("reader:person_rss", args=["ada"]))
+    assert parsed.feed.title == "Claimwatch: claims by Ada Quoteworthy"
+    assert [e.title for e in parsed.entries] == ["Scaling will hit a wall"]
+
+
+def test_claim_feed_merges_accepted_evidence_and_verdicts_newest_first(client, world):
+    claim = world["claim"]
+    now = timezone.now()
+    early = Evidence.objects.get(claim=claim, state="accepted")
+    Evidence.objects.filter(pk=early.pk).update(updated=now - dt.timedelta(days=3))
+    Verdict.objects.filter(claim=claim).update(created=now - dt.timedelta(days=2))
+    late = Evidence.objects.create(
+        claim=claim, stance="supports", state="accepted", summary="A newer accepted item."
+    )
+    Evidence.objects.filter(pk=late.pk).update(updated=now - dt.timedelta(days=1))
+
+    _, parsed = fetch(client, reverse("reader:claim_atom", args=[claim.slug]))
+    assert [e.id.rsplit(":", 1)[1] for e in parsed.entries] == [
+        f"evidence/{late.pk}",
+        f"verdict/{Verdict.objects.get(claim=claim).pk}",
+        f"evidence/{early.pk}",
+    ]
+    assert "Benchmarks kept rising." in parsed.entries[2].summary
+    assert parsed.entries[1].title == "Verdict: contradicted so far"
+    body = client.get(reverse("reader:claim_rss", args=[claim.slug])).content.decode()
+    assert "rejected suggestion" not in body and "pending suggestion" not in body
+
+
+def test_browse_feed_applies_the_browse_filters(client, world):
+    factories.claim(title="A resolved one", status="resolved_true")
+    _, open_only = fetch(client, reverse("reader:browse_atom") + "?status=open&kind=assessment")
+    titles = {e.title for e in open_only.entries}
+    assert "Scaling will hit a wall" in titles and "A resolved one" not in titles
+    assert "status “open”" in open_only.feed.title
+    self_link = next(link.href for link in open_only.feed.links if link.rel == "self")
+    assert self_link == "http://testserver/feeds/browse.atom?status=open&kind=assessment"
+    _, by_person = fetch(client, reverse("reader:browse_rss") + "?person=ada")
+    assert [e.title for e in by_person.entries] == ["Scaling will hit a wall"]
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+@pytest.mark.parametrize("query", ["status=nonsense", "kind=prophecy", "page=0", "topic=not%20a%20slug!"])
+def test_browse_feed_with_bad_filters_is_a_400(client, world, fmt, query):
+    response = client.get(reverse(f"reader:browse_{fmt}") + "?" + query)
+    assert response.status_code == 400
+    assert b"Invalid filter" in response.content
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+@pytest.mark.parametrize(
+    "path", ["/feeds/topics/no-such-topic", "/feeds/people/no-such-person", "/feeds/claims/no-such-claim",
+             "/feeds/claims/secret-draft"]
+)
+def test_unknown_or_unpublished_slug_is_a_404(client, world, path, fmt):
+    response = client.get(f"{path}.{fmt}")
+    assert response.status_code == 404
+    assert not response.has_header("ETag")
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+@pytest.mark.parametrize("kind", KINDS)
+def test_every_feed_answers_a_matching_etag_with_304(client, world, kind, fmt):
+    url = feed_url(kind, fmt, world)
+    first = client.get(url)
+    assert first.has_header("ETag") and first.has_header("Last-Modified")
+    again = client.get(url, headers={"If-None-Match": first["ETag"]})
+    assert again.status_code == 304
+    assert again.content == b""
+    by_date = client.get(url, headers={"If-Modified-Since": first["Last-Modified"]})
+    assert by_date.status_code == 304
+
+
+def test_conditional_get_costs_one_query(client, world, django_assert_num_queries):
+    url = reverse("reader:claim_atom", args=["walls-ahead"])
+    etag = client.get(url)["ETag"]
+    with django_assert_num_queries(1):
+        assert client.get(url, headers={"If-None-Match": etag}).status_code == 304
+
+
+def test_rss_and_atom_and_each_query_string_have_different_etags(client, world):
+    etags = {
+        client.get(url)["ETag"]
+        for url in ["/feeds/claims.rss", "/feeds/claims.atom", "/feeds/browse.rss?status=open", "/feeds/browse.rss"]
+    }
+    assert len(etags) == 4
+
+
+def test_editing_a_claim_changes_etag_and_last_modified(client, world):
+    url = reverse("reader:claims_atom")
+    first = client.get(url)
+    Claim.objects.filter(pk=world["claim"].pk).update(title="Scaling will hit a wall, edited",
+                                                      updated=timezone.now() + dt.timedelta(seconds=5))
+    second = client.get(url, headers={"If-None-Match": first["ETag"]})
+    assert second.status_code == 200
+    assert second["ETag"] != first["ETag"]
+    assert second["Last-Modified"] != first["Last-Modified"]
+    assert b"Scaling will hit a wall, edited" in second.content
+
+
+def test_unpublishing_a_claim_changes_the_etag(client, world):
+    url = reverse("reader:claims_rss")
+    first = client.get(url)["ETag"]
+    Claim.objects.filter(pk=world["anonymous"].pk).update(editorial_state="draft")
+    response = client.get(url, headers={"If-None-Match": first})
+    assert response.status_code == 200
+    assert b"An essay's claim" not in response.content
+
+
+def test_accepting_evidence_changes_the_claim_feed(client, world):
+    url = reverse("reader:claim_rss", args=["walls-ahead"])
+    first = client.get(url)["ETag"]
+    pending = Evidence.objects.get(state="suggested")
+    pending.state = "accepted"
+    pending.save()
+    response = client.get(url, headers={"If-None-Match": first})
+    assert response.status_code == 200
+    assert b"A pending suggestion." in response.content
+
+
+# Queries per feed, whatever the data size: the stamp (conditional GET), then the items.
+QUERIES = {
+    "claims": 3,  # stamp, claims with person and source, their topics
+    "verdicts": 2,  # stamp, verdicts with claim and person
+    "topic": 4,  # stamp, topic, claims, their topics
+    "person": 4,  # stamp, person, claims, their topics
+    "claim": 4,  # stamp, claim with person, accepted evidence, verdicts
+    "browse": 3,  # stamp, claims, their topics
+}
+
+
+@pytest.fixture(params=[10, 100], ids=["10-claims", "100-claims"])
+def corpus(request, db):
+    claims, people, topics = factories.many_claims(request.param)
+    for c in claims:
+        Verdict.objects.create(claim=c, status="mixed", rationale="r")
+    return {"claim": claims[0], "person": people[0], "topic": topics[0]}
+
+
+@pytest.mark.parametrize("kind", sorted(QUERIES))
+def test_each_feed_uses_a_fixed_number_of_queries(client, corpus, kind, django_assert_num_queries):
+    url = feed_url(kind, "atom", corpus).replace("?status=open", "?kind=assessment")
+    with django_assert_num_queries(QUERIES[kind]):
+        response = client.get(url)
+    assert response.status_code == 200
+    assert feedparser.parse(response.content).entries
+
+
+def test_feed_directory_lists_every_feed_with_a_how_to(client, world, django_assert_num_queries):
+    with django_assert_num_queries(2):  # topics with counts, people with counts
+        html = client.get(reverse("reader:feed_directory")).content.decode()
+    for url in ["/feeds/claims.atom", "/feeds/claims.rss", "/feeds/verdicts.atom", "/feeds/verdicts.rss",
+                "/feeds/topics/scaling-walls.atom", "/feeds/topics/scaling-walls.rss",
+                "/feeds/people/ada.atom", "/feeds/people/ada.rss", "/feeds/browse.atom?status=open&amp;kind=prediction"]:
+        assert f'href="{url}"' in html
+    assert "How to subscribe" in html
+    assert "Ada Quoteworthy" in html
+
+
+def test_feed_directory_links_resolve_to_valid_feeds(client, seeded):
+    import re
+
+    html = client.get(reverse("reader:feed_directory")).content.decode()
+    urls = sorted(set(re.findall(r'href="(/feeds/[^"]+\.(?:rss|atom)[^"]*)"', html)))
+    assert len(urls) > 40  # two global feeds, each topic and person, in two formats
+    for url in urls:
+        response = client.get(url.replace("&amp;", "&"))
+        assert response.status_code == 200, url
+        assert feedparser.parse(response.content).bozo == 0, url
