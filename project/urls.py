@@ -6,4 +6,5 @@ urlpatterns = [
     path("", include("claims.reader_urls")),
     path("", include("claims.urls")),
     path("", include("ingest.urls")),
+    path("", include("editorial.urls")),
 ]

@@ -1,0 +1,38 @@
+from django.contrib import admin
+
+from .models import AuditEntry, Operationalisation, ProposedVerdict
+
+
+@admin.register(Operationalisation)
+class OperationalisationAdmin(admin.ModelAdmin):
+    list_display = ["description", "claim", "metric", "comparison", "threshold", "deadline", "outcome", "last_checked"]
+    list_filter = ["metric", "outcome"]
+    search_fields = ["description", "claim__title"]
+    raw_id_fields = ["claim", "benchmark", "series", "created_by"]
+    readonly_fields = ["current_value", "current_detail", "outcome", "last_checked"]
+
+
+@admin.register(ProposedVerdict)
+class ProposedVerdictAdmin(admin.ModelAdmin):
+    list_display = ["claim", "proposed_status", "outcome", "state", "created", "decided_by"]
+    list_filter = ["state", "proposed_status"]
+    search_fields = ["claim__title", "reason"]
+    raw_id_fields = ["claim", "operationalisation", "verdict", "decided_by"]
+
+
+@admin.register(AuditEntry)
+class AuditEntryAdmin(admin.ModelAdmin):
+    list_display = ["created", "actor", "action", "target_type", "target_id", "claim", "summary"]
+    list_filter = ["action", "target_type"]
+    search_fields = ["summary", "claim__title", "actor__username"]
+    list_select_related = ["actor", "claim"]
+
+    # The log is a record: nobody edits or deletes it, not even in the admin.
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

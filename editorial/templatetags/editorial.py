@@ -1,0 +1,33 @@
+from django import template
+from django.utils.safestring import mark_safe
+
+from ingest.sanitize import safe_url, summary_html
+
+from ..markdown import render_markdown
+from ..selectors import claims_tests_for_claim
+
+register = template.Library()
+
+
+@register.filter
+def markdown_safe(text):
+    """An editor's Markdown note as sanitised HTML (safe to mark safe: nh3 has cleaned it)."""
+    return mark_safe(render_markdown(text))  # noqa: S308 (cleaned by nh3 just above)
+
+
+@register.filter
+def sanitised_summary(markup, max_length=600):
+    # Feed summaries were cleaned at ingest; cleaning again at output costs little and
+    # protects against rows written by older code or by hand.
+    return mark_safe(summary_html(markup, max_length=int(max_length)))  # noqa: S308
+
+
+@register.filter
+def http_url(url):
+    return safe_url(url)
+
+
+@register.simple_tag
+def claim_tests(claim):
+    """{% claim_tests claim as tests %}: the public page's operationalised tests (one query)."""
+    return claims_tests_for_claim(claim)
