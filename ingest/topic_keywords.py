@@ -8,7 +8,7 @@ item's title and summary; a trailing ``*`` matches any ending ("benchmark*" matc
 
 TOPIC_KEYWORDS: dict[str, list[str]] = {
     "scaling-walls": [
-        "scaling law*", "scaling laws", "scale up", "scaling up", "diminishing returns", "hitting a wall",
+        "scaling law*", "scale up", "scaling up", "diminishing returns", "hitting a wall",
         "plateau*", "pretraining", "pre-training", "training data", "data wall", "compute-optimal",
         "chinchilla", "parameters", "frontier model*", "benchmark*", "capabilit*", "emergent",
     ],
