@@ -7,6 +7,7 @@ reader polling an unchanged feed costs one query and gets a 304.
 """
 
 import hashlib
+import re
 from dataclasses import dataclass
 from functools import wraps
 from urllib.parse import urlencode
@@ -16,7 +17,7 @@ from django.db.models import Count, Max, Q
 from django.http import HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
-from django.utils.feedgenerator import Atom1Feed
+from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
 from django.utils.html import format_html, format_html_join
 from django.views.decorators.http import condition
 
@@ -191,6 +192,35 @@ def conditional_feed(stamp):
 # --- Feeds ----------------------------------------------------------------------------
 
 
+# XML 1.0 cannot carry these at all; Django's feed writer raises on them (a 500), and
+# they can reach us inside ingested titles or a browse query's text.
+_XML_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
+def _xml_safe(value):
+    if isinstance(value, str):
+        return _XML_ILLEGAL.sub("", value)
+    if isinstance(value, (list, tuple)):
+        return [_xml_safe(v) for v in value]
+    return value
+
+
+class _XmlSafe:
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **{k: _xml_safe(v) for k, v in kwargs.items()})
+
+    def add_item(self, *args, **kwargs):
+        super().add_item(*args, **{k: _xml_safe(v) for k, v in kwargs.items()})
+
+
+class SafeRssFeed(_XmlSafe, Rss201rev2Feed):
+    pass
+
+
+class SafeAtomFeed(_XmlSafe, Atom1Feed):
+    pass
+
+
 def _hostname(request):
     return request.get_host().rsplit(":", 1)[0].strip("[]") or "localhost"
 
@@ -198,6 +228,7 @@ def _hostname(request):
 class ClaimwatchFeed(Feed):
     """Shared behaviour; one instance per request, so ``self.request`` is safe to keep."""
 
+    feed_type = SafeRssFeed
     author_name = "Claimwatch"
     feed_copyright = "Curated claims, evidence and verdicts: Claimwatch, CC BY 4.0"
     language = "en"
@@ -469,7 +500,7 @@ class BrowseFeed(ClaimEntries, ClaimwatchFeed):
 
 
 class AtomMixin:
-    feed_type = Atom1Feed
+    feed_type = SafeAtomFeed
 
     def subtitle(self, obj):
         # Atom has no <description>; the same text goes in <subtitle>.

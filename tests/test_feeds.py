@@ -318,3 +318,15 @@ def test_feed_directory_links_resolve_to_valid_feeds(client, seeded):
         response = client.get(url.replace("&amp;", "&"))
         assert response.status_code == 200, url
         assert feedparser.parse(response.content).bozo == 0, url
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_control_characters_in_text_do_not_break_a_feed(client, world, fmt):
+    claim = factories.claim(slug="ctrl", title="Vertical\x0btab title", quote="Bell\x07 in a quote")
+    Evidence.objects.create(claim=claim, state="accepted", summary="Escape \x1b in a summary")
+    for url in (reverse(f"reader:claims_{fmt}"), reverse(f"reader:claim_{fmt}", args=["ctrl"])):
+        response = client.get(url)
+        assert response.status_code == 200
+        parsed = feedparser.parse(response.content)
+        assert parsed.bozo == 0, parsed.get("bozo_exception")
+    assert "Verticaltab title" in [e.title for e in feedparser.parse(client.get(reverse(f"reader:claims_{fmt}")).content).entries]
