@@ -105,8 +105,11 @@ def _fmt(value: float | None) -> str:
     return f"{value:.3g}" if abs(value) >= 1e6 or (value and abs(value) < 1e-3) else f"{value:g}"
 
 
-def evaluate(op: Operationalisation, *, today: dt.date | None = None, now=None) -> ProposedVerdict | None:
-    """Re-check one test and store its value; on a change of outcome, queue a proposal."""
+def evaluate(op: Operationalisation, *, today: dt.date | None = None, now=None, actor=None) -> ProposedVerdict | None:
+    """Re-check one test and store its value; on a change of outcome, queue a proposal.
+
+    `actor` is the editor who asked for the check; None when an ingest run triggered it.
+    """
     now = now or timezone.now()
     today = today or timezone.localdate(now)
     measurement = measure(op)
@@ -121,14 +124,14 @@ def evaluate(op: Operationalisation, *, today: dt.date | None = None, now=None) 
         if outcome == previous:
             return None
         audit.record(
-            None, "test.outcome_changed", target=op, claim=op.claim,
+            actor, "test.outcome_changed", target=op, claim=op.claim,
             summary=f"Test “{op.description}”: {previous} → {outcome} (value {_fmt(op.current_value)})",
             data={"from": previous, "to": outcome, "value": op.current_value, "detail": op.current_detail},
         )
-        return _propose(op, previous, outcome)
+        return _propose(op, previous, outcome, actor)
 
 
-def _propose(op: Operationalisation, previous: str, outcome: str) -> ProposedVerdict | None:
+def _propose(op: Operationalisation, previous: str, outcome: str, actor=None) -> ProposedVerdict | None:
     claim = op.claim
     status = proposed_status(op, outcome, claim.kind)
     # Older proposals from this test are out of date now; one live proposal per test.
@@ -149,7 +152,7 @@ def _propose(op: Operationalisation, previous: str, outcome: str) -> ProposedVer
         claim=claim, operationalisation=op, proposed_status=status, outcome=outcome, reason=reason
     )
     audit.record(
-        None, "proposal.created", target=proposal, claim=claim,
+        actor, "proposal.created", target=proposal, claim=claim,
         summary=f"Proposed verdict “{proposal.get_proposed_status_display()}” for “{claim.title}”",
         data={"status": status, "outcome": outcome, "operationalisation": op.pk},
     )
@@ -178,8 +181,18 @@ def add_test(claim: Claim, *, user, form) -> Operationalisation:
                  summary=f"Added test “{op.description}” to “{claim.title}”",
                  data={"metric": op.metric, "comparison": op.comparison, "threshold": op.threshold,
                        "deadline": op.deadline.isoformat() if op.deadline else None})
-    evaluate(op)
+    evaluate(op, actor=user)
     return op
+
+
+@transaction.atomic
+def check_now(op: Operationalisation, *, user) -> ProposedVerdict | None:
+    """An editor's "check now": re-evaluate at once instead of waiting for the next run."""
+    proposal = evaluate(op, actor=user)
+    audit.record(user, "test.checked", target=op, claim=op.claim,
+                 summary=f"Checked test “{op.description}”: {op.get_outcome_display()}, value {_fmt(op.current_value)}",
+                 data={"outcome": op.outcome, "value": op.current_value})
+    return proposal
 
 
 @transaction.atomic

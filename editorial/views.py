@@ -383,7 +383,7 @@ def _claim_test(slug, pk):
 @editor_required("editorial.change_operationalisation")
 def test_check(request, slug, pk):
     claim, op = _claim_test(slug, pk)
-    proposal = checks.evaluate(op)
+    proposal = checks.check_now(op, user=request.user)
     text = f"Checked: {op.get_outcome_display()}."
     if proposal is not None:
         text += " A proposed verdict is waiting in the queue."

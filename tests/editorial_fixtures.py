@@ -5,10 +5,12 @@ Import what a module needs by name, e.g.
 """
 
 import datetime as dt
+import functools
 import itertools
 import uuid
 
 import pytest
+from django.contrib.auth.hashers import make_password
 from django.test import Client
 from django.utils import timezone
 
@@ -29,9 +31,15 @@ def private_cache(settings):
     yield
 
 
+@functools.cache
+def _password_hash() -> str:
+    # Hashing is slow by design (PBKDF2); do it once per session, not once per user.
+    return make_password(PASSWORD)
+
+
 def make_user(django_user_model, username, *, editor=False, staff=False, superuser=False):
-    user = django_user_model.objects.create_user(username=username, password=PASSWORD,
-                                                 is_staff=staff, is_superuser=superuser)
+    user = django_user_model.objects.create(username=username, password=_password_hash(),
+                                            is_staff=staff, is_superuser=superuser)
     if editor:
         user.groups.add(ensure_editors_group())
     return user
