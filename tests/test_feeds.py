@@ -330,3 +330,14 @@ def test_control_characters_in_text_do_not_break_a_feed(client, world, fmt):
         parsed = feedparser.parse(response.content)
         assert parsed.bozo == 0, parsed.get("bozo_exception")
     assert "Verticaltab title" in [e.title for e in feedparser.parse(client.get(reverse(f"reader:claims_{fmt}")).content).entries]
+
+
+def test_an_empty_feed_has_an_etag_and_answers_304_without_a_made_up_date(client, db):
+    factories.topic(slug="empty-topic")
+    url = reverse("reader:topic_atom", args=["empty-topic"])
+    response = client.get(url)
+    assert response.status_code == 200
+    assert feedparser.parse(response.content).entries == []
+    # No claim, no honest modification date: the ETag alone carries the validation.
+    assert not response.has_header("Last-Modified")
+    assert client.get(url, headers={"If-None-Match": response["ETag"]}).status_code == 304
