@@ -5,7 +5,6 @@ Import what a module needs by name, e.g.
 """
 
 import datetime as dt
-import functools
 import itertools
 import uuid
 
@@ -31,14 +30,14 @@ def private_cache(settings):
     yield
 
 
-@functools.cache
-def _password_hash() -> str:
-    # Hashing is slow by design (PBKDF2); do it once per session, not once per user.
-    return make_password(PASSWORD)
+@pytest.fixture
+def fast_passwords(settings):
+    """PBKDF2 is slow by design; the login tests hash dozens of times, so hash cheaply here."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 def make_user(django_user_model, username, *, editor=False, staff=False, superuser=False):
-    user = django_user_model.objects.create(username=username, password=_password_hash(),
+    user = django_user_model.objects.create(username=username, password=make_password(PASSWORD),
                                             is_staff=staff, is_superuser=superuser)
     if editor:
         user.groups.add(ensure_editors_group())

@@ -12,12 +12,13 @@ from tests.editorial_fixtures import (  # noqa: F401  (fixtures)
     client_for,
     editor,
     feed_source,
+    fast_passwords,
     private_cache,
     reader,
     suggestion,
 )
 
-pytestmark = pytest.mark.usefixtures("private_cache")
+pytestmark = pytest.mark.usefixtures("private_cache", "fast_passwords")
 
 
 @pytest.fixture
