@@ -12,12 +12,13 @@ from tests.editorial_fixtures import (  # noqa: F401  (fixtures)
     client_for,
     editor,
     editor_client,
+    fast_passwords,
     feed_source,
     private_cache,
     suggestion,
 )
 
-pytestmark = pytest.mark.usefixtures("private_cache")
+pytestmark = pytest.mark.usefixtures("private_cache", "fast_passwords")
 HTMX = {"HX-Request": "true"}
 
 

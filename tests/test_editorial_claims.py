@@ -1,0 +1,273 @@
+"""Claim editing: create and edit with validation, editorial states, verdicts that need a
+rationale, the revision history with field diffs, and one-click revert."""
+
+import datetime as dt
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.test import Client
+
+from claims import services
+from claims.models import Claim, Revision, Source, Verdict
+from editorial.diffs import word_diff
+from editorial.models import AuditEntry
+from editorial.validators import is_private_host
+from tests import factories
+from tests.editorial_fixtures import client_for, editor, editor_client, fast_passwords, private_cache  # noqa: F401
+
+pytestmark = pytest.mark.usefixtures("private_cache", "fast_passwords")
+
+VALID = {"title": "LLMs will plateau by 2027", "statement": "Large language models stop improving by 2027.",
+         "quote": "We will see a plateau by 2027.", "kind": "prediction", "date_made": "2024-03"}
+
+
+def _errors(response):
+    return response.content.decode()
+
+
+def test_new_claim_is_a_draft_with_derived_slug_and_date_precision(editor, editor_client, db):
+    person, topic = factories.person(name="Ann Expert"), factories.topic()
+    response = editor_client.post("/curate/claims/new/", {**VALID, "person": person.pk, "topics": [topic.pk],
+                                                          "deadline": "2027-12-31"})
+    assert response["Location"] == "/curate/claims/llms-will-plateau-by-2027/edit/"
+    claim = Claim.objects.get(slug="llms-will-plateau-by-2027")
+    assert (claim.editorial_state, claim.date_made, claim.date_precision) == ("draft", dt.date(2024, 3, 1), "month")
+    assert claim.person == person and list(claim.topics.all()) == [topic]
+    assert claim.deadline == dt.date(2027, 12, 31)
+    assert Revision.objects.get(target="claim", object_id=claim.pk).user == editor
+    assert AuditEntry.objects.filter(action="claim.created", claim=claim, actor=editor).exists()
+    # A draft is not public.
+    assert Client().get("/claims/llms-will-plateau-by-2027/").status_code == 404
+
+
+@pytest.mark.parametrize("text, precision", [("2022", "year"), ("2022-07", "month"), ("2022-07-14", "day"),
+                                             ("", "unknown")])
+def test_date_made_precision_follows_what_was_typed(editor_client, db, text, precision):
+    editor_client.post("/curate/claims/new/", {**VALID, "date_made": text})
+    assert Claim.objects.get().date_precision == precision
+
+
+@pytest.mark.parametrize("text", ["14/07/2022", "2022-13", "2022-02-30", "July 2022", "22"])
+def test_bad_dates_are_refused_with_the_expected_format(editor_client, db, text):
+    response = editor_client.post("/curate/claims/new/", {**VALID, "date_made": text})
+    assert response.status_code == 400
+    assert "YYYY, YYYY-MM or YYYY-MM-DD" in _errors(response)
+    assert not Claim.objects.exists()
+
+
+def test_quote_is_required(editor_client, db):
+    response = editor_client.post("/curate/claims/new/", {**VALID, "quote": "   "})
+    assert response.status_code == 400
+    assert "A claim needs its verbatim quote." in _errors(response)
+    assert not Claim.objects.exists()
+
+
+def test_a_slug_already_taken_is_refused(editor_client, db):
+    factories.claim(slug="taken")
+    response = editor_client.post("/curate/claims/new/", {**VALID, "slug": "taken"})
+    assert response.status_code == 400
+    assert "already exists" in _errors(response)
+
+
+def test_a_new_source_is_created_from_a_public_https_url(editor_client, db):
+    editor_client.post("/curate/claims/new/", {**VALID, "new_source_title": "Interview", "new_source_url":
+                                               "https://example.org/interview", "new_source_publisher": "Ex"})
+    claim = Claim.objects.get()
+    assert (claim.source.title, claim.source.url, claim.source.publisher) == ("Interview",
+                                                                             "https://example.org/interview", "Ex")
+
+
+def test_a_new_source_with_a_known_url_reuses_the_existing_source(editor_client, db):
+    existing = factories.source(url="https://example.org/known")
+    editor_client.post("/curate/claims/new/", {**VALID, "new_source_title": "Again",
+                                               "new_source_url": "https://example.org/known"})
+    assert Claim.objects.get().source == existing
+    assert Source.objects.count() == 1
+
+
+@pytest.mark.parametrize("url", ["ftp://example.org/x", "javascript:alert(1)", "file:///etc/passwd"])
+def test_source_urls_must_be_http_or_https(editor_client, db, url):
+    response = editor_client.post("/curate/claims/new/", {**VALID, "new_source_title": "X", "new_source_url": url})
+    assert response.status_code == 400
+    assert not Claim.objects.exists()
+
+
+@pytest.mark.parametrize("url", ["http://127.0.0.1/admin", "http://localhost:8000/", "http://10.1.2.3/",
+                                 "http://[::1]/", "http://169.254.169.254/latest/meta-data/", "http://2130706433/",
+                                 "http://printer.local/", "http://intranet/"])
+def test_private_source_urls_are_refused_outside_debug(editor_client, settings, db, url):
+    settings.DEBUG = False
+    response = editor_client.post("/curate/claims/new/", {**VALID, "new_source_title": "X", "new_source_url": url})
+    assert response.status_code == 400
+    assert "private or local address" in _errors(response)
+
+
+def test_private_source_urls_are_allowed_in_debug_for_local_work(editor_client, settings, db):
+    settings.DEBUG = True
+    editor_client.post("/curate/claims/new/", {**VALID, "new_source_title": "X", "new_source_url": "http://127.0.0.1/"})
+    assert Claim.objects.get().source.url == "http://127.0.0.1/"
+
+
+@pytest.mark.parametrize("host, private", [("example.org", False), ("8.8.8.8", False), ("192.168.0.1", True),
+                                           ("0x7f.1", True), ("fd00::1", True), ("host.internal", True)])
+def test_private_host_detection(host, private):
+    assert is_private_host(host) is private
+
+
+def test_editing_records_a_revision_with_changed_fields_and_comment(editor, editor_client, db):
+    claim = factories.claim(slug="edit-me", title="Old title", quote="Old quote.")
+    data = {"title": "New title", "slug": "edit-me", "statement": claim.statement, "quote": "Old quote, corrected.",
+            "kind": claim.kind, "date_made": "2020-01", "comment": "Fixed the quote against the source"}
+    assert editor_client.post("/curate/claims/edit-me/edit/", data)["Location"] == "/curate/claims/edit-me/edit/"
+    revisions = list(Revision.objects.filter(target="claim", object_id=claim.pk).order_by("created", "id"))
+    # A baseline of the pre-edit state, then the edit.
+    assert len(revisions) == 2
+    assert {"title", "quote", "date_precision", "date_made"} <= set(revisions[1].changed_fields)
+    assert revisions[1].comment == "Fixed the quote against the source"
+    assert revisions[1].user == editor
+
+
+def test_a_published_claim_keeps_its_slug(editor_client, db):
+    claim = factories.claim(slug="cited-elsewhere")
+    data = {"title": claim.title, "slug": "renamed", "statement": claim.statement, "quote": claim.quote,
+            "kind": claim.kind, "date_made": ""}
+    response = editor_client.post("/curate/claims/cited-elsewhere/edit/", data)
+    assert response.status_code == 400
+    assert "keeps its slug" in _errors(response)
+    assert Claim.objects.filter(slug="cited-elsewhere").exists()
+
+
+def test_editorial_states_go_draft_review_published_and_only_published_is_public(editor_client, db):
+    claim = factories.claim(slug="life-cycle", editorial_state="draft")
+    public = Client()
+    assert public.get("/claims/life-cycle/").status_code == 404
+    editor_client.post("/curate/claims/life-cycle/state/", {"to": "in_review"})
+    assert public.get("/claims/life-cycle/").status_code == 404
+    editor_client.post("/curate/claims/life-cycle/state/", {"to": "published"})
+    assert public.get("/claims/life-cycle/").status_code == 200
+    assert "life-cycle" in public.get("/claims/").content.decode()
+    editor_client.post("/curate/claims/life-cycle/state/", {"to": "in_review"})
+    assert public.get("/claims/life-cycle/").status_code == 404
+    actions = list(AuditEntry.objects.filter(claim=claim).order_by("id").values_list("data__to", flat=True))
+    assert actions == ["in_review", "published", "in_review"]
+
+
+def test_a_draft_cannot_skip_review(editor_client, db):
+    factories.claim(slug="hasty", editorial_state="draft")
+    response = editor_client.post("/curate/claims/hasty/state/", {"to": "published"}, follow=True)
+    assert "cannot move to published" in response.content.decode()
+    assert Claim.objects.get(slug="hasty").editorial_state == "draft"
+
+
+def test_verdict_change_without_rationale_is_refused(editor_client, db):
+    claim = factories.claim(slug="v")
+    response = editor_client.post("/curate/claims/v/verdict/", {"status": "resolved_false", "rationale": "  "})
+    assert response.status_code == 400
+    assert "A verdict change needs a rationale." in _errors(response)
+    claim.refresh_from_db()
+    assert claim.status == "open"
+    assert not Verdict.objects.exists()
+
+
+def test_verdict_service_itself_refuses_a_missing_rationale(editor, db):
+    claim = factories.claim()
+    with pytest.raises(ValidationError, match="rationale"):
+        services.change_verdict(claim, user=editor, status="supported", rationale="")
+
+
+def test_verdict_change_records_who_and_as_of_and_shows_publicly(editor, editor_client, db):
+    claim = factories.claim(slug="v2")
+    editor_client.post("/curate/claims/v2/verdict/", {"status": "contradicted", "rationale": "Scores kept rising.",
+                                                      "as_of": "2025-06"})
+    verdict = Verdict.objects.get(claim=claim)
+    assert (verdict.status, verdict.rationale, verdict.recorded_by) == ("contradicted", "Scores kept rising.", editor)
+    assert (verdict.as_of, verdict.as_of_precision) == (dt.date(2025, 6, 1), "month")
+    claim.refresh_from_db()
+    assert (claim.status, claim.verdict_rationale) == ("contradicted", "Scores kept rising.")
+    page = Client().get("/claims/v2/").content.decode()
+    assert "Scores kept rising." in page and "by edna" in page
+    assert AuditEntry.objects.get(action="verdict.changed").data["to"] == "contradicted"
+
+
+def test_verdict_without_as_of_is_dated_today(editor_client, db):
+    factories.claim(slug="v3")
+    editor_client.post("/curate/claims/v3/verdict/", {"status": "supported", "rationale": "Data."})
+    verdict = Verdict.objects.get()
+    assert verdict.as_of_precision == "day" and verdict.as_of is not None
+
+
+def _edit(client, claim, **changes):
+    data = {"title": claim.title, "slug": claim.slug, "statement": claim.statement, "quote": claim.quote,
+            "kind": claim.kind, "date_made": "2020-01-02", **changes}
+    response = client.post(f"/curate/claims/{claim.slug}/edit/", data)
+    assert response.status_code == 302, response.content[:1000]
+
+
+def test_history_page_shows_each_revision_with_word_diffs_against_the_previous(editor_client, db):
+    claim = factories.claim(slug="h", title="Deep learning is hitting a wall", date_made=dt.date(2020, 1, 2))
+    _edit(editor_client, claim, title="Deep learning is hitting a brick wall", comment="Exact wording")
+    html = editor_client.get("/curate/claims/h/history/").content.decode()
+    assert html.count('class="revision"') == 2
+    assert "Exact wording" in html
+    assert "Deep learning is hitting a <ins>brick </ins>wall" in html
+    assert "by edna" in html
+    assert "claim.updated" in html.split("Audit entries", 1)[1]
+
+
+def test_word_diff_marks_deletions_and_insertions():
+    assert word_diff("a b c", "a x c") == [("equal", "a "), ("delete", "b"), ("insert", "x"), ("equal", " c")]
+
+
+def test_revert_restores_an_earlier_revision_and_is_recorded_as_a_new_one(editor, editor_client, db):
+    topic_a, topic_b = factories.topic(slug="ta"), factories.topic(slug="tb")
+    claim = factories.claim(slug="r", title="Original", quote="Original quote.", topics=[topic_a],
+                            date_made=dt.date(2020, 1, 2))
+    _edit(editor_client, claim, title="Vandalised", quote="Wrong quote.", topics=[topic_b.pk])
+    original = Revision.objects.filter(target="claim", object_id=claim.pk).order_by("created", "id").first()
+    response = editor_client.post(f"/curate/claims/r/revert/{original.pk}/")
+    assert response["Location"] == "/curate/claims/r/history/"
+    claim.refresh_from_db()
+    assert (claim.title, claim.quote) == ("Original", "Original quote.")
+    assert list(claim.topics.values_list("slug", flat=True)) == ["ta"]
+    latest = Revision.objects.filter(target="claim", object_id=claim.pk).order_by("-created", "-id").first()
+    assert latest.comment.startswith(f"Reverted to revision #{original.pk}")
+    assert latest.user == editor
+    assert Revision.objects.filter(target="claim", object_id=claim.pk).count() == 3
+    assert AuditEntry.objects.get(action="claim.reverted").data["revision"] == original.pk
+
+
+def test_reverting_a_verdict_leaves_a_verdict_row_and_keeps_slug_and_publication(editor, editor_client, db):
+    claim = factories.claim(slug="rv", date_made=dt.date(2020, 1, 2))
+    services.change_verdict(claim, user=editor, status="supported", rationale="First look.")
+    first = Revision.objects.filter(target="claim", object_id=claim.pk).order_by("-created", "-id").first()
+    services.change_verdict(claim, user=editor, status="resolved_false", rationale="Deadline passed.")
+    services.change_editorial_state(claim, "in_review", user=editor)
+    editor_client.post(f"/curate/claims/rv/revert/{first.pk}/")
+    claim.refresh_from_db()
+    assert (claim.status, claim.verdict_rationale) == ("supported", "First look.")
+    assert (claim.slug, claim.editorial_state) == ("rv", "in_review")
+    newest = Verdict.objects.filter(claim=claim).first()
+    assert newest.status == "supported" and newest.rationale.startswith(f"Reverted to revision #{first.pk}")
+
+
+def test_revert_to_the_current_state_says_nothing_changed(editor_client, db):
+    claim = factories.claim(slug="same")
+    _edit(editor_client, claim, title="Changed")
+    latest = Revision.objects.filter(target="claim", object_id=claim.pk).order_by("-created", "-id").first()
+    response = editor_client.post(f"/curate/claims/same/revert/{latest.pk}/", follow=True)
+    assert "nothing changed" in response.content.decode()
+
+
+def test_a_revision_of_another_claim_cannot_be_reverted_onto_this_one(editor_client, db):
+    mine, other = factories.claim(slug="mine"), factories.claim(slug="other")
+    _edit(editor_client, other, title="Other changed")
+    foreign = Revision.objects.filter(target="claim", object_id=other.pk).first()
+    assert editor_client.post(f"/curate/claims/mine/revert/{foreign.pk}/").status_code == 404
+    mine.refresh_from_db()
+    assert mine.title != "Other changed"
+
+
+def test_edit_pages_of_unknown_claims_are_404(editor_client, db):
+    assert editor_client.get("/curate/claims/nope/edit/").status_code == 404
+    assert editor_client.post("/curate/claims/nope/verdict/", {"status": "supported", "rationale": "x"}).status_code \
+        == 404
