@@ -434,7 +434,8 @@ class ClaimFeed(ClaimwatchFeed):
                 item.as_of_display,
                 item.rationale,
             )
-        parts = [("<p>{} · {} · {}</p>", (item.get_stance_display(), item.get_strength_display(), item.get_tier_display()))]
+        labels = (item.get_stance_display(), item.get_strength_display(), item.get_tier_display())
+        parts = [("<p>{} · {} · {}</p>", labels)]
         if item.url:
             parts.append(('<p><a href="{}">{}</a></p>', (item.url, item.title)))
         else:
@@ -471,9 +472,8 @@ class BrowseQuery:
     params: str  # the filters as a query string, without page
 
     def describe(self):
-        return ", ".join(
-            f"{name} “{value}”" for name, value in self.form.cleaned_data.items() if value and name not in ("page", "sort")
-        ) or "all claims"
+        filters = [(k, v) for k, v in self.form.cleaned_data.items() if v and k not in ("page", "sort")]
+        return ", ".join(f"{name} “{value}”" for name, value in filters) or "all claims"
 
 
 class BrowseFeed(ClaimEntries, ClaimwatchFeed):

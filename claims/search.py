@@ -134,7 +134,9 @@ def search_evidence(queryset, q: str):
 
 
 def search_feed_items(queryset, q: str):
-    return _search(queryset, q, FEED_ITEM_FIELDS).order_by(F("search_rank").desc(), F("published").desc(nulls_last=True))
+    return _search(queryset, q, FEED_ITEM_FIELDS).order_by(
+        F("search_rank").desc(), F("published").desc(nulls_last=True)
+    )
 
 
 @dataclass
@@ -163,7 +165,7 @@ def _top(queryset, limit):
 
 
 def search_everything(q: str) -> list[ResultGroup]:
-    """Ranked results per type, each group one query (claims: plus their topics)."""
+    """Ranked results per type: one query per group, whatever the number of matches."""
     sources = [
         (
             "claims",

@@ -302,7 +302,8 @@ def test_feed_directory_lists_every_feed_with_a_how_to(client, world, django_ass
         html = client.get(reverse("reader:feed_directory")).content.decode()
     for url in ["/feeds/claims.atom", "/feeds/claims.rss", "/feeds/verdicts.atom", "/feeds/verdicts.rss",
                 "/feeds/topics/scaling-walls.atom", "/feeds/topics/scaling-walls.rss",
-                "/feeds/people/ada.atom", "/feeds/people/ada.rss", "/feeds/browse.atom?status=open&amp;kind=prediction"]:
+                "/feeds/people/ada.atom", "/feeds/people/ada.rss",
+                "/feeds/browse.atom?status=open&amp;kind=prediction"]:
         assert f'href="{url}"' in html
     assert "How to subscribe" in html
     assert "Ada Quoteworthy" in html
@@ -329,7 +330,8 @@ def test_control_characters_in_text_do_not_break_a_feed(client, world, fmt):
         assert response.status_code == 200
         parsed = feedparser.parse(response.content)
         assert parsed.bozo == 0, parsed.get("bozo_exception")
-    assert "Verticaltab title" in [e.title for e in feedparser.parse(client.get(reverse(f"reader:claims_{fmt}")).content).entries]
+    entries = feedparser.parse(client.get(reverse(f"reader:claims_{fmt}")).content).entries
+    assert "Verticaltab title" in [e.title for e in entries]
 
 
 def test_an_empty_feed_has_an_etag_and_answers_304_without_a_made_up_date(client, db):
