@@ -2,8 +2,9 @@
 
 Browse downloads (/claims.csv, /claims.json) take the same query string as /claims/
 and hold every matching claim, not one page of them. They are streamed, so a large
-result never sits in memory whole; rows are read in chunks of CHUNK_SIZE, so the query
-count grows by two per chunk rather than per claim.
+result never sits in memory whole. They read plain rows (``values()``) rather than model
+instances, with every claim's topic names from one extra query: two queries in all,
+and several times faster per row than Claim objects with prefetched topics.
 
 The CSV is UTF-8 without a byte-order mark (spreadsheet apps may need "import as
 UTF-8"; a BOM would break the first column name for every program that reads CSV).
@@ -22,9 +23,11 @@ record, so any CSV reader loads it without special handling:
 import csv
 import datetime as dt
 import json
+from collections import defaultdict
 
 from django.http import HttpResponse, HttpResponseBadRequest, StreamingHttpResponse
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from django.utils import timezone
 
 from .dates import iso_partial_date
@@ -86,6 +89,45 @@ def claim_record(claim, request) -> dict:
         "permalink": request.build_absolute_uri(claim.get_absolute_url()),
         "updated": _iso(claim.updated),
     }
+
+
+BROWSE_VALUES = (
+    "pk", "slug", "title", "statement", "quote", "person__name", "date_made", "date_precision", "kind", "status",
+    "source__title", "source__url", "updated",
+)
+
+
+def browse_records(claims, request):
+    """claim_record() for every claim of a browse queryset, from plain rows."""
+    topics = defaultdict(list)
+    links = (
+        Claim.topics.through.objects.filter(claim_id__in=claims.order_by().values("pk"))
+        .order_by("topic__name")
+        .values_list("claim_id", "topic__name")
+    )
+    for claim_id, name in links:
+        topics[claim_id].append(name)
+    # Slugs are URL-safe, so one reverse() serves every row.
+    placeholder = "claim-slug-placeholder"
+    permalink = request.build_absolute_uri(reverse("claims:claim", args=[placeholder]))
+    rows = claims.prefetch_related(None).values(*BROWSE_VALUES).iterator(chunk_size=CHUNK_SIZE)
+    for row in rows:
+        yield {
+            "slug": row["slug"],
+            "title": row["title"],
+            "statement": row["statement"],
+            "quote": row["quote"],
+            "person": row["person__name"] or "",
+            "date_made": iso_partial_date(row["date_made"], row["date_precision"]),
+            "date_precision": row["date_precision"],
+            "kind": row["kind"],
+            "status": row["status"],
+            "topics": topics.get(row["pk"], []),
+            "source_title": row["source__title"] or "",
+            "source_url": row["source__url"] or "",
+            "permalink": permalink.replace(placeholder, row["slug"]),
+            "updated": _iso(row["updated"]),
+        }
 
 
 def evidence_record(item) -> dict:
@@ -168,8 +210,8 @@ def claims_csv(request):
     def lines():
         writer = csv.writer(_Echo())
         yield writer.writerow(CLAIM_COLUMNS)
-        for claim in claims.iterator(chunk_size=CHUNK_SIZE):
-            yield writer.writerow(_csv_cells(claim_record(claim, request), CLAIM_COLUMNS))
+        for record in browse_records(claims, request):
+            yield writer.writerow(_csv_cells(record, CLAIM_COLUMNS))
 
     response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
     return _attach(response, _filename("claims", "csv"))
@@ -183,8 +225,8 @@ def claims_json(request):
 
     def chunks():
         yield '{"meta": ' + json.dumps(meta, ensure_ascii=False) + ', "data": ['
-        for i, claim in enumerate(claims.iterator(chunk_size=CHUNK_SIZE)):
-            yield ("," if i else "") + "\n" + json.dumps(claim_record(claim, request), ensure_ascii=False)
+        for i, record in enumerate(browse_records(claims, request)):
+            yield ("," if i else "") + "\n" + json.dumps(record, ensure_ascii=False)
         yield "\n]}\n"
 
     response = StreamingHttpResponse(chunks(), content_type="application/json; charset=utf-8")

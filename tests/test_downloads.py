@@ -185,7 +185,7 @@ def test_download_urls_do_not_shadow_the_claim_pages(client, world):
 @pytest.mark.parametrize("name", ["claims_csv", "claims_json"])
 def test_browse_downloads_use_a_fixed_number_of_queries(client, db, n, name, django_assert_num_queries):
     factories.many_claims(n)
-    with django_assert_num_queries(2):  # claims with person, source and evidence count; their topics
+    with django_assert_num_queries(2):  # every claim's topic names; the claims with person and source
         text = body(client.get(reverse(f"reader:{name}")))
     assert text.count("http://testserver/claims/claim-") == n
 
@@ -197,3 +197,15 @@ def test_claim_download_uses_a_fixed_number_of_queries(client, db, n, name, djan
     with django_assert_num_queries(4):  # claim, its topics, accepted evidence, verdicts
         response = client.get(reverse(f"reader:{name}", args=[claim.slug]))
     assert response.status_code == 200
+
+
+def test_browse_and_single_claim_downloads_describe_a_claim_identically(client, world):
+    listed = next(c for c in json.loads(body(client.get(reverse("reader:claims_json"))))["data"] if c["slug"] == "walls")
+    single = json.loads(client.get(reverse("reader:claim_json", args=["walls"])).content)["data"]
+    assert listed == {k: single[k] for k in CLAIM_COLUMNS}
+
+
+def test_a_claim_without_person_source_or_date_downloads_as_blanks(client, db):
+    factories.claim(slug="bare", person=None, source=None, date_made=None, date_precision="unknown")
+    [row] = csv_rows(client.get(reverse("reader:claims_csv")))
+    assert (row["person"], row["source_title"], row["source_url"], row["date_made"], row["topics"]) == ("", "", "", "", "")
