@@ -37,6 +37,11 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt
 
 venv: $(VENV)/.installed
 
+# The page checkers the tests run (axe-core, the W3C Nu HTML checker), from npm.
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
 migrate: venv
 	$(PY) manage.py migrate --noinput
 
@@ -49,7 +54,7 @@ ingest-bundled: migrate
 run: seed ingest-bundled
 	@HOST=$(HOST) PORT=$(PORT) bash scripts/run-dev.sh
 
-test: venv
+test: venv node_modules/.installed
 	$(PY) -m pytest
 
 check-deploy: venv

@@ -1,5 +1,6 @@
 """Shared Playwright setup: Debian's Chromium, headless, with the machine's network quirks."""
 
+import atexit
 import os
 import shutil
 
@@ -16,16 +17,28 @@ FLAGS = [
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
+# One Playwright for the whole session: test modules import these fixtures, and each
+# import would otherwise start its own, which Playwright's sync API refuses.
+_shared = {}
+
+
+def _stop():
+    if "playwright" in _shared:
+        _shared.pop("browser").close()
+        _shared.pop("playwright").stop()
+
+
 @pytest.fixture(scope="session")
 def browser():
     if not shutil.which(CHROMIUM):
         pytest.skip(f"Chromium not found at {CHROMIUM} (apt-get install chromium)")
-    from playwright.sync_api import sync_playwright
+    if "browser" not in _shared:
+        from playwright.sync_api import sync_playwright
 
-    with sync_playwright() as playwright:
-        instance = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS, headless=True)
-        yield instance
-        instance.close()
+        _shared["playwright"] = sync_playwright().start()
+        _shared["browser"] = _shared["playwright"].chromium.launch(executable_path=CHROMIUM, args=FLAGS, headless=True)
+        atexit.register(_stop)
+    return _shared["browser"]
 
 
 @pytest.fixture
