@@ -237,3 +237,15 @@ def test_markdown_notes_are_rendered_without_scripts_handlers_or_javascript_link
     assert 'href="javascript:' not in html
     assert '<a href="https://example.org" rel="nofollow noopener noreferrer">fine</a>' in html
     assert "<h3>Big</h3>" in html
+
+
+def test_accepted_evidence_is_in_the_claims_own_feed_at_once(editor_client, claim, feed_source):
+    ev = suggestion(claim, feed_source, title="Evidence for the feed")
+    reader = Client()
+    before = reader.get("/feeds/claims/scaling-wall.atom")
+    assert before.status_code == 200 and "Evidence for the feed" not in before.content.decode()
+    editor_client.post(f"/curate/evidence/{ev.pk}/accept/", _accept_data(ev))
+    # A reader holding the old ETag must get the new feed, not a 304.
+    after = reader.get("/feeds/claims/scaling-wall.atom", headers={"If-None-Match": before["ETag"]})
+    assert after.status_code == 200
+    assert "Evidence for the feed" in after.content.decode()
