@@ -8,7 +8,7 @@ import json
 
 import plotly.graph_objects as go
 
-from .series import Point, frontier, value_at
+from .series import Point, value_at
 
 INK, ACCENT, CLAIM, GRID = "#1b1f24", "#0b57a4", "#b3261e", "#e3e6ea"
 
@@ -61,15 +61,16 @@ def _mark_date(fig: go.Figure, claim) -> None:
                        showarrow=False, yanchor="bottom", font={"color": CLAIM})
 
 
-def compute_figure(points: list[Point], claims=(), marked=None) -> dict:
+def compute_figure(view, claims=(), marked=None) -> dict:
     fig = go.Figure()
+    points = view.points
     fig.add_trace(go.Scatter(
         x=[p.date.isoformat() for p in points], y=[p.value for p in points], mode="markers",
         name="Notable AI models", marker={"size": 6, "color": ACCENT, "opacity": 0.55},
         text=[f"{p.label}<br>{p.extra}" if p.extra else p.label for p in points],
         hovertemplate="%{text}<br>%{x|%d %b %Y}: %{y:.3s} FLOP<extra></extra>",
     ))
-    records = frontier(points)
+    records = view.records
     fig.add_trace(go.Scatter(
         x=[p.date.isoformat() for p in records], y=[p.value for p in records], mode="lines",
         line={"shape": "hv", "color": INK, "width": 2}, name="Largest training run so far",
@@ -83,8 +84,9 @@ def compute_figure(points: list[Point], claims=(), marked=None) -> dict:
     return json.loads(fig.to_json())
 
 
-def benchmark_figure(benchmark, points: list[Point], claims=(), marked=None) -> dict:
+def benchmark_figure(view, claims=(), marked=None) -> dict:
     fig = go.Figure()
+    points = view.points
     has_error = any(p.low is not None for p in points)
     error = None
     if has_error:
@@ -99,7 +101,7 @@ def benchmark_figure(benchmark, points: list[Point], claims=(), marked=None) -> 
         marker={"size": 7, "color": ACCENT, "opacity": 0.7}, text=[p.label for p in points],
         hovertemplate="%{text}<br>%{x|%d %b %Y}: %{y:.3f}<extra></extra>",
     ))
-    records = frontier(points, benchmark.higher_is_better)
+    records = view.records
     fig.add_trace(go.Scatter(
         x=[p.date.isoformat() for p in records], y=[p.value for p in records], mode="lines+markers",
         line={"shape": "hv", "color": INK, "width": 2}, marker={"size": 5, "color": INK},
@@ -109,7 +111,7 @@ def benchmark_figure(benchmark, points: list[Point], claims=(), marked=None) -> 
     trace = _claim_trace(claims, records, min((p.value for p in points), default=None))
     if trace is not None:
         fig.add_trace(trace)
-    _layout(fig, y_title=f"{benchmark.name} ({benchmark.unit})")
+    _layout(fig, y_title=f"{view.title} ({view.unit})")
     _mark_date(fig, marked)
     return json.loads(fig.to_json())
 
@@ -122,45 +124,34 @@ def build_chart(key: str, claims=(), marked=None) -> dict | None:
     """
     from django.urls import reverse
 
-    from ingest.models import Benchmark
+    from .series import load_view
 
-    from .series import benchmark_points, compute_points
-
+    view = load_view(key)
+    if view is None:
+        return None
+    shown = f"{len(view.points):,} of {view.total:,}" if view.is_sampled else f"{view.total:,}"
     if key == "compute":
-        points, provenance = compute_points()
-        if not points:
-            return None
-        return {
-            "id": "chart-compute",
-            "title": "Training compute of notable AI models",
-            "description": (
-                f"{len(points)} notable models from Epoch AI, by publication date, on a log scale; "
-                "the line is the largest training run so far."
-            ),
-            "figure": compute_figure(points, claims, marked),
-            "provenance": provenance,
-            "csv_url": reverse("claims:compute_data", args=["csv"]),
-            "json_url": reverse("claims:compute_data", args=["json"]),
-            "points": points,
-        }
-    slug = key.split(":", 1)[1]
-    benchmark = Benchmark.objects.filter(slug=slug).first()
-    if benchmark is None:
-        return None
-    points, provenance = benchmark_points(benchmark)
-    if not points:
-        return None
+        description = (f"{shown} notable models from Epoch AI, by publication date, on a log scale; "
+                       "the line is the largest training run so far.")
+        figure = compute_figure(view, claims, marked)
+        csv_url, json_url = (reverse("claims:compute_data", args=[fmt]) for fmt in ("csv", "json"))
+        chart_id = "chart-compute"
+    else:
+        has_error = any(p.low is not None for p in view.points)
+        description = (f"{shown} scores ({view.unit}) by date; the line is the state of the art"
+                       + (", bars show the reported uncertainty." if has_error else "."))
+        figure = benchmark_figure(view, claims, marked)
+        csv_url, json_url = (reverse("claims:benchmark_data", args=[view.benchmark_slug, fmt]) for fmt in ("csv", "json"))
+        chart_id = f"chart-{view.benchmark_slug}"
+    if view.is_sampled:
+        description += " Every record is drawn; other scores are an even sample (the download has them all)."
     return {
-        "id": f"chart-{benchmark.slug}",
-        "title": benchmark.name,
-        "description": (
-            f"{len(points)} scores ({benchmark.unit}) by date; the line is the state of the art"
-            + (", bars show the reported uncertainty." if any(p.low is not None for p in points) else ".")
-        ),
-        "figure": benchmark_figure(benchmark, points, claims, marked),
-        "provenance": provenance,
-        "benchmark": benchmark,
-        "csv_url": reverse("claims:benchmark_data", args=[benchmark.slug, "csv"]),
-        "json_url": reverse("claims:benchmark_data", args=[benchmark.slug, "json"]),
-        "points": points,
+        "id": chart_id,
+        "title": view.title,
+        "description": description,
+        "figure": figure,
+        "provenance": view.provenance,
+        "view": view,
+        "csv_url": csv_url,
+        "json_url": json_url,
     }

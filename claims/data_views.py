@@ -65,9 +65,7 @@ def benchmark_detail(request, slug):
     key = f"benchmark:{slug}"
     benchmark = get_object_or_404(Benchmark, slug=slug)
     chart = build_chart(key, _claims_for(key))
-    records = []
-    if chart:
-        records = list(reversed(frontier(chart["points"], benchmark.higher_is_better)))
+    records = list(reversed(chart["view"].records)) if chart else []
     return render(request, "claims/benchmark_detail.html",
                   {"benchmark": benchmark, "chart": chart, "records": records})
 

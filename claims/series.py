@@ -129,3 +129,78 @@ def chart_key_for(claim_topics) -> str:
 def benchmark_summaries():
     """Every benchmark with its number of scores and best score (1 query)."""
     return Benchmark.objects.annotate(best=Max("scores__score"), latest=Max("scores__date")).order_by("name")
+
+
+# --- what charts draw: a cached, display-sized view of a series -------------------------
+
+DISPLAY_POINTS = 2000
+
+
+@dataclasses.dataclass
+class SeriesView:
+    """A series ready to draw: every record, and the scores thinned to a drawable number.
+
+    Downloads read the full series; pages read this, cached until the next ingest run.
+    """
+
+    key: str
+    title: str
+    unit: str
+    higher_is_better: bool
+    points: list  # for display: all records plus an even sample of the rest
+    records: list  # the full state-of-the-art frontier
+    total: int
+    provenance: Provenance
+    benchmark_slug: str = ""
+    benchmark_name: str = ""
+
+    @property
+    def is_sampled(self):
+        return len(self.points) < self.total
+
+
+def _thin(points: list[Point], records: list[Point], limit: int) -> list[Point]:
+    if len(points) <= limit:
+        return points
+    keep = set(map(id, records))
+    others = [p for p in points if id(p) not in keep]
+    step = len(others) / max(1, limit - len(records))
+    sample = [others[int(i * step)] for i in range(limit - len(records)) if int(i * step) < len(others)]
+    return sorted(records + sample, key=lambda p: p.date)
+
+
+def data_version() -> int:
+    """Changes whenever an ingest run writes data: the cache key for everything derived from it."""
+    from django.db.models import Max
+
+    return IngestRun.objects.filter(status=IngestRun.Status.OK).aggregate(v=Max("id"))["v"] or 0
+
+
+def load_view(key: str) -> SeriesView | None:
+    """The view for "compute" or "benchmark:<slug>", from the cache when the data has not changed."""
+    from django.core.cache import cache
+
+    cache_key = f"series-view:v1:{key}:{data_version()}"
+    view = cache.get(cache_key)
+    if view is None:
+        view = _build_view(key)
+        cache.set(cache_key, view or "missing", 24 * 3600)
+    return view if isinstance(view, SeriesView) else None
+
+
+def _build_view(key: str) -> SeriesView | None:
+    if key == "compute":
+        points, provenance = compute_points()
+        title, unit, higher, slug, name = "Training compute of notable AI models", "FLOP", True, "", ""
+    else:
+        benchmark = Benchmark.objects.filter(slug=key.split(":", 1)[1]).first()
+        if benchmark is None:
+            return None
+        points, provenance = benchmark_points(benchmark)
+        title, unit, higher = benchmark.name, benchmark.unit, benchmark.higher_is_better
+        slug, name = benchmark.slug, benchmark.name
+    if not points:
+        return None
+    records = frontier(points, higher)
+    return SeriesView(key, title, unit, higher, _thin(points, records, DISPLAY_POINTS), records, len(points),
+                      provenance, slug, name)

@@ -4,9 +4,7 @@ import dataclasses
 import datetime as dt
 from itertools import groupby
 
-from ingest.models import BenchmarkScore
-
-from .series import Point, compute_points, frontier
+from .series import load_view
 
 # Benchmarks whose records make the timeline: the ones the seed claims are held against.
 TIMELINE_BENCHMARKS = ("gpqa-diamond", "swe-bench-verified", "metr-horizon-p50", "frontiermath-2025-02-28-private")
@@ -24,28 +22,26 @@ class Event:
 
 
 def _benchmark_records() -> list[Event]:
-    """New state-of-the-art scores on the timeline benchmarks (1 query)."""
-    rows = (
-        BenchmarkScore.objects.filter(benchmark__slug__in=TIMELINE_BENCHMARKS, date__isnull=False)
-        .order_by("benchmark__slug", "date")
-        .values_list("benchmark__slug", "benchmark__name", "benchmark__unit", "benchmark__higher_is_better",
-                     "date", "score", "model_name")
-    )
+    """New state-of-the-art scores on the timeline benchmarks."""
     events = []
-    for (slug, name, unit, higher), group in groupby(rows, key=lambda r: r[:4]):
-        points = [Point(r[4], r[5], r[6]) for r in group]
-        for record in frontier(points, higher):
-            events.append(Event(record.date, "benchmark", f"{name} record: {record.label}",
-                                f"{record.value:.3g} {unit}", f"/data/benchmarks/{slug}/"))
+    for slug in TIMELINE_BENCHMARKS:
+        view = load_view(f"benchmark:{slug}")
+        if view is None:
+            continue
+        events += [
+            Event(r.date, "benchmark", f"{view.title} record: {r.label}", f"{r.value:.3g} {view.unit}",
+                  f"/data/benchmarks/{slug}/")
+            for r in view.records
+        ]
     return events
 
 
 def _compute_records() -> list[Event]:
-    points, _ = compute_points()
+    view = load_view("compute")
     return [
         Event(p.date, "compute", f"Largest training run so far: {p.label}",
               f"{p.value:.2e} FLOP" + (f" ({p.extra})" if p.extra else ""), "/data/models/")
-        for p in frontier(points)
+        for p in (view.records if view else [])
     ]
 
 

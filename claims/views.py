@@ -18,7 +18,7 @@ from .charts import build_chart
 from .citation import bibtex, claim_review
 from .forms import BrowseForm, TimelineForm
 from .models import Claim, Evidence, Person, Topic, Verdict
-from .series import HEADLINE_BENCHMARK, chart_key_for, frontier, value_at
+from .series import HEADLINE_BENCHMARK, chart_key_for, value_at
 from .timeline import timeline_events
 from .track_record import track_record
 
@@ -134,17 +134,15 @@ def _then_and_now(chart, claim):
     """The state of the art when the claim was made against the latest one."""
     if not chart:
         return None
-    benchmark = chart.get("benchmark")
-    records = frontier(chart["points"], benchmark.higher_is_better if benchmark else True)
-    if not records:
-        return None
+    view = chart["view"]
+    is_compute = not view.benchmark_slug
     return {
-        "what": f"best {benchmark.name} score" if benchmark else "largest training run (FLOP)",
-        "unit": benchmark.unit if benchmark else "FLOP",
-        "then": value_at(records, claim.date_made),
-        "now": records[-1],
+        "what": "largest training run (FLOP)" if is_compute else f"best {view.benchmark_name} score",
+        "unit": view.unit,
+        "then": value_at(view.records, claim.date_made),
+        "now": view.records[-1],
         "known_date": claim.date_made is not None,
-        "is_compute": benchmark is None,
+        "is_compute": is_compute,
     }
 
 

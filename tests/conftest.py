@@ -14,6 +14,16 @@ def _eager_celery():
     app.conf.task_always_eager = previous
 
 
+@pytest.fixture(autouse=True)
+def _isolated_cache(settings):
+    # Each test starts with an empty cache of its own: derived data is cached by data
+    # version (ingest run id), and test databases reuse ids that a shared cache would mix up.
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "tests"}}
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture
 def seeded(db):
     from claims.seed import load_seed

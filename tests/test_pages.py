@@ -8,20 +8,23 @@ from claims.models import Claim
 from . import factories
 
 # Queries per page, whatever the data size. A change here must be deliberate.
+# Cold cache (the worst case); a chart costs its data version, then (on a miss) its series.
 QUERIES = {
     # status counts, dated claims for markers, latest claims (+topics), verdicts, evidence, topics,
-    # model count, last run, compute chart (points, runs), GPQA chart (benchmark, points, runs)
-    "home": 14,
+    # model count, last run, compute chart (version, points, runs), GPQA chart (version, benchmark,
+    # points, runs)
+    "home": 16,
     "claim_list": 8,  # 5 facet counts, page count, claims, their topics
-    "claim": 8,  # claim, topics, evidence, chart (points, runs), verdicts, related claims (+topics)
+    "claim": 9,  # claim, topics, evidence, chart (version, points, runs), verdicts, related (+topics)
     "person_list": 1,  # people with claim counts
     "person": 3,  # person, claims, their topics
     "topic_list": 1,  # topics with claim counts
-    "topic": 5,  # topic, claims, their topics, chart (points, runs)
-    # form choices (topics, people), claims (+topics), compute records (points, runs), benchmark records
-    "timeline": 7,
-    "data": 4,  # claims for markers, compute chart (points, runs), benchmark summaries
-    "benchmark": 5,  # benchmark, claims for markers, chart (benchmark, points, runs)
+    "topic": 6,  # topic, claims, their topics, chart (version, points, runs)
+    # form choices (topics, people), claims (+topics), compute records (version, points, runs),
+    # four timeline benchmarks (version, benchmark, and for GPQA, the only one here: points, runs)
+    "timeline": 17,
+    "data": 5,  # claims for markers, compute chart (version, points, runs), benchmark summaries
+    "benchmark": 6,  # benchmark, claims for markers, chart (version, benchmark, points, runs)
     "models": 2,  # count, page of models with their runs
 }
 
