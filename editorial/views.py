@@ -7,6 +7,7 @@ back with a message; an htmx POST gets the changed fragment (and the counts, out
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.http import HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -213,7 +214,9 @@ def claim_list(request):
                                                           "states": Claim.EditorialState.choices})
 
 
+@transaction.atomic
 def _save_claim(request, form, claim=None):
+    # One transaction: a new source must not outlive a claim that failed to save.
     values = form.values()
     data = form.cleaned_data
     if data.get("new_source_title"):

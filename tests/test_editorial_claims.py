@@ -271,3 +271,11 @@ def test_edit_pages_of_unknown_claims_are_404(editor_client, db):
     assert editor_client.get("/curate/claims/nope/edit/").status_code == 404
     assert editor_client.post("/curate/claims/nope/verdict/", {"status": "supported", "rationale": "x"}).status_code \
         == 404
+
+
+def test_a_claim_that_fails_to_save_leaves_no_orphan_source(editor_client, db):
+    factories.claim(slug="taken")
+    response = editor_client.post("/curate/claims/new/", {**VALID, "slug": "taken", "new_source_title": "Orphan?",
+                                                          "new_source_url": "https://example.org/orphan"})
+    assert response.status_code == 400
+    assert not Source.objects.filter(title="Orphan?").exists()

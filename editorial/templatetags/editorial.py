@@ -31,3 +31,13 @@ def http_url(url):
 def claim_tests(claim):
     """{% claim_tests claim as tests %}: the public page's operationalised tests (one query)."""
     return claims_tests_for_claim(claim)
+
+
+@register.filter
+def iso_datetime(value):
+    """A <time datetime> value: ISO 8601 to the second (the HTML spec allows at most milliseconds)."""
+    if not value:
+        return ""
+    from django.utils import timezone
+
+    return timezone.localtime(value).isoformat(timespec="seconds")
