@@ -191,7 +191,7 @@ def _browse(request):
     form = BrowseForm(request.GET)
     if not form.is_valid():
         return form, None
-    return form, form.filter(Claim.objects.for_list())
+    return form, form.sorted(form.filter(Claim.objects.for_list()))
 
 
 def _browse_query(request):

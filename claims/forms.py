@@ -27,6 +27,16 @@ class BrowseForm(forms.Form):
 
     FACETS = ("topic", "person", "status", "kind", "year")
 
+    def clean(self):
+        # An unknown topic or person is a mistake in the URL, not an empty result.
+        from .models import Person, Topic
+
+        data = super().clean()
+        for name, model in (("topic", Topic), ("person", Person)):
+            if data.get(name) and not model.objects.filter(slug=data[name]).exists():
+                self.add_error(name, f"no such {name} {data[name]!r}.")
+        return data
+
     def filter(self, queryset, *, skip: str | None = None):
         """Apply every filter except ``skip`` (facet counts are computed under the others)."""
         data = self.cleaned_data

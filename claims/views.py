@@ -75,12 +75,6 @@ def claim_list(request):
     form = BrowseForm(request.GET)
     if not form.is_valid():
         return _bad_request(form)
-    for name in ("topic", "person"):
-        slug = form.cleaned_data.get(name)
-        model = Topic if name == "topic" else Person
-        if slug and not model.objects.filter(slug=slug).exists():
-            return HttpResponseBadRequest(f"Invalid parameters: {name}: no such {name} {slug!r}.",
-                                          content_type="text/plain")
     claims = form.sorted(form.filter(Claim.objects.for_list()))
     page = Paginator(claims, PAGE_SIZE).get_page(form.cleaned_data.get("page") or 1)
     context = {

@@ -26,6 +26,7 @@ PAGES = [
     "/", "/claims/", "/claims/?topic=scaling-walls&year=2022", "/claims/marcus-deep-learning-hitting-a-wall/",
     "/claims/lecun-llms-are-a-dead-end/", "/people/", "/people/ferenc-huszar/", "/topics/",
     "/topics/llm-dead-ends/", "/timeline/", "/data/", "/data/benchmarks/gpqa-diamond/", "/data/models/",
+    "/search/", "/search/?q=scaling", "/feeds/",
 ]
 # htmx's attributes are not HTML5; everything else the checker says is an error.
 HTMX_NOISE = ("Attribute “hx-", "Attribute \u201chx-")
