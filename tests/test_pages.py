@@ -15,7 +15,8 @@ QUERIES = {
     # points, runs)
     "home": 16,
     "claim_list": 8,  # 5 facet counts, page count, claims, their topics
-    "claim": 9,  # claim, topics, evidence, chart (version, points, runs), verdicts, related (+topics)
+    # claim, topics, evidence, chart (version, points, runs), verdicts, measurable tests, related (+topics)
+    "claim": 10,
     "person_list": 1,  # people with claim counts
     "person": 3,  # person, claims, their topics
     "topic_list": 1,  # topics with claim counts
