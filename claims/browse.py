@@ -14,6 +14,26 @@ def _grouped(queryset, *fields):
     return queryset.order_by().values(*fields).annotate(n=Count("id", distinct=True))
 
 
+def claims_version() -> tuple:
+    """Changes whenever a claim is added, edited or removed: the key for cached facet counts."""
+    from django.db.models import Max
+
+    stats = Claim.objects.aggregate(n=Count("id"), latest=Max("updated"))
+    return stats["n"], stats["latest"].isoformat() if stats["latest"] else ""
+
+
+def cached_facet_counts(form: BrowseForm, params) -> list[dict]:
+    """facet_counts, computed once per claims version and filter combination (1 query when cached)."""
+    import hashlib
+
+    from django.core.cache import cache
+
+    filters = sorted((k, str(v)) for k, v in form.cleaned_data.items() if v and k not in ("page", "sort"))
+    rest = sorted((k, v) for k, v in params.items() if k != "page")
+    key = hashlib.sha256(repr((claims_version(), filters, rest)).encode()).hexdigest()
+    return cache.get_or_set(f"facets:v1:{key}", lambda: facet_counts(form, params), 3600)
+
+
 def _href(params, name, value):
     """The browse URL with one facet set (or cleared when value is None), back on page 1."""
     query = params.copy()

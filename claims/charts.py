@@ -1,14 +1,17 @@
 """Plotly figures built on the server, sent to the page as JSON and drawn by static/js/charts.js.
 
-Figures are returned as plain dicts (``json.loads(fig.to_json())``) because
-``json_script`` needs a Python object, not a JSON string.
+A series' figure is built with plotly once per data version and cached as a plain dict
+(``json.loads(fig.to_json())``: ``json_script`` needs a Python object, not a JSON string);
+each page then adds its own claim markers and marked date to a copy, without plotly.
 """
 
 import json
 
 import plotly.graph_objects as go
+from django.core.cache import cache
+from django.urls import reverse
 
-from .series import Point, value_at
+from .series import SeriesView, load_view, value_at
 
 INK, ACCENT, CLAIM, GRID = "#1b1f24", "#0b57a4", "#b3261e", "#e3e6ea"
 
@@ -27,69 +30,28 @@ def _layout(fig: go.Figure, *, y_title: str, log: bool = False) -> None:
     )
 
 
-def _claim_trace(claims, records: list[Point], fallback: float | None) -> go.Scatter | None:
-    """Claims as diamonds on their dates, sitting on the state of the art at that moment."""
-    xs, ys, texts, urls = [], [], [], []
-    for claim in claims:
-        if claim.date_made is None:
-            continue
-        standing = value_at(records, claim.date_made)
-        y = standing.value if standing else fallback
-        if y is None:
-            continue
-        who = claim.person.name if claim.person else "essay"
-        xs.append(claim.date_made.isoformat())
-        ys.append(y)
-        texts.append(f"{claim.title}<br>{who}, {claim.date_display}")
-        urls.append(claim.get_absolute_url())
-    if not xs:
-        return None
-    return go.Scatter(
-        x=xs, y=ys, mode="markers", name="Claims (click to open)",
-        marker={"symbol": "diamond", "size": 12, "color": CLAIM, "line": {"color": "#fff", "width": 1}},
-        text=texts, customdata=urls, hovertemplate="%{text}<extra></extra>",
-    )
-
-
-def _mark_date(fig: go.Figure, claim) -> None:
-    if claim is None or claim.date_made is None:
-        return
-    x = claim.date_made.isoformat()
-    fig.add_shape(type="line", x0=x, x1=x, xref="x", y0=0, y1=1, yref="paper",
-                  line={"color": CLAIM, "width": 2, "dash": "dash"})
-    fig.add_annotation(x=x, y=1, xref="x", yref="paper", text=f"claim made ({claim.date_display})",
-                       showarrow=False, yanchor="bottom", font={"color": CLAIM})
-
-
-def compute_figure(view, claims=(), marked=None) -> dict:
+def compute_figure(view: SeriesView) -> dict:
     fig = go.Figure()
-    points = view.points
+    points, records = view.points, view.records
     fig.add_trace(go.Scatter(
         x=[p.date.isoformat() for p in points], y=[p.value for p in points], mode="markers",
         name="Notable AI models", marker={"size": 6, "color": ACCENT, "opacity": 0.55},
         text=[f"{p.label}<br>{p.extra}" if p.extra else p.label for p in points],
         hovertemplate="%{text}<br>%{x|%d %b %Y}: %{y:.3s} FLOP<extra></extra>",
     ))
-    records = view.records
     fig.add_trace(go.Scatter(
         x=[p.date.isoformat() for p in records], y=[p.value for p in records], mode="lines",
-        line={"shape": "hv", "color": INK, "width": 2}, name="Largest training run so far",
-        hoverinfo="skip",
+        line={"shape": "hv", "color": INK, "width": 2}, name="Largest training run so far", hoverinfo="skip",
     ))
-    trace = _claim_trace(claims, records, records[0].value if records else None)
-    if trace is not None:
-        fig.add_trace(trace)
     _layout(fig, y_title="Training compute (FLOP, log scale)", log=True)
-    _mark_date(fig, marked)
     return json.loads(fig.to_json())
 
 
-def benchmark_figure(view, claims=(), marked=None) -> dict:
+def benchmark_figure(view: SeriesView) -> dict:
     fig = go.Figure()
-    points = view.points
-    has_error = any(p.low is not None for p in points)
+    points, records = view.points, view.records
     error = None
-    if has_error:
+    if any(p.low is not None for p in points):
         error = {
             "type": "data", "symmetric": False, "color": "#8a96a3", "thickness": 1, "width": 0,
             "array": [(p.high - p.value) if p.high is not None else 0 for p in points],
@@ -97,23 +59,63 @@ def benchmark_figure(view, claims=(), marked=None) -> dict:
         }
     fig.add_trace(go.Scatter(
         x=[p.date.isoformat() for p in points], y=[p.value for p in points], mode="markers",
-        name="Scores" + (" (with uncertainty)" if has_error else ""), error_y=error,
+        name="Scores" + (" (with uncertainty)" if error else ""), error_y=error,
         marker={"size": 7, "color": ACCENT, "opacity": 0.7}, text=[p.label for p in points],
         hovertemplate="%{text}<br>%{x|%d %b %Y}: %{y:.3f}<extra></extra>",
     ))
-    records = view.records
     fig.add_trace(go.Scatter(
         x=[p.date.isoformat() for p in records], y=[p.value for p in records], mode="lines+markers",
         line={"shape": "hv", "color": INK, "width": 2}, marker={"size": 5, "color": INK},
         name="State of the art", text=[p.label for p in records],
         hovertemplate="Record: %{text}<br>%{x|%d %b %Y}: %{y:.3f}<extra></extra>",
     ))
-    trace = _claim_trace(claims, records, min((p.value for p in points), default=None))
-    if trace is not None:
-        fig.add_trace(trace)
     _layout(fig, y_title=f"{view.title} ({view.unit})")
-    _mark_date(fig, marked)
     return json.loads(fig.to_json())
+
+
+def _base_figure(view: SeriesView) -> dict:
+    build = compute_figure if view.key == "compute" else benchmark_figure
+    return cache.get_or_set(f"figure:v1:{view.key}:{view.version}", lambda: build(view), 24 * 3600)
+
+
+def _claim_trace(view: SeriesView, claims) -> dict | None:
+    """Claims as diamonds on their dates, sitting on the state of the art at that moment."""
+    fallback = view.records[0].value if view.key == "compute" else min(p.value for p in view.points)
+    xs, ys, texts, urls = [], [], [], []
+    for claim in claims:
+        if claim.date_made is None:
+            continue
+        standing = value_at(view.records, claim.date_made)
+        who = claim.person.name if claim.person else "essay"
+        xs.append(claim.date_made.isoformat())
+        ys.append(standing.value if standing else fallback)
+        texts.append(f"{claim.title}<br>{who}, {claim.date_display}")
+        urls.append(claim.get_absolute_url())
+    if not xs:
+        return None
+    return {
+        "type": "scatter", "x": xs, "y": ys, "mode": "markers", "name": "Claims (click to open)",
+        "marker": {"symbol": "diamond", "size": 12, "color": CLAIM, "line": {"color": "#fff", "width": 1}},
+        "text": texts, "customdata": urls, "hovertemplate": "%{text}<extra></extra>",
+    }
+
+
+def _with_claims(base: dict, view: SeriesView, claims, marked) -> dict:
+    figure = {"data": list(base["data"]), "layout": dict(base["layout"])}
+    trace = _claim_trace(view, claims)
+    if trace:
+        figure["data"].append(trace)
+    if marked is not None and marked.date_made is not None:
+        x = marked.date_made.isoformat()
+        figure["layout"]["shapes"] = [{
+            "type": "line", "x0": x, "x1": x, "xref": "x", "y0": 0, "y1": 1, "yref": "paper",
+            "line": {"color": CLAIM, "width": 2, "dash": "dash"},
+        }]
+        figure["layout"]["annotations"] = [{
+            "x": x, "y": 1, "xref": "x", "yref": "paper", "text": f"claim made ({marked.date_display})",
+            "showarrow": False, "yanchor": "bottom", "font": {"color": CLAIM},
+        }]
+    return figure
 
 
 def build_chart(key: str, claims=(), marked=None) -> dict | None:
@@ -122,10 +124,6 @@ def build_chart(key: str, claims=(), marked=None) -> dict | None:
     ``key`` is "compute" or "benchmark:<slug>". Returns None when the data is not there
     (e.g. before the first ingest), so pages can say so instead of drawing an empty frame.
     """
-    from django.urls import reverse
-
-    from .series import load_view
-
     view = load_view(key)
     if view is None:
         return None
@@ -133,15 +131,13 @@ def build_chart(key: str, claims=(), marked=None) -> dict | None:
     if key == "compute":
         description = (f"{shown} notable models from Epoch AI, by publication date, on a log scale; "
                        "the line is the largest training run so far.")
-        figure = compute_figure(view, claims, marked)
-        csv_url, json_url = (reverse("claims:compute_data", args=[fmt]) for fmt in ("csv", "json"))
+        downloads = [reverse("claims:compute_data", args=[fmt]) for fmt in ("csv", "json")]
         chart_id = "chart-compute"
     else:
         has_error = any(p.low is not None for p in view.points)
         description = (f"{shown} scores ({view.unit}) by date; the line is the state of the art"
                        + (", bars show the reported uncertainty." if has_error else "."))
-        figure = benchmark_figure(view, claims, marked)
-        csv_url, json_url = (reverse("claims:benchmark_data", args=[view.benchmark_slug, fmt]) for fmt in ("csv", "json"))
+        downloads = [reverse("claims:benchmark_data", args=[view.benchmark_slug, fmt]) for fmt in ("csv", "json")]
         chart_id = f"chart-{view.benchmark_slug}"
     if view.is_sampled:
         description += " Every record is drawn; other scores are an even sample (the download has them all)."
@@ -149,9 +145,9 @@ def build_chart(key: str, claims=(), marked=None) -> dict | None:
         "id": chart_id,
         "title": view.title,
         "description": description,
-        "figure": figure,
+        "figure": _with_claims(_base_figure(view), view, claims, marked),
         "provenance": view.provenance,
         "view": view,
-        "csv_url": csv_url,
-        "json_url": json_url,
+        "csv_url": downloads[0],
+        "json_url": downloads[1],
     }

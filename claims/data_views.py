@@ -14,7 +14,7 @@ from ingest.models import AIModel, Benchmark
 
 from .charts import build_chart
 from .models import Claim
-from .series import TOPIC_CHARTS, benchmark_points, benchmark_summaries, compute_points, frontier
+from .series import MAX_MARKERS, TOPIC_CHARTS, benchmark_points, benchmark_summaries, compute_points, frontier
 from .views import _render
 
 MODEL_SORTS = {
@@ -50,9 +50,10 @@ class ModelsForm(forms.Form):
 def _claims_for(chart_key):
     """Dated published claims whose topics are held against this chart."""
     topics = [slug for slug, key in TOPIC_CHARTS.items() if key == chart_key]
+    sharing = Claim.topics.through.objects.filter(topic__slug__in=topics).values("claim_id")
     return list(
-        Claim.objects.published().filter(topics__slug__in=topics, date_made__isnull=False)
-        .select_related("person").distinct()
+        Claim.objects.published().filter(pk__in=sharing, date_made__isnull=False)
+        .select_related("person").order_by("-date_made", "title")[:MAX_MARKERS]
     )
 
 

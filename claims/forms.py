@@ -63,7 +63,6 @@ class BrowseForm(forms.Form):
         key = self.cleaned_data.get("sort") or ("" if self.cleaned_data.get("q") else "date")
         if not key:
             return queryset  # relevance order from search
-        # "evidence" orders by the evidence_count that Claim.objects.for_list() annotates.
         return queryset.order_by(*SORTS[key][1])
 
     def active_filters(self):

@@ -11,7 +11,8 @@ from django.core.serializers.json import DjangoJSONEncoder
 
 from .models import Claim, Revision
 
-_SKIP = {"id", "created", "updated"}
+# Bookkeeping, not content: a revert must not write these back.
+_SKIP = {"id", "created", "updated", "evidence_count"}
 
 
 def snapshot(obj) -> dict:

@@ -1,6 +1,6 @@
 from django.conf import settings
 from django.db import models
-from django.db.models import Count, Q
+from django.db.models import Q
 from django.urls import reverse
 
 from .dates import Precision, format_partial_date, iso_partial_date
@@ -84,7 +84,6 @@ class ClaimQuerySet(models.QuerySet):
             self.published()
             .select_related("person", "source")
             .prefetch_related("topics")
-            .annotate(evidence_count=Count("evidence", filter=Q(evidence__state="accepted"), distinct=True))
             .order_by("-date_made", "title")
         )
 
@@ -131,6 +130,9 @@ class Claim(models.Model):
     editorial_state = models.CharField(
         max_length=20, choices=EditorialState.choices, default=EditorialState.DRAFT, db_index=True
     )
+    # Accepted evidence, kept current by claims/signals.py: counting per page of a 10k-claim
+    # browse (and sorting by it) would otherwise aggregate the whole evidence table.
+    evidence_count = models.PositiveIntegerField(default=0, editable=False)
     created = models.DateTimeField(auto_now_add=True)
     updated = models.DateTimeField(auto_now=True)
 
@@ -138,7 +140,11 @@ class Claim(models.Model):
 
     class Meta:
         ordering = ["-date_made", "title"]
-        indexes = [models.Index(fields=["editorial_state", "-date_made"])]
+        indexes = [
+            models.Index(fields=["editorial_state", "-date_made"]),
+            # claim_browse_order (newest first, undated last) is PostgreSQL-only: see migration 0004.
+            models.Index(fields=["updated"], name="claim_updated"),
+        ]
 
     def __str__(self):
         return self.title

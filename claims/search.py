@@ -3,8 +3,8 @@
 PostgreSQL gets real full-text search (websearch syntax, weighted vectors, ts_rank).
 SQLite gets a fallback that behaves the same way from the outside: every term must
 match somewhere, and a match in a title outranks one in the body. The vectors are
-computed per query rather than stored: at Claimwatch's size (thousands of claims) a
-sequential scan is fast enough, and it keeps this module free of migrations.
+stored and GIN-indexed for claims and evidence (the big tables) and computed per query
+for people and feed items.
 """
 
 import re
@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from django import forms
 from django.db import connection
 from django.db.models import Case, Count, F, FloatField, Q, Value, When, Window
+from django.db.models.expressions import RawSQL
 from django.http import HttpResponseBadRequest
 from django.shortcuts import render
 
@@ -63,8 +64,25 @@ def terms(q: str) -> list[str]:
     return found[:MAX_TERMS]
 
 
+# Tables whose weighted document is stored and GIN-indexed (filled by triggers; see
+# claims/migrations/0002): searching them reads the index instead of parsing every row.
+STORED_DOCUMENTS = {"claims.claim": "claims_claim", "claims.evidence": "claims_evidence"}
+
+
+def _stored_search(queryset, q, table):
+    query = f"websearch_to_tsquery('{SEARCH_CONFIG}', %s)"
+    # extra() because the column is not an ORM field: it exists only on PostgreSQL.
+    return queryset.extra(where=[f"{table}.search_document @@ {query}"], params=[q]).annotate(
+        search_rank=RawSQL(f"ts_rank({table}.search_document, {query})", [q], output_field=FloatField())
+    )
+
+
 def _postgres_search(queryset, q, fields):
     from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+
+    table = STORED_DOCUMENTS.get(queryset.model._meta.label_lower)
+    if table:
+        return _stored_search(queryset, q, table)
 
     vector = None
     for weight, names in fields.items():

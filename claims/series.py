@@ -4,6 +4,7 @@ Each function is one query and returns plain values, so pages stay at a fixed nu
 of queries and the chart builders (claims/charts.py) stay free of the ORM.
 """
 
+import bisect
 import dataclasses
 import datetime as dt
 
@@ -26,6 +27,8 @@ TOPIC_CHARTS = {
     "probabilistic-programming": "compute",
 }
 HEADLINE_BENCHMARK = "gpqa-diamond"
+# Claim markers one chart draws at most (the newest): more would hide the data they sit on.
+MAX_MARKERS = 80
 
 
 @dataclasses.dataclass(frozen=True)
@@ -110,13 +113,8 @@ def value_at(records: list[Point], when: dt.date | None) -> Point | None:
     """The state of the art as it stood on a date (the last record on or before it)."""
     if when is None:
         return None
-    standing = None
-    for point in records:
-        if point.date <= when:
-            standing = point
-        else:
-            break
-    return standing
+    index = bisect.bisect_right([p.date for p in records], when)
+    return records[index - 1] if index else None
 
 
 def chart_key_for(claim_topics) -> str:
@@ -153,6 +151,7 @@ class SeriesView:
     provenance: Provenance
     benchmark_slug: str = ""
     benchmark_name: str = ""
+    version: int = 0  # the data version it was built from (see data_version)
 
     @property
     def is_sampled(self):
@@ -180,10 +179,13 @@ def load_view(key: str) -> SeriesView | None:
     """The view for "compute" or "benchmark:<slug>", from the cache when the data has not changed."""
     from django.core.cache import cache
 
-    cache_key = f"series-view:v1:{key}:{data_version()}"
+    version = data_version()
+    cache_key = f"series-view:v1:{key}:{version}"
     view = cache.get(cache_key)
     if view is None:
         view = _build_view(key)
+        if view is not None:
+            view.version = version
         cache.set(cache_key, view or "missing", 24 * 3600)
     return view if isinstance(view, SeriesView) else None
 

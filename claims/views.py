@@ -13,16 +13,17 @@ from django.utils.safestring import mark_safe
 
 from ingest.models import AIModel, IngestRun
 
-from .browse import facet_counts
+from .browse import cached_facet_counts
 from .charts import build_chart
 from .citation import bibtex, claim_review
 from .forms import BrowseForm, TimelineForm
 from .models import Claim, Evidence, Person, Topic, Verdict
-from .series import HEADLINE_BENCHMARK, chart_key_for, value_at
+from .series import HEADLINE_BENCHMARK, MAX_MARKERS, chart_key_for, value_at
 from .timeline import timeline_events
 from .track_record import track_record
 
 PAGE_SIZE = 25
+TIMELINE_CLAIMS = 300
 TABS = (("supports", "For"), ("contradicts", "Against"), ("context", "Context"))
 
 
@@ -50,7 +51,10 @@ def _published_topics():
 
 def home(request):
     status_counts = dict(Claim.objects.published().values_list("status").annotate(n=Count("id")).order_by())
-    dated = list(Claim.objects.published().filter(date_made__isnull=False).select_related("person"))
+    dated = list(
+        Claim.objects.published().filter(date_made__isnull=False).select_related("person")
+        .order_by("-date_made", "title")[:MAX_MARKERS]
+    )
     context = {
         "status_counts": [(value, label, status_counts.get(value, 0)) for value, label in Claim.Status.choices],
         "claim_total": sum(status_counts.values()),
@@ -80,7 +84,7 @@ def claim_list(request):
     context = {
         "form": form,
         "page": page,
-        "facets": facet_counts(form, request.GET),
+        "facets": cached_facet_counts(form, request.GET),
         "filters": form.active_filters(),
         "sort": form.cleaned_data.get("sort") or "",
         "sorts": form.fields["sort"].choices[1:],
@@ -114,7 +118,7 @@ def claim_detail(request, slug):
     context.update(
         topics=topics,
         verdicts=claim.verdicts.select_related("recorded_by"),
-        related=Claim.objects.for_list().filter(topics__in=[t.pk for t in topics]).exclude(pk=claim.pk).distinct()[:5],
+        related=_related(claim, topics),
         chart=chart,
         then_now=_then_and_now(chart, claim),
         permalink=permalink,
@@ -122,6 +126,12 @@ def claim_detail(request, slug):
         jsonld=mark_safe(claim_review(claim, permalink)),  # escaped for <script> in claim_review
     )
     return _render(request, "claims/claim_detail.html", "evidence", context)
+
+
+def _related(claim, topics):
+    """Newest published claims sharing a topic (a subquery, so no DISTINCT over whole rows)."""
+    sharing = Claim.topics.through.objects.filter(topic_id__in=[t.pk for t in topics]).values("claim_id")
+    return Claim.objects.for_list().filter(pk__in=sharing).exclude(pk=claim.pk)[:5]
 
 
 def _then_and_now(chart, claim):
@@ -160,19 +170,24 @@ def topic_list(request):
 
 def topic_detail(request, slug):
     topic = get_object_or_404(Topic, slug=slug)
-    claims = list(Claim.objects.for_list().filter(topics=topic))
-    chart = build_chart(chart_key_for([topic]), claims)
-    return render(request, "claims/topic_detail.html", {"topic": topic, "claims": claims, "chart": chart})
+    claims = Claim.objects.for_list().filter(topics=topic)
+    page = Paginator(claims, PAGE_SIZE).get_page(request.GET.get("page") or 1)
+    markers = claims.filter(date_made__isnull=False).prefetch_related(None)[:MAX_MARKERS]
+    chart = build_chart(chart_key_for([topic]), markers)
+    return render(request, "claims/topic_detail.html", {"topic": topic, "page": page, "chart": chart})
 
 
 def timeline(request):
     form = TimelineForm(request.GET)
     if not form.is_valid():
         return _bad_request(form)
-    claims = form.filter(Claim.objects.for_list())
+    # The newest claims only: the timeline is for reading, the browse page for everything.
+    claims = list(form.filter(Claim.objects.for_list())[: TIMELINE_CLAIMS + 1])
     context = {
         "form": form,
-        "years": timeline_events(list(claims), with_data=form.cleaned_data.get("show") != "claims"),
+        "truncated": len(claims) > TIMELINE_CLAIMS,
+        "limit": TIMELINE_CLAIMS,
+        "years": timeline_events(claims[:TIMELINE_CLAIMS], with_data=form.cleaned_data.get("show") != "claims"),
         "query_string": request.GET.urlencode(),
     }
     return _render(request, "claims/timeline.html", "events", context)

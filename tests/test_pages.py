@@ -1,4 +1,4 @@
-"""Reader pages: content, access and pinned query counts (the same with 5 or 50 claims)."""
+"""Reader pages: content, access and pinned query counts (the same with 10 or 200 claims)."""
 
 import pytest
 from django.urls import reverse
@@ -14,13 +14,13 @@ QUERIES = {
     # model count, last run, compute chart (version, points, runs), GPQA chart (version, benchmark,
     # points, runs)
     "home": 16,
-    "claim_list": 8,  # 5 facet counts, page count, claims, their topics
+    "claim_list": 9,  # claims version, 5 facet counts (cold cache), page count, claims, their topics
     # claim, topics, evidence, chart (version, points, runs), verdicts, measurable tests, related (+topics)
     "claim": 10,
     "person_list": 1,  # people with claim counts
     "person": 3,  # person, claims, their topics
     "topic_list": 1,  # topics with claim counts
-    "topic": 6,  # topic, claims, their topics, chart (version, points, runs)
+    "topic": 8,  # topic, claim count, page of claims (+topics), markers, chart (version, points, runs)
     # form choices (topics, people), claims (+topics), compute records (version, points, runs),
     # four timeline benchmarks (version, benchmark, and for GPQA, the only one here: points, runs)
     "timeline": 17,
@@ -30,7 +30,7 @@ QUERIES = {
 }
 
 
-@pytest.fixture(params=[5, 50], ids=["5-claims", "50-claims"])
+@pytest.fixture(params=[10, 200], ids=["10-claims", "200-claims"])
 def corpus(request, db):
     claims, people, topics = factories.many_claims(request.param)
     factories.ingested(request.param * 4)
