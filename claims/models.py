@@ -144,6 +144,7 @@ class Claim(models.Model):
             models.Index(fields=["editorial_state", "-date_made"]),
             # claim_browse_order (newest first, undated last) is PostgreSQL-only: see migration 0004.
             models.Index(fields=["updated"], name="claim_updated"),
+            models.Index(fields=["-created"], name="claim_newest"),
         ]
 
     def __str__(self):
@@ -182,6 +183,7 @@ class Verdict(models.Model):
 
     class Meta:
         ordering = ["-created", "-id"]
+        indexes = [models.Index(fields=["-created"], name="verdict_newest")]
 
     def __str__(self):
         return f"{self.claim}: {self.get_status_display()}"
@@ -231,6 +233,7 @@ class Evidence(models.Model):
     class Meta:
         ordering = ["-created", "-id"]
         verbose_name_plural = "evidence"
+        indexes = [models.Index(fields=["state", "-updated"], name="evidence_newest_by_state")]
         constraints = [
             models.UniqueConstraint(
                 fields=["claim", "feed_item"],
