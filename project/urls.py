@@ -1,7 +1,12 @@
 from django.contrib import admin
+from django.templatetags.static import static
+from django.shortcuts import redirect
 from django.urls import include, path
 
 urlpatterns = [
+    # Browsers ask for /favicon.ico on pages that are not HTML (feeds, downloads); resolved
+    # per request because the hashed static name only exists after collectstatic.
+    path("favicon.ico", lambda request: redirect(static("favicon.svg"), permanent=True)),
     path("admin/", admin.site.urls),
     path("", include("claims.reader_urls")),
     path("", include("claims.urls")),
