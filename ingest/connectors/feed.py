@@ -71,7 +71,7 @@ def _parse_json_feed(data: bytes, what: str) -> tuple[dict, list[dict]]:
             "the file looks cut off or damaged"
         ) from None
     if not isinstance(document, dict) or not str(document.get("version", "")).startswith("https://jsonfeed.org/version/"):
-        raise ParseError(f"this JSON is not a JSON Feed: no 'version' of https://jsonfeed.org/version/…")
+        raise ParseError("this JSON is not a JSON Feed: no 'version' of https://jsonfeed.org/version/…")
     items = document.get("items")
     if not isinstance(items, list):
         raise ParseError("this JSON Feed has no 'items' list")
