@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "claims",
     "ingest",
+    "measures",
     "editorial",
 ]
 
