@@ -9,9 +9,9 @@ import math
 
 from .models import RunChange
 
+# Lines kept per kind (and for flagged lines): an anomaly or a conflict must never be
+# crowded out by a thousand routine "created" lines.
 MAX_KEPT = 1000
-# Flagged lines get their own budget: an anomaly must never be crowded out by routine edits.
-MAX_FLAGGED_KEPT = 1000
 DATE_MOVE = dt.timedelta(days=365)
 
 
@@ -46,16 +46,14 @@ class DiffRecorder:
         # Shares for the hold rule: of the stored non-empty values this run compared, how
         # many it would change, and how many its own source had set that it now leaves empty.
         self.compared_values = self.blanked_values = 0
-        self._kept: list[RunChange] = []
-        self._flagged: list[RunChange] = []
+        self._kept: dict[str, list[RunChange]] = {}
 
     def _keep(self, line: RunChange) -> None:
         if line.flag:
             self.flagged += 1
-            if len(self._flagged) < MAX_FLAGGED_KEPT:
-                self._flagged.append(line)
-        elif len(self._kept) < MAX_KEPT:
-            self._kept.append(line)
+        bucket = self._kept.setdefault("flagged" if line.flag else line.kind, [])
+        if len(bucket) < MAX_KEPT:
+            bucket.append(line)
 
     def record_created(self, table: str, record: str) -> None:
         self.created += 1
@@ -77,7 +75,9 @@ class DiffRecorder:
                              flag=RunChange.Flag.DISAPPEARED, note="carried by this source before, not in this payload"))
 
     def lines(self) -> list[RunChange]:
-        return self._flagged + self._kept
+        order = ["flagged", RunChange.Kind.CONFLICT, RunChange.Kind.CHANGED, RunChange.Kind.DISAPPEARED,
+                 RunChange.Kind.CREATED]
+        return [line for kind in order for line in self._kept.get(kind, [])]
 
     def save(self, run) -> None:
         lines = self.lines()
