@@ -145,6 +145,12 @@ class IngestRun(models.Model):
     def is_held(self):
         return self.status == self.Status.HELD
 
+    def diff_counts(self) -> dict[str, int]:
+        """Exact counts of the diff (the stored lines are bounded)."""
+        return {"created": self.created_count, "changed values": self.changed_values,
+                "conflicts": self.conflict_count, "disappeared": self.disappeared_count,
+                "flagged": self.flagged_count}
+
     def rows_written(self) -> dict[str, int]:
         """How many stored rows this run last wrote, per kind (provenance, read backwards)."""
         counts = {
@@ -296,8 +302,17 @@ class FeedItem(models.Model):
         return self.title
 
 
+class RunChangeQuerySet(models.QuerySet):
+    def for_run_page(self, run):
+        """The lines the run page shows: flagged first, then in the order the run met them."""
+        flagged_first = models.Case(models.When(flag="", then=1), default=0)
+        return self.filter(run=run).order_by(flagged_first, "id")[: RunChange.PAGE_LINES]
+
+
 class RunChange(models.Model):
     """One line of a run's diff: a record created, a field changed, a conflict, a record gone."""
+
+    PAGE_LINES = 200
 
     class Kind(models.TextChoices):
         CREATED = "created", "created"
@@ -320,6 +335,8 @@ class RunChange(models.Model):
     after = models.TextField(blank=True)
     note = models.CharField(max_length=300, blank=True)
     flag = models.CharField(max_length=20, choices=Flag.choices, blank=True, db_index=True)
+
+    objects = RunChangeQuerySet.as_manager()
 
     class Meta:
         ordering = ["run", "id"]
