@@ -10,7 +10,6 @@ context, so no connector can accept a row that lost its last fields.
 from collections.abc import Callable, Iterable
 
 from .base import LoadContext, ParseError
-from .values import BadValue
 
 
 def accept_rows(
@@ -22,6 +21,9 @@ def accept_rows(
     what: str = "rows",
     describe: Callable[[object], str] | None = None,
     empty_error: str | None = None,
+    shown: Callable[[object], dict | None] | None = None,
+    where_prefix: str = "entry",
+    require_some: bool = True,
 ) -> dict:
     """{key: values} of every accepted record, first occurrence kept; the rest rejected with a reason."""
     ctx.records += len(records)
@@ -32,7 +34,7 @@ def accept_rows(
     total = len(records)
     for done, record in enumerate(records, start=1):
         ctx.progress(done, total)
-        where = getattr(record, "lines", None) or f"entry {done}"
+        where = getattr(record, "lines", None) or f"{where_prefix} {done}"
         if width is not None and record.n_fields != width:
             if record.n_fields > width:
                 # A spreadsheet that broke a quoted cell pushes every later cell right.
@@ -44,17 +46,17 @@ def accept_rows(
             continue
         try:
             pairs = list(parse(record, where))
-        except BadValue as exc:
-            ctx.reject(where, str(exc), _shown(record))
+        except ValueError as exc:  # BadValue, or a connector's own ValueError: the reason is for people
+            ctx.reject(where, str(exc), (shown or _shown)(record))
             continue
         for key, values in pairs:
             if key in accepted:
-                ctx.reject(where, f"duplicate of {(describe or _name)(key)} at {first_seen[key]}", _shown(record))
+                ctx.reject(where, f"duplicate of {(describe or _name)(key)} at {first_seen[key]}", (shown or _shown)(record))
                 continue
             accepted[key], first_seen[key] = values, where
     if short:
         ctx.damage.append(f"{len(short)} row(s) have fewer fields than the header (first at {short[0]})")
-    if records and not accepted:
+    if require_some and records and not accepted:
         raise ParseError(empty_error or f"none of the {len(records)} {what} could be read; see the rejected rows")
     return accepted
 
