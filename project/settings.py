@@ -202,6 +202,11 @@ CELERY_BEAT_SCHEDULE = {
 
 CLAIMWATCH_INGEST_MAX_BYTES = env_int("CLAIMWATCH_INGEST_MAX_BYTES", 50 * 1024 * 1024)
 CLAIMWATCH_INGEST_TIMEOUT = env_int("CLAIMWATCH_INGEST_TIMEOUT", 30)
+# Source URLs may not point into our own network (SSRF) unless the operator says so here:
+# ALLOW_PRIVATE lifts the check for every inward range, ALLOWED_NETWORKS for the CIDRs listed.
+# A setting, not a per-source option, so admin access cannot point ingest inward.
+CLAIMWATCH_INGEST_ALLOW_PRIVATE = env_bool("CLAIMWATCH_INGEST_ALLOW_PRIVATE", False)
+CLAIMWATCH_INGEST_ALLOWED_NETWORKS = env_list("CLAIMWATCH_INGEST_ALLOWED_NETWORKS", [])
 
 LOGGING = {
     "version": 1,

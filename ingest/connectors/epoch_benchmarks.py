@@ -267,8 +267,7 @@ def _model_versions(ctx: LoadContext) -> dict:
         if location.startswith(("http://", "https://")):
             payload = fetch_url(location, max_bytes=max_bytes, timeout=settings.CLAIMWATCH_INGEST_TIMEOUT,
                                 attempts=getattr(settings, "CLAIMWATCH_INGEST_ATTEMPTS", 4),
-                                backoff=getattr(settings, "CLAIMWATCH_INGEST_BACKOFF", 1.0),
-                                allow_private=settings.DEBUG or ctx.source.options.get("allow_private", False))
+                                backoff=getattr(settings, "CLAIMWATCH_INGEST_BACKOFF", 1.0))
         else:
             payload = read_path(location, max_bytes)
     except FetchError as exc:
