@@ -158,7 +158,16 @@ LOGIN_URL = "/accounts/login/"
 # must be shared between processes: Redis when configured, files under var/ otherwise.
 CACHE_URL = env_str("CACHE_URL")
 if CACHE_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}}
+    # Cache errors are logged misses (project/cache.py), and short socket timeouts keep an
+    # unreachable server from holding every request up.
+    _cache_timeout = env_int("CLAIMWATCH_CACHE_TIMEOUT_MS", 500) / 1000
+    CACHES = {
+        "default": {
+            "BACKEND": "project.cache.ResilientRedisCache",
+            "LOCATION": CACHE_URL,
+            "OPTIONS": {"socket_connect_timeout": _cache_timeout, "socket_timeout": _cache_timeout},
+        }
+    }
 else:
     CACHES = {
         "default": {
