@@ -5,6 +5,7 @@ One grouped query per facet, so the page costs the same whatever the number of c
 
 from django.db.models import Count
 from django.db.models.functions import ExtractYear
+from django.http import QueryDict
 
 from .forms import YEAR_UNKNOWN, BrowseForm
 from .models import Claim
@@ -22,16 +23,34 @@ def claims_version() -> tuple:
     return stats["n"], stats["latest"].isoformat() if stats["latest"] else ""
 
 
+# The parameters a facet link carries; anything else in the query string is dropped.
+KEYED_PARAMS = ("q", "topic", "person", "status", "kind", "year", "sort")
+
+
+def recognised_params(form: BrowseForm) -> QueryDict:
+    """The browse filters as the form understood them (cleaned, in a fixed order)."""
+    params = QueryDict(mutable=True)
+    for name in KEYED_PARAMS:
+        value = form.cleaned_data.get(name)
+        if value:
+            params[name] = str(value)
+    return params
+
+
 def cached_facet_counts(form: BrowseForm, params) -> list[dict]:
-    """facet_counts, computed once per claims version and filter combination (1 query when cached)."""
+    """facet_counts, computed once per claims version and filter combination (1 query when cached).
+
+    Keyed, and linked, on the recognised, normalised filters only: junk parameters or a
+    different spelling of the same filters share one entry instead of making a new one
+    each (an easy way to fill the cache).
+    """
     import hashlib
 
     from django.core.cache import cache
 
-    filters = sorted((k, str(v)) for k, v in form.cleaned_data.items() if v and k not in ("page", "sort"))
-    rest = sorted((k, v) for k, v in params.items() if k != "page")
-    key = hashlib.sha256(repr((claims_version(), filters, rest)).encode()).hexdigest()
-    return cache.get_or_set(f"facets:v1:{key}", lambda: facet_counts(form, params), 3600)
+    params = recognised_params(form)
+    key = hashlib.sha256(repr((claims_version(), sorted(params.items()))).encode()).hexdigest()
+    return cache.get_or_set(f"facets:v2:{key}", lambda: facet_counts(form, params), 3600)
 
 
 def _href(params, name, value):

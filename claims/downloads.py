@@ -98,7 +98,14 @@ BROWSE_VALUES = (
 
 
 def browse_records(claims, request):
-    """claim_record() for every claim of a browse queryset, from plain rows."""
+    """claim_record() for every claim of a browse queryset, from plain rows.
+
+    The work that can fail happens here, before the caller starts a response: the topics
+    query runs (the claims' filters inside it as a subquery) and the rows query is
+    compiled. Only fetching the rows is left to the stream, so a download either fails
+    before its first byte or is sent whole. (The rows' server-side cursor opens only
+    when the stream starts, so a response nobody reads holds no cursor.)
+    """
     topics = defaultdict(list)
     links = (
         Claim.topics.through.objects.filter(claim_id__in=claims.order_by().values("pk"))
@@ -110,8 +117,13 @@ def browse_records(claims, request):
     # Slugs are URL-safe, so one reverse() serves every row.
     placeholder = "claim-slug-placeholder"
     permalink = request.build_absolute_uri(reverse("claims:claim", args=[placeholder]))
-    rows = claims.prefetch_related(None).values(*BROWSE_VALUES).iterator(chunk_size=CHUNK_SIZE)
-    for row in rows:
+    rows = claims.prefetch_related(None).values(*BROWSE_VALUES)
+    rows.query.get_compiler(rows.db).as_sql()
+    return _browse_rows(rows, topics, permalink, placeholder)
+
+
+def _browse_rows(rows, topics, permalink, placeholder):
+    for row in rows.iterator(chunk_size=CHUNK_SIZE):
         yield {
             "slug": row["slug"],
             "title": row["title"],
@@ -207,10 +219,12 @@ def claims_csv(request):
     if claims is None:
         return _bad_filter(form)
 
+    records = browse_records(claims, request)
+
     def lines():
         writer = csv.writer(_Echo())
         yield writer.writerow(CLAIM_COLUMNS)
-        for record in browse_records(claims, request):
+        for record in records:
             yield writer.writerow(_csv_cells(record, CLAIM_COLUMNS))
 
     response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
@@ -222,10 +236,11 @@ def claims_json(request):
     if claims is None:
         return _bad_filter(form)
     meta = _meta(request, _browse_query(request))
+    records = browse_records(claims, request)
 
     def chunks():
         yield '{"meta": ' + json.dumps(meta, ensure_ascii=False) + ', "data": ['
-        for i, record in enumerate(browse_records(claims, request)):
+        for i, record in enumerate(records):
             yield ("," if i else "") + "\n" + json.dumps(record, ensure_ascii=False)
         yield "\n]}\n"
 

@@ -18,6 +18,7 @@ from django.http import HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
+from django.utils.functional import Promise
 from django.utils.html import format_html, format_html_join
 from django.views.decorators.http import condition
 
@@ -192,16 +193,22 @@ def conditional_feed(stamp):
 # --- Feeds ----------------------------------------------------------------------------
 
 
-# XML 1.0 cannot carry these at all; Django's feed writer raises on them (a 500), and
-# they can reach us inside ingested titles or a browse query's text.
-_XML_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+# Everything outside XML 1.0's Char production: C0 controls but tab/newline/return,
+# lone surrogates, and the non-characters U+FFFE and U+FFFF. A feed holding one is not
+# XML at all (or Django's writer raises on it, a 500), and they can reach us inside
+# ingested titles or a browse query's text (?q=%EF%BF%BE).
+_XML_ILLEGAL = re.compile("[^\t\n\r\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
 
 def _xml_safe(value):
+    if isinstance(value, Promise):  # lazy translations are text too
+        value = str(value)
     if isinstance(value, str):
         return _XML_ILLEGAL.sub("", value)
     if isinstance(value, (list, tuple)):
         return [_xml_safe(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _xml_safe(v) for k, v in value.items()}
     return value
 
 

@@ -20,12 +20,20 @@ class BrowseForm(forms.Form):
     person = forms.SlugField(required=False, max_length=100)
     status = forms.ChoiceField(required=False, choices=[("", "any")] + list(Claim.Status.choices))
     kind = forms.ChoiceField(required=False, choices=[("", "any")] + list(Claim.Kind.choices))
-    year = forms.RegexField(required=False, regex=r"^(\d{4}|unknown)$", max_length=7,
+    # [0-9], not \d: \d also matches Arabic-Indic, fullwidth and mathematical digits,
+    # which int() accepts and the database then cannot use.
+    year = forms.RegexField(required=False, regex=r"^([0-9]{4}|unknown)$", max_length=7,
                             error_messages={"invalid": "year must be four digits or 'unknown'."})
     sort = forms.ChoiceField(required=False, choices=[("", "default")] + [(k, v[0]) for k, v in SORTS.items()])
     page = forms.IntegerField(required=False, min_value=1, max_value=100000)
 
     FACETS = ("topic", "person", "status", "kind", "year")
+
+    def clean_year(self):
+        year = self.cleaned_data.get("year") or ""
+        if year not in ("", YEAR_UNKNOWN) and int(year) < 1:
+            raise forms.ValidationError("year must be between 0001 and 9999.")
+        return year
 
     def clean(self):
         # An unknown topic or person is a mistake in the URL, not an empty result.

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from django import forms
 from django.db import connection
 from django.db.models import Case, Count, F, FloatField, Q, Value, When, Window
-from django.db.models.expressions import RawSQL
+from django.db.models.expressions import Expression
 from django.http import HttpResponseBadRequest
 from django.shortcuts import render
 
@@ -69,11 +69,42 @@ def terms(q: str) -> list[str]:
 STORED_DOCUMENTS = {"claims.claim": "claims_claim", "claims.evidence": "claims_evidence"}
 
 
+class _StoredDocument(Expression):
+    """The stored ``search_document`` column of the queryset's own table.
+
+    Not an ORM field (the column exists only on PostgreSQL), so it is an expression that
+    knows its table alias and follows it when the query is relabelled as a subquery (a
+    download's topics query, a count): raw SQL naming the table broke exactly there.
+    """
+
+    def __init__(self, alias=None):
+        super().__init__(output_field=_search_vector_field())
+        self.alias = alias
+
+    def resolve_expression(self, query=None, allow_joins=True, reuse=None, summarize=False, for_save=False):
+        clone = self.copy()
+        clone.alias = query.get_initial_alias()
+        return clone
+
+    def relabeled_clone(self, change_map):
+        return type(self)(change_map.get(self.alias, self.alias))
+
+    def as_sql(self, compiler, connection):
+        return f"{compiler.quote_name_unless_alias(self.alias)}.search_document", []
+
+
+def _search_vector_field():
+    from django.contrib.postgres.search import SearchVectorField
+
+    return SearchVectorField()
+
+
 def _stored_search(queryset, q, table):
-    query = f"websearch_to_tsquery('{SEARCH_CONFIG}', %s)"
-    # extra() because the column is not an ORM field: it exists only on PostgreSQL.
-    return queryset.extra(where=[f"{table}.search_document @@ {query}"], params=[q]).annotate(
-        search_rank=RawSQL(f"ts_rank({table}.search_document, {query})", [q], output_field=FloatField())
+    from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVectorExact
+
+    query = SearchQuery(q, search_type="websearch", config=SEARCH_CONFIG)
+    return queryset.filter(SearchVectorExact(_StoredDocument(), query)).annotate(
+        search_rank=SearchRank(_StoredDocument(), query)
     )
 
 

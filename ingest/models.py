@@ -60,6 +60,18 @@ class DataSource(models.Model):
     def location(self):
         return self.url or self.path
 
+    def clean(self):
+        # The same confinement read_path applies at run time, checked when the admin saves.
+        from django.core.exceptions import ValidationError
+
+        from .fetch import FetchError, resolve_path
+
+        if self.path:
+            try:
+                resolve_path(self.path)
+            except FetchError as exc:
+                raise ValidationError({"path": str(exc)}) from None
+
     @property
     def next_run_at(self):
         if self.last_run_at is None:

@@ -93,7 +93,6 @@ def _default_fetch(source: DataSource):
         # Optional settings so tests (and impatient operators) can shorten the backoff.
         attempts=getattr(settings, "CLAIMWATCH_INGEST_ATTEMPTS", 4),
         backoff=getattr(settings, "CLAIMWATCH_INGEST_BACKOFF", 1.0),
-        allow_private=settings.DEBUG or source.options.get("allow_private", False),
     )
 
 

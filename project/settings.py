@@ -158,7 +158,16 @@ LOGIN_URL = "/accounts/login/"
 # must be shared between processes: Redis when configured, files under var/ otherwise.
 CACHE_URL = env_str("CACHE_URL")
 if CACHE_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}}
+    # Cache errors are logged misses (project/cache.py), and short socket timeouts keep an
+    # unreachable server from holding every request up.
+    _cache_timeout = env_int("CLAIMWATCH_CACHE_TIMEOUT_MS", 500) / 1000
+    CACHES = {
+        "default": {
+            "BACKEND": "project.cache.ResilientRedisCache",
+            "LOCATION": CACHE_URL,
+            "OPTIONS": {"socket_connect_timeout": _cache_timeout, "socket_timeout": _cache_timeout},
+        }
+    }
 else:
     CACHES = {
         "default": {
@@ -202,6 +211,11 @@ CELERY_BEAT_SCHEDULE = {
 
 CLAIMWATCH_INGEST_MAX_BYTES = env_int("CLAIMWATCH_INGEST_MAX_BYTES", 50 * 1024 * 1024)
 CLAIMWATCH_INGEST_TIMEOUT = env_int("CLAIMWATCH_INGEST_TIMEOUT", 30)
+# Source URLs may not point into our own network (SSRF) unless the operator says so here:
+# ALLOW_PRIVATE lifts the check for every inward range, ALLOWED_NETWORKS for the CIDRs listed.
+# A setting, not a per-source option, so admin access cannot point ingest inward.
+CLAIMWATCH_INGEST_ALLOW_PRIVATE = env_bool("CLAIMWATCH_INGEST_ALLOW_PRIVATE", False)
+CLAIMWATCH_INGEST_ALLOWED_NETWORKS = env_list("CLAIMWATCH_INGEST_ALLOWED_NETWORKS", [])
 
 LOGGING = {
     "version": 1,

@@ -107,7 +107,9 @@ class LocalServer:
 
 
 @pytest.fixture
-def http_server():
+def http_server(settings):
+    # The server is on loopback, which ingest refuses unless the operator allows it.
+    settings.CLAIMWATCH_INGEST_ALLOW_PRIVATE = True
     server = LocalServer()
     yield server
     server.close()
@@ -125,7 +127,7 @@ def fast_fetch(settings):
 def make_source(slug: str, kind: str, *, url: str = "", path: str = "", **options) -> DataSource:
     return DataSource.objects.create(
         slug=slug, name=slug, kind=kind, url=url, path=path,
-        options={"allow_private": True, **options} if url else options,
+        options=options,
     )
 
 

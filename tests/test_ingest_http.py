@@ -114,13 +114,12 @@ def test_an_oversize_body_without_content_length_is_cut_off_while_streaming(load
     assert_intact(first)
 
 
-def test_a_loopback_url_is_refused_unless_the_source_allows_private_addresses(http_server, fast_fetch, settings):
-    settings.DEBUG = False
+def test_a_loopback_url_is_refused_unless_the_operator_allows_private_addresses(http_server, fast_fetch, settings):
+    settings.CLAIMWATCH_INGEST_ALLOW_PRIVATE = False
     url = http_server.answer(PATH, Answer(body=CSV))
-    source = make_source("ssrf", "epoch-models", url=url)
-    source.options = {}
-    source.save()
+    # A per-source option no longer lifts the check: only the operator's setting does.
+    source = make_source("ssrf", "epoch-models", url=url, allow_private=True)
     run = run_once(source)
     assert run.status == IngestRun.Status.FAILED
-    assert "resolves to a private address" in run.error
+    assert "resolves to a loopback address (127.0.0.1)" in run.error
     assert http_server.hits(PATH) == []
