@@ -17,15 +17,17 @@ from claims.models import Claim
 from ingest.models import AIModel, BenchmarkScore, SeriesPoint
 
 from . import audit
-from .models import Operationalisation, ProposedVerdict
+from measures.models import Measure
+
+from .models import ProposedVerdict
 
 log = logging.getLogger(__name__)
 
 _COMPARE = {
-    Operationalisation.Comparison.GTE: operator.ge,
-    Operationalisation.Comparison.GT: operator.gt,
-    Operationalisation.Comparison.LTE: operator.le,
-    Operationalisation.Comparison.LT: operator.lt,
+    Measure.Comparison.GTE: operator.ge,
+    Measure.Comparison.GT: operator.gt,
+    Measure.Comparison.LTE: operator.le,
+    Measure.Comparison.LT: operator.lt,
 }
 
 
@@ -35,12 +37,10 @@ class Measurement:
     detail: str
 
 
-def measure(op: Operationalisation) -> Measurement | None:
+def measure(op: Measure) -> Measurement | None:
     """The metric's current value from ingested data (only data dated by the deadline), or None."""
-    Metric = Operationalisation.Metric
-    if op.metric == Metric.BENCHMARK_BEST:
-        if op.benchmark_id is None:
-            return None
+    Kind = Measure.Kind
+    if op.kind == Kind.FRONTIER_AT and op.benchmark_id is not None:
         scores = BenchmarkScore.objects.filter(benchmark_id=op.benchmark_id)
         if op.deadline:
             scores = scores.filter(date__lte=op.deadline)
@@ -49,7 +49,7 @@ def measure(op: Operationalisation) -> Measurement | None:
             return None
         when = best.date.isoformat() if best.date else "date unknown"
         return Measurement(best.score, f"{best.model_name} on {op.benchmark.name}, {when}")
-    if op.metric == Metric.MAX_TRAINING_COMPUTE:
+    if op.kind == Kind.FRONTIER_AT and op.attribute == Measure.Attribute.TRAINING_COMPUTE_FLOP:
         models = AIModel.objects.filter(training_compute_flop__isnull=False)
         if op.deadline:
             models = models.filter(publication_date__lte=op.deadline)
@@ -59,7 +59,7 @@ def measure(op: Operationalisation) -> Measurement | None:
         when = top.publication_date.isoformat() if top.publication_date else "date unknown"
         org = f" ({top.organization})" if top.organization else ""
         return Measurement(top.training_compute_flop, f"{top.name}{org}, published {when}")
-    if op.metric == Metric.SERIES_LATEST:
+    if op.kind == Kind.SERIES_LATEST:
         if op.series_id is None:
             return None
         points = SeriesPoint.objects.filter(series_id=op.series_id, entity=op.entity)
@@ -70,11 +70,14 @@ def measure(op: Operationalisation) -> Measurement | None:
             return None
         when = str(latest.date.year) if op.series.date_precision == "year" else latest.date.isoformat()
         return Measurement(latest.value, f"{op.series.name}, {op.entity}, {when}")
-    raise ValueError(f"unknown metric {op.metric!r}")
+    raise ValueError(f"unsupported measure {op.kind!r}")
 
 
-def decide_outcome(op: Operationalisation, measurement: Measurement | None, today: dt.date) -> str:
-    Outcome = Operationalisation.Outcome
+def decide_outcome(op: Measure, measurement: Measurement | None, today: dt.date) -> str:
+    Outcome = Measure.Outcome
+    if op.threshold is None:
+        # Without a threshold a measure reports a figure; it argues for no outcome.
+        return Outcome.PENDING if measurement is None else Outcome.MEASURED
     holds = measurement is not None and _COMPARE[op.comparison](measurement.value, op.threshold)
     if holds:
         return Outcome.MET
@@ -84,12 +87,12 @@ def decide_outcome(op: Operationalisation, measurement: Measurement | None, toda
     return Outcome.PENDING if measurement is None else Outcome.NOT_MET
 
 
-def proposed_status(op: Operationalisation, outcome: str, claim_kind: str) -> str | None:
+def proposed_status(op: Measure, outcome: str, claim_kind: str) -> str | None:
     """Which claim status a new outcome argues for; None when it argues for nothing."""
-    Outcome, Status = Operationalisation.Outcome, Claim.Status
-    if outcome == Outcome.PENDING:
+    Outcome, Status = Measure.Outcome, Claim.Status
+    if outcome in (Outcome.PENDING, Outcome.MEASURED):
         return None
-    borne_out = (outcome == Outcome.MET) == (op.expects == Operationalisation.Expects.MET)
+    borne_out = (outcome == Outcome.MET) == (op.expects == Measure.Expects.MET)
     final = outcome == Outcome.EXPIRED or (outcome == Outcome.MET and claim_kind == Claim.Kind.PREDICTION)
     if final:
         return Status.RESOLVED_TRUE if borne_out else Status.RESOLVED_FALSE
@@ -105,7 +108,7 @@ def _fmt(value: float | None) -> str:
     return f"{value:.3g}" if abs(value) >= 1e6 or (value and abs(value) < 1e-3) else f"{value:g}"
 
 
-def evaluate(op: Operationalisation, *, today: dt.date | None = None, now=None, actor=None) -> ProposedVerdict | None:
+def evaluate(op: Measure, *, today: dt.date | None = None, now=None, actor=None) -> ProposedVerdict | None:
     """Re-check one test and store its value; on a change of outcome, queue a proposal.
 
     `actor` is the editor who asked for the check; None when an ingest run triggered it.
@@ -116,26 +119,26 @@ def evaluate(op: Operationalisation, *, today: dt.date | None = None, now=None, 
     outcome = decide_outcome(op, measurement, today)
     previous = op.outcome
     with transaction.atomic():
-        op.current_value = measurement.value if measurement else None
-        op.current_detail = measurement.detail[:500] if measurement else ""
+        op.value = measurement.value if measurement else None
+        op.sentence = measurement.detail[:500] if measurement else ""
         op.outcome = outcome
         op.last_checked = now
-        op.save(update_fields=["current_value", "current_detail", "outcome", "last_checked"])
+        op.save(update_fields=["value", "sentence", "outcome", "last_checked"])
         if outcome == previous:
             return None
         audit.record(
             actor, "test.outcome_changed", target=op, claim=op.claim,
-            summary=f"Test “{op.description}”: {previous} → {outcome} (value {_fmt(op.current_value)})",
-            data={"from": previous, "to": outcome, "value": op.current_value, "detail": op.current_detail},
+            summary=f"Test “{op.description}”: {previous} → {outcome} (value {_fmt(op.value)})",
+            data={"from": previous, "to": outcome, "value": op.value, "detail": op.sentence},
         )
         return _propose(op, previous, outcome, actor)
 
 
-def _propose(op: Operationalisation, previous: str, outcome: str, actor=None) -> ProposedVerdict | None:
+def _propose(op: Measure, previous: str, outcome: str, actor=None) -> ProposedVerdict | None:
     claim = op.claim
     status = proposed_status(op, outcome, claim.kind)
     # Older proposals from this test are out of date now; one live proposal per test.
-    ProposedVerdict.objects.pending().filter(operationalisation=op).update(
+    ProposedVerdict.objects.pending().filter(measure=op).update(
         state=ProposedVerdict.State.DISMISSED, decided_at=timezone.now(),
         decision_note="Superseded by a newer outcome of the same test.",
     )
@@ -143,18 +146,18 @@ def _propose(op: Operationalisation, previous: str, outcome: str, actor=None) ->
         return None
     verb = {"met": "is now met", "not_met": "is not met", "expired": "expired unmet"}[outcome]
     reason = (
-        f"Test “{op.description}” ({op.get_metric_display()} {op.get_comparison_display()} {_fmt(op.threshold)}"
-        f"{', by ' + op.deadline.isoformat() if op.deadline else ''}) {verb}: current value {_fmt(op.current_value)}"
-        f"{' — ' + op.current_detail if op.current_detail else ''}. Previous outcome: {previous}. "
+        f"Test “{op.description}” ({op.get_kind_display()} {op.get_comparison_display()} {_fmt(op.threshold)}"
+        f"{', by ' + op.deadline.isoformat() if op.deadline else ''}) {verb}: current value {_fmt(op.value)}"
+        f"{' — ' + op.sentence if op.sentence else ''}. Previous outcome: {previous}. "
         f"The claim is {op.get_expects_display().removeprefix('the claim is ')}."
     )
     proposal = ProposedVerdict.objects.create(
-        claim=claim, operationalisation=op, proposed_status=status, outcome=outcome, reason=reason
+        claim=claim, measure=op, proposed_status=status, outcome=outcome, reason=reason
     )
     audit.record(
         actor, "proposal.created", target=proposal, claim=claim,
         summary=f"Proposed verdict “{proposal.get_proposed_status_display()}” for “{claim.title}”",
-        data={"status": status, "outcome": outcome, "operationalisation": op.pk},
+        data={"status": status, "outcome": outcome, "measure": op.pk},
     )
     return proposal
 
@@ -162,7 +165,7 @@ def _propose(op: Operationalisation, previous: str, outcome: str, actor=None) ->
 def evaluate_all(*, today: dt.date | None = None) -> list[ProposedVerdict]:
     """Re-check every test (after an ingest run); deadlines pass with time, so all of them."""
     proposals = []
-    tests = Operationalisation.objects.select_related("claim", "benchmark", "series").order_by("pk")
+    tests = Measure.objects.select_related("claim", "benchmark", "series").order_by("pk")
     for op in tests:
         proposal = evaluate(op, today=today)
         if proposal is not None:
@@ -172,32 +175,32 @@ def evaluate_all(*, today: dt.date | None = None) -> list[ProposedVerdict]:
 
 
 @transaction.atomic
-def add_test(claim: Claim, *, user, form) -> Operationalisation:
-    """Attach a validated OperationalisationForm's test to a claim and check it at once."""
+def add_test(claim: Claim, *, user, form) -> Measure:
+    """Attach a validated MeasureForm's test to a claim and check it at once."""
     op = form.save(commit=False)
     op.claim, op.created_by = claim, user
     op.save()
     audit.record(user, "test.created", target=op, claim=claim,
                  summary=f"Added test “{op.description}” to “{claim.title}”",
-                 data={"metric": op.metric, "comparison": op.comparison, "threshold": op.threshold,
+                 data={"kind": op.kind, "comparison": op.comparison, "threshold": op.threshold,
                        "deadline": op.deadline.isoformat() if op.deadline else None})
     evaluate(op, actor=user)
     return op
 
 
 @transaction.atomic
-def check_now(op: Operationalisation, *, user) -> ProposedVerdict | None:
+def check_now(op: Measure, *, user) -> ProposedVerdict | None:
     """An editor's "check now": re-evaluate at once instead of waiting for the next run."""
     proposal = evaluate(op, actor=user)
     audit.record(user, "test.checked", target=op, claim=op.claim,
-                 summary=f"Checked test “{op.description}”: {op.get_outcome_display()}, value {_fmt(op.current_value)}",
-                 data={"outcome": op.outcome, "value": op.current_value})
+                 summary=f"Checked test “{op.description}”: {op.get_outcome_display()}, value {_fmt(op.value)}",
+                 data={"outcome": op.outcome, "value": op.value})
     return proposal
 
 
 @transaction.atomic
-def remove_test(op: Operationalisation, *, user) -> None:
+def remove_test(op: Measure, *, user) -> None:
     audit.record(user, "test.deleted", target=op, claim=op.claim,
                  summary=f"Removed test “{op.description}” from “{op.claim.title}”",
-                 data={"metric": op.metric, "threshold": op.threshold, "outcome": op.outcome})
+                 data={"kind": op.kind, "threshold": op.threshold, "outcome": op.outcome})
     op.delete()

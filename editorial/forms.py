@@ -7,7 +7,7 @@ from claims.dates import Precision, parse_partial_date
 from claims.models import Claim, Evidence, Person, Source, Topic
 from ingest.models import Benchmark, Series, SeriesPoint
 
-from .models import Operationalisation
+from measures.models import Measure
 from .validators import validate_source_url
 
 PARTIAL_DATE_HELP = "YYYY, YYYY-MM or YYYY-MM-DD — only as precise as the source is."
@@ -195,25 +195,25 @@ class ProposalDismissForm(forms.Form):
     note = forms.CharField(required=False, max_length=500, label="Why dismiss (optional)")
 
 
-class OperationalisationForm(forms.ModelForm):
+class MeasureForm(forms.ModelForm):
     benchmark = forms.ModelChoiceField(queryset=Benchmark.objects.order_by("name"), required=False)
     series = forms.ModelChoiceField(queryset=Series.objects.order_by("name"), required=False)
     deadline = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}),
                                help_text="Optional. Only data dated on or before it counts.")
 
     class Meta:
-        model = Operationalisation
-        fields = ["description", "metric", "benchmark", "series", "entity", "comparison", "threshold", "deadline",
+        model = Measure
+        fields = ["description", "kind", "attribute", "benchmark", "series", "entity", "comparison", "threshold", "deadline",
                   "expects"]
         help_texts = {"threshold": "A number; 1e25 is fine.", "expects": "Which outcome bears the claim out."}
 
     def clean(self):
         data = super().clean()
-        metric = data.get("metric")
-        Metric = Operationalisation.Metric
-        if metric == Metric.BENCHMARK_BEST and not data.get("benchmark"):
-            self.add_error("benchmark", "Choose the benchmark whose best score is tested.")
-        if metric == Metric.SERIES_LATEST:
+        kind = data.get("kind")
+        Kind = Measure.Kind
+        if kind == Kind.FRONTIER_AT and not (data.get("benchmark") or data.get("attribute")):
+            self.add_error("benchmark", "Choose the benchmark (or model attribute) whose frontier is measured.")
+        if kind == Kind.SERIES_LATEST:
             if not data.get("series"):
                 self.add_error("series", "Choose the series.")
             elif not data.get("entity"):
@@ -221,14 +221,14 @@ class OperationalisationForm(forms.ModelForm):
             elif not SeriesPoint.objects.filter(series=data["series"], entity=data["entity"]).exists():
                 self.add_error("entity", f"“{data['entity']}” has no values in that series.")
         # Keep only what the chosen metric uses, so the stored test says exactly what it measures.
-        if metric != Metric.BENCHMARK_BEST:
-            data["benchmark"] = None
-        if metric != Metric.SERIES_LATEST:
+        if kind == Kind.SERIES_LATEST:
+            data["benchmark"], data["attribute"] = None, ""
+        else:
             data["series"], data["entity"] = None, ""
         return data
 
     def clean_threshold(self):
         value = self.cleaned_data["threshold"]
-        if value != value or value in (float("inf"), float("-inf")):
+        if value is not None and (value != value or value in (float("inf"), float("-inf"))):
             raise ValidationError("Give a finite number.")
         return value
