@@ -60,6 +60,7 @@ def load(data: bytes, ctx: LoadContext) -> None:
                 "parameters": number(row.get("Parameters"), "Parameters"),
                 "training_compute_flop": number(row.get("Training compute (FLOP)"), "Training compute (FLOP)"),
                 "training_compute_cost_usd": number(row.get(columns["cost"]), columns["cost"]) if columns["cost"] else None,
+                "training_power_draw_w": number(row.get("Training power draw (W)"), "Training power draw (W)"),
                 "confidence": clean(row.get("Confidence"))[:100],
                 "accessibility": clean(row.get(columns["accessibility"]))[:200] if columns["accessibility"] else "",
                 "country": clean(row.get(columns["country"]))[:300] if columns["country"] else "",
@@ -70,6 +71,8 @@ def load(data: bytes, ctx: LoadContext) -> None:
             continue
         if notable:
             values["notable"] = True
+        if "Frontier model" in header:
+            values["frontier_model"] = clean(row.get("Frontier model")).lower() in ("true", "yes", "1")
         accepted[key] = values
         first_line[key] = where
     if rows and not accepted:
