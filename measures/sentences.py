@@ -51,20 +51,24 @@ def frontier(result: Frontier, target: Target) -> str:
             f"({best.label}, {_day(best.date)}).")
 
 
+_SIZES = ("FLOP", "USD", "W", "parameters", "minutes")
+
+
 def change(result: Change, target: Target, precision: str | None) -> str:
     lead = start_phrase(result.start, precision)
     then, now = result.then, result.now
+    then_part = f"{_q(then.value, target)} ({then.label}"
     if result.started_later:
-        lead += f" (no {target.name} records before {_day(then.date)}: counted from the first, {then.label})"
+        then_part += f", its first record, on {_day(then.date)}: the series starts after that date"
+    then_part += ")"
     if now == then:
-        return f"{lead} {_best_word(target)} has not moved: still {_q(now.value, target)} ({now.label})."
-    growth = ""
-    if target.unit in ("FLOP", "USD", "W", "parameters", "minutes") and result.ratio:
-        growth = f" ({units.ratio(result.ratio)}, {result.doublings:.1f} doublings)"
+        return f"{lead} {_best_word(target)} has not moved: still {then_part}."
+    if target.unit in _SIZES and result.ratio:
+        verb, amount = "grew", f"{units.ratio(result.ratio)}, {result.doublings:.1f} doublings"
     else:
-        growth = f" ({units.difference(result.difference, target.unit)})"
-    return (f"{lead} {_best_word(target)} went from {_q(then.value, target)} ({then.label}) "
-            f"to {_q(now.value, target)} ({now.label}, {_day(now.date)}){growth}.")
+        verb, amount = ("rose" if result.difference > 0 else "fell"), units.difference(result.difference, target.unit)
+    return (f"{lead} {_best_word(target)} {verb} from {then_part} to {_q(now.value, target)} "
+            f"({now.label}, {_day(now.date)}) ({amount}).")
 
 
 def _days(value: float) -> str:
