@@ -263,7 +263,7 @@ def test_adding_a_test_on_the_tests_page_checks_it_at_once(prediction, editor, e
 
 
 @pytest.mark.parametrize("data, message", [
-    ({"kind": "frontier_at"}, "Choose the benchmark"),
+    ({"kind": "frontier_at"}, "Choose one benchmark or one model attribute"),
     ({"kind": "series_latest"}, "Choose the series"),
     ({"kind": "frontier_at", "attribute": "training_compute_flop", "threshold": "lots"}, "Enter a number"),
 ])
