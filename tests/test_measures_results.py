@@ -7,7 +7,7 @@ import pytest
 
 from editorial.models import ProposedVerdict
 from ingest.models import AIModel, Benchmark, DataSource, IngestRun
-from measures import units
+from measures import quantities as units
 from measures.evaluation import evaluate
 from measures.models import Measure
 from measures.records import DataCache
