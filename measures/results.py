@@ -11,7 +11,7 @@ from django.utils import timezone
 from .evaluation import Evaluation, evaluate
 from .models import Measure
 from .records import DataCache
-from .signals import outcome_changed
+from .signals import outcomes_changed
 
 log = logging.getLogger(__name__)
 
@@ -66,8 +66,8 @@ def recheck_all(*, today: dt.date | None = None, now=None, batch_size: int = 100
                 pending = []
         Measure.objects.bulk_update(pending, RESULT_FIELDS)
         done += len(pending)
-        for measure, change in changes:
-            outcome_changed.send(sender=Measure, measure=measure, previous=change.previous,
-                                 outcome=change.outcome, actor=None)
+        if changes:
+            outcomes_changed.send(sender=Measure, changes=[(m, c.previous, c.outcome) for m, c in changes],
+                                  actor=None)
     log.info("re-checked %d measure(s) over %d data read(s); %d outcome change(s)", done, cache.queries, len(changes))
     return [c for _, c in changes]
