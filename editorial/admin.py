@@ -1,15 +1,6 @@
 from django.contrib import admin
 
-from .models import AuditEntry, Operationalisation, ProposedVerdict
-
-
-@admin.register(Operationalisation)
-class OperationalisationAdmin(admin.ModelAdmin):
-    list_display = ["description", "claim", "metric", "comparison", "threshold", "deadline", "outcome", "last_checked"]
-    list_filter = ["metric", "outcome"]
-    search_fields = ["description", "claim__title"]
-    raw_id_fields = ["claim", "benchmark", "series", "created_by"]
-    readonly_fields = ["current_value", "current_detail", "outcome", "last_checked"]
+from .models import AuditEntry, ProposedVerdict
 
 
 @admin.register(ProposedVerdict)
@@ -17,7 +8,7 @@ class ProposedVerdictAdmin(admin.ModelAdmin):
     list_display = ["claim", "proposed_status", "outcome", "state", "created", "decided_by"]
     list_filter = ["state", "proposed_status"]
     search_fields = ["claim__title", "reason"]
-    raw_id_fields = ["claim", "operationalisation", "verdict", "decided_by"]
+    raw_id_fields = ["claim", "measure", "verdict", "decided_by"]
 
 
 @admin.register(AuditEntry)

@@ -21,16 +21,18 @@ EDITOR_PERMISSIONS = [
     ("claims", "view_source"),
     ("claims", "add_source"),
     ("claims", "view_topic"),
-    ("editorial", "view_operationalisation"),
-    ("editorial", "add_operationalisation"),
-    ("editorial", "change_operationalisation"),
-    ("editorial", "delete_operationalisation"),
+    ("measures", "view_measure"),
+    ("measures", "add_measure"),
+    ("measures", "change_measure"),
+    ("measures", "delete_measure"),
     ("editorial", "view_proposedverdict"),
     ("editorial", "change_proposedverdict"),
 ]
 
 
-def grant_editor_permissions(group, permission_model, using="default"):
+def grant_editor_permissions(group, permission_model, using="default", strict=True):
+    """Give the group exactly EDITOR_PERMISSIONS. strict=False (old migrations) grants what
+    exists so far: a later migration or post_migrate grants the rest."""
     from django.db.models import Q
 
     wanted = Q(pk__in=[])
@@ -38,7 +40,7 @@ def grant_editor_permissions(group, permission_model, using="default"):
         wanted |= Q(content_type__app_label=app_label, codename=codename)
     perms = list(permission_model.objects.using(using).filter(wanted).select_related("content_type"))
     missing = set(EDITOR_PERMISSIONS) - {(p.content_type.app_label, p.codename) for p in perms}
-    if missing:
+    if missing and strict:
         raise RuntimeError(f"editor permissions missing from the database: {sorted(missing)}")
     group.permissions.set(perms)
 

@@ -4,16 +4,16 @@ from django.db.models import Count, Q
 
 from claims.models import Claim, Evidence, Revision
 
-from .models import AuditEntry, Operationalisation, ProposedVerdict
+from measures.models import Measure
+
+from .models import AuditEntry, ProposedVerdict
 
 QUEUE_PAGE_SIZE = 50
 
 
-def claims_tests_for_claim(claim) -> list[Operationalisation]:
-    """A claim's measurable tests with their current value, for the public claim page (one query)."""
-    return list(
-        Operationalisation.objects.filter(claim=claim).select_related("benchmark", "series").order_by("created", "id")
-    )
+def claims_tests_for_claim(claim) -> list[Measure]:
+    """A claim's measures with their stored result, for the editors' pages (one query)."""
+    return list(Measure.objects.for_claim_page(claim))
 
 
 def evidence_counts() -> dict[str, int]:
@@ -34,7 +34,7 @@ def suggestions(offset: int = 0, limit: int = QUEUE_PAGE_SIZE) -> list[Evidence]
 
 def pending_proposals() -> list[ProposedVerdict]:
     return list(
-        ProposedVerdict.objects.pending().select_related("claim", "operationalisation").order_by("created", "id")
+        ProposedVerdict.objects.pending().select_related("claim", "measure").order_by("created", "id")
     )
 
 

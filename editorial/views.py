@@ -27,14 +27,16 @@ from .forms import (
     ClaimForm,
     EvidenceAcceptForm,
     EvidenceRejectForm,
-    OperationalisationForm,
+    MeasureForm,
     PageForm,
     ProposalAcceptForm,
     ProposalDismissForm,
     StateForm,
     VerdictForm,
 )
-from .models import Operationalisation, ProposedVerdict
+from measures.models import Measure
+
+from .models import ProposedVerdict
 from .permissions import editor_required, staff_required
 
 CURATE = "claims.change_evidence"
@@ -262,8 +264,8 @@ def _edit_context(claim, form=None, verdict_form=None, test_form=None):
         "transitions": [(state, Claim.EditorialState(state).label)
                         for state in sorted(services.TRANSITIONS.get(claim.editorial_state, ()))],
         "tests": selectors.claims_tests_for_claim(claim),
-        "test_form": test_form or OperationalisationForm(),
-        "proposals": list(claim.proposed_verdicts.pending().select_related("operationalisation")),
+        "test_form": test_form or MeasureForm(),
+        "proposals": list(claim.proposed_verdicts.pending().select_related("measure")),
         "verdicts": list(claim.verdicts.select_related("recorded_by")[:10]),
     }
 
@@ -360,13 +362,13 @@ def claim_revert(request, slug, revision_id):
 
 
 @require_http_methods(["GET", "POST"])
-@editor_required("claims.change_claim", "editorial.view_operationalisation")
+@editor_required("claims.change_claim", "measures.view_measure")
 @never_cache
 def claim_tests(request, slug):
     claim = _editable_claim(slug)
-    form = OperationalisationForm(request.POST or None)
+    form = MeasureForm(request.POST or None)
     if request.method == "POST":
-        if not request.user.has_perm("editorial.add_operationalisation"):
+        if not request.user.has_perm("measures.add_measure"):
             raise PermissionDenied("You may not add tests.")
         if form.is_valid():
             op = checks.add_test(claim, user=request.user, form=form)
@@ -378,12 +380,26 @@ def claim_tests(request, slug):
 
 def _claim_test(slug, pk):
     claim = _editable_claim(slug)
-    return claim, get_object_or_404(Operationalisation.objects.select_related("claim", "benchmark", "series"),
+    return claim, get_object_or_404(Measure.objects.select_related("claim", "benchmark", "series"),
                                     pk=pk, claim=claim)
 
 
+@require_http_methods(["GET", "POST"])
+@editor_required("claims.change_claim", "measures.change_measure")
+@never_cache
+def test_edit(request, slug, pk):
+    claim, op = _claim_test(slug, pk)
+    form = MeasureForm(request.POST or None, instance=op)
+    if request.method == "POST" and form.is_valid():
+        op = checks.change_test(op, user=request.user, form=form)
+        messages.success(request, f"Measure saved; now {op.get_outcome_display()}.")
+        return redirect("editorial:claim_tests", claim.slug)
+    context = {"claim": claim, "measure": op, "test_form": form}
+    return render(request, "editorial/measure_form.html", context, status=400 if form.errors else 200)
+
+
 @require_POST
-@editor_required("editorial.change_operationalisation")
+@editor_required("measures.change_measure")
 def test_check(request, slug, pk):
     claim, op = _claim_test(slug, pk)
     proposal = checks.check_now(op, user=request.user)
@@ -395,7 +411,7 @@ def test_check(request, slug, pk):
 
 
 @require_POST
-@editor_required("editorial.delete_operationalisation")
+@editor_required("measures.delete_measure")
 def test_delete(request, slug, pk):
     claim, op = _claim_test(slug, pk)
     checks.remove_test(op, user=request.user)

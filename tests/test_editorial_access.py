@@ -5,7 +5,8 @@ import pytest
 from django.test import Client
 
 from claims.history import record_revision
-from editorial.models import Operationalisation, ProposedVerdict
+from editorial.models import ProposedVerdict
+from measures.models import Measure
 from tests import factories
 from tests.editorial_fixtures import (  # noqa: F401  (fixtures)
     admin,
@@ -28,9 +29,9 @@ def world(db, feed_source):
     claim.title = "The claim, retitled"
     claim.save()
     record_revision(claim, comment="second")
-    op = Operationalisation.objects.create(claim=claim, description="Compute test", metric="max_training_compute",
+    op = Measure.objects.create(claim=claim, description="Compute test", kind="frontier_at", attribute="training_compute_flop",
                                            comparison="gte", threshold=1e25)
-    proposal = ProposedVerdict.objects.create(claim=claim, operationalisation=op, proposed_status="resolved_true",
+    proposal = ProposedVerdict.objects.create(claim=claim, measure=op, proposed_status="resolved_true",
                                               outcome="met", reason="Because the data says so.")
     return {
         "claim": claim,
@@ -61,7 +62,7 @@ def _writes(w):
         "claim_state": (f"/curate/claims/{c}/state/", {"to": "in_review"}),
         "claim_verdict": (f"/curate/claims/{c}/verdict/", {"status": "supported", "rationale": "Data.", "as_of": ""}),
         "claim_revert": (f"/curate/claims/{c}/revert/{w['revision'].pk}/", {}),
-        "claim_tests": (f"/curate/claims/{c}/tests/", {"description": "Best compute", "metric": "max_training_compute",
+        "claim_tests": (f"/curate/claims/{c}/tests/", {"description": "Best compute", "kind": "frontier_at", "attribute": "training_compute_flop",
                                                       "comparison": "gte", "threshold": "1e26", "expects": "met"}),
         "test_check": (f"/curate/claims/{c}/tests/{op}/check/", {}),
         "test_delete": (f"/curate/claims/{c}/tests/{op}/delete/", {}),

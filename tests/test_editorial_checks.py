@@ -1,6 +1,6 @@
-"""Operationalised claims: tests measured on really ingested data, re-checked after each
-successful ingest run (signal -> task on commit -> domain function), proposing verdicts
-that only an editor can turn into a verdict."""
+"""Measures from the editors' side: measured on really ingested data, re-checked after each
+successful ingest run (signal -> measures task on commit -> domain function), proposing
+verdicts that only an editor can turn into a verdict."""
 
 import datetime as dt
 
@@ -10,8 +10,10 @@ from django.utils import timezone
 
 from claims.models import Claim, Verdict
 from editorial import checks
-from editorial.models import AuditEntry, Operationalisation, ProposedVerdict
+from editorial.models import AuditEntry, ProposedVerdict
+from measures.models import Measure
 from editorial.selectors import claims_tests_for_claim
+from measures.selectors import claim_measures
 from ingest.models import AIModel, Benchmark, BenchmarkScore, DataSource, IngestRun, Series, SeriesPoint
 from ingest.runner import queue_run, run_ingest
 from ingest.signals import run_succeeded
@@ -37,8 +39,8 @@ def _ingest_epoch(capture):
 
 
 def _compute_test(claim, **kw):
-    return Operationalisation.objects.create(
-        claim=claim, description="Some AI model trained with at least 1e25 FLOP", metric="max_training_compute",
+    return Measure.objects.create(
+        claim=claim, description="Some AI model trained with at least 1e25 FLOP", kind="frontier_at", attribute="training_compute_flop",
         comparison="gte", threshold=1e25, **kw)
 
 
@@ -54,8 +56,8 @@ def test_compute_test_flips_to_met_after_ingesting_epoch_and_a_verdict_is_propos
     _ingest_epoch(django_capture_on_commit_callbacks)
     op.refresh_from_db()
     assert op.outcome == "met"
-    assert op.current_value == pytest.approx(4.64e26)
-    assert op.current_detail == "Grok-3 (xAI), published 2025-02-17"
+    assert op.value == pytest.approx(4.64e26)
+    assert "the largest training run was 4.6 × 10²⁶ FLOP (Grok-3, 17 February 2025)" in op.sentence
     assert op.last_checked is not None
     proposal = ProposedVerdict.objects.get()
     assert (proposal.claim, proposal.proposed_status, proposal.state) == (prediction, "resolved_true", "pending")
@@ -90,7 +92,7 @@ def test_the_proposal_lands_in_the_queue_and_accepting_records_a_verdict(
 
 def test_accepting_a_proposal_without_rationale_changes_nothing(prediction, editor_client):
     op = _compute_test(prediction)
-    proposal = ProposedVerdict.objects.create(claim=prediction, operationalisation=op, proposed_status="resolved_true",
+    proposal = ProposedVerdict.objects.create(claim=prediction, measure=op, proposed_status="resolved_true",
                                               outcome="met", reason="r")
     editor_client.post(f"/curate/proposals/{proposal.pk}/accept/", {f"proposal-{proposal.pk}-rationale": ""})
     proposal.refresh_from_db()
@@ -100,7 +102,7 @@ def test_accepting_a_proposal_without_rationale_changes_nothing(prediction, edit
 
 def test_dismissing_a_proposal_keeps_the_verdict(prediction, editor, editor_client):
     op = _compute_test(prediction)
-    proposal = ProposedVerdict.objects.create(claim=prediction, operationalisation=op, proposed_status="resolved_true",
+    proposal = ProposedVerdict.objects.create(claim=prediction, measure=op, proposed_status="resolved_true",
                                               outcome="met", reason="r")
     editor_client.post(f"/curate/proposals/{proposal.pk}/dismiss/", {f"dismiss-{proposal.pk}-note": "Estimate only"})
     proposal.refresh_from_db()
@@ -116,8 +118,8 @@ def test_a_deadline_counts_only_earlier_data_and_expires_the_test(prediction, dj
     _ingest_epoch(django_capture_on_commit_callbacks)
     op.refresh_from_db()
     assert op.outcome == "expired"
-    assert op.current_value == pytest.approx(2.7415e24)
-    assert op.current_detail.startswith("Minerva (540B)")
+    assert op.value == pytest.approx(2.7415e24)
+    assert op.sentence.startswith("By 31 December 2022 the largest training run was 2.7 × 10²⁴ FLOP (Minerva (540B)")
     assert ProposedVerdict.objects.get().proposed_status == "resolved_false"
 
 
@@ -162,17 +164,17 @@ def test_benchmark_best_uses_the_best_score_by_the_deadline(prediction):
     for name, day, score in [("A", dt.date(2024, 1, 1), 0.55), ("B", dt.date(2025, 1, 1), 0.87),
                              ("C", dt.date(2026, 6, 1), 0.93)]:
         BenchmarkScore.objects.create(key=name, benchmark=bench, model_name=name, date=day, score=score, run=run)
-    op = Operationalisation.objects.create(claim=prediction, description="GPQA >= 0.9 before 2026",
-                                           metric="benchmark_best", benchmark=bench, comparison="gte",
+    op = Measure.objects.create(claim=prediction, description="GPQA >= 0.9 before 2026",
+                                           kind="frontier_at", benchmark=bench, comparison="gte",
                                            threshold=0.9, deadline=dt.date(2025, 12, 31))
     checks.evaluate(op, today=dt.date(2025, 6, 1))
-    assert (op.outcome, op.current_value) == ("not_met", 0.87)
-    assert op.current_detail == "B on GPQA Diamond, 2025-01-01"
+    assert (op.outcome, op.value) == ("not_met", 0.87)
+    assert op.sentence == "By 1 June 2025 the best GPQA Diamond score was 0.87 (B, 1 January 2025)."
     # "Still open" is what the claim already says: nothing to propose.
     assert not ProposedVerdict.objects.exists()
     op.deadline = None
     checks.evaluate(op)
-    assert (op.outcome, op.current_value) == ("met", 0.93)
+    assert (op.outcome, op.value) == ("met", 0.93)
 
 
 def test_benchmark_where_lower_is_better_takes_the_lowest_score(prediction):
@@ -181,10 +183,10 @@ def test_benchmark_where_lower_is_better_takes_the_lowest_score(prediction):
     for name, score in [("A", 0.3), ("B", 0.1)]:
         BenchmarkScore.objects.create(key=name, benchmark=bench, model_name=name, date=dt.date(2024, 1, 1),
                                       score=score, run=run)
-    op = Operationalisation.objects.create(claim=prediction, description="error < 0.2", metric="benchmark_best",
+    op = Measure.objects.create(claim=prediction, description="error < 0.2", kind="frontier_at",
                                            benchmark=bench, comparison="lt", threshold=0.2)
     checks.evaluate(op)
-    assert (op.outcome, op.current_value) == ("met", 0.1)
+    assert (op.outcome, op.value) == ("met", 0.1)
 
 
 def test_series_latest_reads_the_newest_point_for_the_entity(prediction):
@@ -193,23 +195,24 @@ def test_series_latest_reads_the_newest_point_for_the_entity(prediction):
                                    date_precision="year")
     for entity, year, value in [("World", 2022, 90e9), ("World", 2024, 130e9), ("China", 2024, 9e9)]:
         SeriesPoint.objects.create(series=series, entity=entity, date=dt.date(year, 1, 1), value=value, run=run)
-    op = Operationalisation.objects.create(claim=prediction, description="World investment > $100bn",
-                                           metric="series_latest", series=series, entity="World", comparison="gt",
+    op = Measure.objects.create(claim=prediction, description="World investment > $100bn",
+                                           kind="series_latest", series=series, entity="World", comparison="gt",
                                            threshold=1e11)
     checks.evaluate(op)
-    assert (op.outcome, op.current_value, op.current_detail) == ("met", 130e9, "Private investment, World, 2024")
+    assert (op.outcome, op.value) == ("met", 130e9)
+    assert op.sentence == "The latest Private investment for World is 1.3 × 10¹¹ (2024)."
 
 
 @pytest.mark.parametrize("comparison, value, threshold, expected", [
     ("gte", 1.0, 1.0, "met"), ("gt", 1.0, 1.0, "not_met"), ("lte", 1.0, 1.0, "met"), ("lt", 0.9, 1.0, "met"),
     ("lt", 1.0, 1.0, "not_met")])
 def test_comparisons(comparison, value, threshold, expected):
-    op = Operationalisation(comparison=comparison, threshold=threshold)
-    assert checks.decide_outcome(op, checks.Measurement(value, ""), dt.date(2025, 1, 1)) == expected
+    op = Measure(comparison=comparison, threshold=threshold)
+    assert checks.decide_outcome(op, value, dt.date(2025, 1, 1)) == expected
 
 
 def test_no_data_is_pending_until_the_deadline_passes():
-    op = Operationalisation(comparison="gte", threshold=1, deadline=dt.date(2025, 1, 1))
+    op = Measure(comparison="gte", threshold=1, deadline=dt.date(2025, 1, 1))
     assert checks.decide_outcome(op, None, dt.date(2024, 12, 31)) == "pending"
     assert checks.decide_outcome(op, None, dt.date(2025, 1, 2)) == "expired"
 
@@ -225,13 +228,14 @@ def test_no_data_is_pending_until_the_deadline_passes():
     ("not_met", "not_met", "assessment", "supported"),
     ("met", "pending", "prediction", None)])
 def test_which_status_an_outcome_argues_for(expects, outcome, kind, status):
-    assert checks.proposed_status(Operationalisation(expects=expects), outcome, kind) == status
+    assert checks.proposed_status(Measure(expects=expects), outcome, kind) == status
 
 
 def test_a_newer_outcome_supersedes_the_older_pending_proposal(prediction):
     run = _run("epoch-models")
     op = _compute_test(prediction)
-    AIModel.objects.create(key="big", name="Big", training_compute_flop=2e25, run=run)
+    AIModel.objects.create(key="big", name="Big", training_compute_flop=2e25, publication_date=dt.date(2025, 3, 1),
+                           run=run)
     first = checks.evaluate(op)
     AIModel.objects.filter(key="big").update(training_compute_flop=5e24)  # upstream revised its estimate
     second = checks.evaluate(op)
@@ -247,35 +251,35 @@ def test_adding_a_test_on_the_tests_page_checks_it_at_once(prediction, editor, e
     AIModel.objects.create(key="big", name="Big", organization="Lab", training_compute_flop=3e25,
                            publication_date=dt.date(2024, 5, 1), run=run)
     response = editor_client.post("/curate/claims/1e25-soon/tests/", {
-        "description": "A model at 1e25 FLOP", "metric": "max_training_compute", "comparison": "gte",
+        "description": "A model at 1e25 FLOP", "kind": "frontier_at", "attribute": "training_compute_flop", "comparison": "gte",
         "threshold": "1e25", "expects": "met"})
     assert response["Location"] == "/curate/claims/1e25-soon/tests/"
-    op = Operationalisation.objects.get()
+    op = Measure.objects.get()
     assert (op.outcome, op.created_by, op.benchmark, op.series) == ("met", editor, None, None)
     page = editor_client.get("/curate/claims/1e25-soon/tests/").content.decode()
-    assert "Big (Lab), published 2024-05-01" in page
+    assert "1 × 10²⁵ FLOP" not in page and "3.0 × 10²⁵ FLOP (Big, 1 May 2024)" in page
     assert ProposedVerdict.objects.filter(claim=prediction, state="pending").count() == 1
     assert AuditEntry.objects.filter(action="test.created", actor=editor).exists()
 
 
 @pytest.mark.parametrize("data, message", [
-    ({"metric": "benchmark_best"}, "Choose the benchmark"),
-    ({"metric": "series_latest"}, "Choose the series"),
-    ({"metric": "max_training_compute", "threshold": "lots"}, "Enter a number"),
+    ({"kind": "frontier_at"}, "Choose one benchmark or one model attribute"),
+    ({"kind": "series_latest"}, "Choose the series"),
+    ({"kind": "frontier_at", "attribute": "training_compute_flop", "threshold": "lots"}, "Enter a number"),
 ])
 def test_an_incomplete_test_is_refused_with_a_reason(prediction, editor_client, data, message):
     base = {"description": "t", "comparison": "gte", "threshold": "1", "expects": "met"}
     response = editor_client.post("/curate/claims/1e25-soon/tests/", {**base, **data})
     assert response.status_code == 400
     assert message in response.content.decode()
-    assert not Operationalisation.objects.exists()
+    assert not Measure.objects.exists()
 
 
 def test_a_series_test_needs_an_entity_the_series_has(prediction, editor_client):
     run = _run("owid")
     series = Series.objects.create(slug="s", name="S", source=run.source)
     SeriesPoint.objects.create(series=series, entity="World", date=dt.date(2024, 1, 1), value=1, run=run)
-    base = {"description": "t", "metric": "series_latest", "series": series.pk, "comparison": "gte", "threshold": "1",
+    base = {"description": "t", "kind": "series_latest", "series": series.pk, "comparison": "gte", "threshold": "1",
             "expects": "met"}
     response = editor_client.post("/curate/claims/1e25-soon/tests/", {**base, "entity": "Atlantis"})
     assert "“Atlantis” has no values in that series." in response.content.decode()
@@ -287,28 +291,33 @@ def test_removing_and_checking_a_test_are_scoped_to_its_claim(prediction, editor
     other = factories.claim(slug="other")
     assert editor_client.post(f"/curate/claims/other/tests/{op.pk}/delete/").status_code == 404
     assert editor_client.post(f"/curate/claims/other/tests/{op.pk}/check/").status_code == 404
-    assert other.operationalisations.count() == 0
+    assert other.measures.count() == 0
     assert editor_client.post(f"/curate/claims/1e25-soon/tests/{op.pk}/delete/").status_code == 302
-    assert not Operationalisation.objects.exists()
+    assert not Measure.objects.exists()
     assert AuditEntry.objects.filter(action="test.deleted").exists()
 
 
-def test_public_fragment_shows_test_value_and_when_it_was_last_checked(prediction):
+def test_public_results_show_the_sentence_outcome_and_when_it_was_last_checked(prediction):
     op = _compute_test(prediction)
-    empty = render_to_string("editorial/_claim_tests.html", {"claim": factories.claim()})
-    assert empty.strip() == ""
-    op.current_value, op.current_detail, op.outcome = 4.64e26, "Grok-3 (xAI), published 2025-02-17", "met"
+    unmeasured = factories.claim()
+    empty = render_to_string("measures/_results.html", {"claim": unmeasured, "claim_measures": claim_measures(unmeasured)})
+    assert "Not measured against data yet." in empty
+    op.value, op.outcome = 4.64e26, "met"
+    op.sentence = "By 2 December 2026 the largest training run was 4.6 × 10²⁶ FLOP (Grok-3, 17 February 2025)."
     op.last_checked = timezone.make_aware(dt.datetime(2026, 1, 2, 3, 4))
     op.save()
-    html = render_to_string("editorial/_claim_tests.html", {"claim": prediction})
+    html = render_to_string("measures/_results.html", {"claim": prediction, "claim_measures": claim_measures(prediction)})
     assert "Some AI model trained with at least 1e25 FLOP" in html
-    assert "4.64e+26" in html and "Grok-3 (xAI), published 2025-02-17" in html
+    assert "4.6 × 10²⁶ FLOP (Grok-3, 17 February 2025)" in html
+    assert "met: bears the claim out" in html
     assert "≥ 1e+25" in html
     assert '<time datetime="2026-01-02T03:04:00+00:00">2 January 2026, 03:04 UTC</time>' in html
     assert claims_tests_for_claim(prediction) == [op]
 
 
-def test_public_fragment_costs_one_query(prediction, django_assert_num_queries):
+def test_the_claims_measures_cost_one_query(prediction, django_assert_num_queries):
     _compute_test(prediction)
     with django_assert_num_queries(1):
-        render_to_string("editorial/_claim_tests.html", {"claim": prediction})
+        measured = claim_measures(prediction)
+    with django_assert_num_queries(0):
+        render_to_string("measures/_results.html", {"claim": prediction, "claim_measures": measured})

@@ -6,7 +6,7 @@ import pytest
 from claims.history import record_revision
 from claims.services import change_verdict
 from editorial import checks
-from editorial.models import Operationalisation
+from measures.models import Measure
 from ingest.models import DataSource
 from tests import factories
 from tests.editorial_fixtures import (  # noqa: F401  (fixtures)
@@ -43,7 +43,7 @@ def _data(django_user_model):
     source = DataSource.objects.create(slug="feed", name="AI lab blog", kind="feed", path="x.xml")
     for n in range(3):
         suggestion(claim, source, title=f"Item {n} on scaling")
-    op = Operationalisation.objects.create(claim=claim, description="1e25 FLOP model", metric="max_training_compute",
+    op = Measure.objects.create(claim=claim, description="1e25 FLOP model", kind="frontier_at", attribute="training_compute_flop",
                                            threshold=1e25)
     checks.evaluate(op)
     return admin

@@ -6,7 +6,8 @@ from django.test import Client
 
 from claims.models import Evidence, Revision
 from editorial.markdown import render_markdown
-from editorial.models import AuditEntry, Operationalisation, ProposedVerdict
+from editorial.models import AuditEntry, ProposedVerdict
+from measures.models import Measure
 from tests import factories
 from tests.editorial_fixtures import (  # noqa: F401  (fixtures)
     client_for,
@@ -211,9 +212,9 @@ def _queue_with(n, claim, source):
     for _ in range(n):
         suggestion(claim, source)
     for i in range(n // 5):
-        op = Operationalisation.objects.create(claim=claim, description=f"t{i}", metric="max_training_compute",
+        op = Measure.objects.create(claim=claim, description=f"t{i}", kind="frontier_at", attribute="training_compute_flop",
                                                threshold=1)
-        ProposedVerdict.objects.create(claim=claim, operationalisation=op, proposed_status="supported",
+        ProposedVerdict.objects.create(claim=claim, measure=op, proposed_status="supported",
                                        outcome="met", reason="r")
 
 

@@ -16,7 +16,9 @@ def create_editors_group(apps, schema_editor):
     Group = apps.get_model("auth", "Group")
     Permission = apps.get_model("auth", "Permission")
     group, _ = Group.objects.using(schema_editor.connection.alias).get_or_create(name=EDITORS_GROUP)
-    grant_editor_permissions(group, Permission, using=schema_editor.connection.alias)
+    # Not strict: permissions of apps whose models come in later migrations (measures)
+    # are granted by 0003 and by post_migrate.
+    grant_editor_permissions(group, Permission, using=schema_editor.connection.alias, strict=False)
 
 
 def remove_editors_group(apps, schema_editor):

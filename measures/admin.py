@@ -1,0 +1,13 @@
+from django.contrib import admin
+
+from .models import Measure
+
+
+@admin.register(Measure)
+class MeasureAdmin(admin.ModelAdmin):
+    list_display = ["description", "claim", "kind", "comparison", "threshold", "deadline", "outcome", "last_checked"]
+    list_filter = ["kind", "outcome", "robustness"]
+    search_fields = ["description", "claim__title", "key"]
+    raw_id_fields = ["claim", "benchmark", "series", "created_by"]
+    readonly_fields = ["value", "value_low", "value_high", "sentence", "outcome", "robustness", "robustness_note",
+                       "detail", "record_ids", "run_ids", "last_checked"]
