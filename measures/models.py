@@ -160,3 +160,6 @@ class Measure(models.Model):
     @property
     def has_result(self) -> bool:
         return self.last_checked is not None and self.outcome != self.Outcome.PENDING
+
+
+from .chart_config import FeaturedChart  # noqa: E402,F401 (the chart configuration, its own module)

@@ -1,26 +1,190 @@
 // Draws every chart on the page from its JSON (rendered by json_script), under a strict CSP:
 // no inline scripts, so the figure data lives in <script type="application/json"> blocks.
+// The payload carries only what is drawn (dates, rounded values, labels, the unit's name);
+// the look, hover text and tick labels in human units are applied here, once for every chart.
 (function () {
   "use strict";
+
+  var INK = "#1b1f24", ACCENT = "#0b57a4", CLAIM = "#b3261e", OTHER = "#c26a00", GRID = "#e3e6ea";
+  var SUP = { "-": "⁻", "0": "⁰", "1": "¹", "2": "²", "3": "³", "4": "⁴", "5": "⁵", "6": "⁶", "7": "⁷", "8": "⁸", "9": "⁹" };
+
+  function sig(value, digits) {
+    if (value === 0) { return "0"; }
+    return String(Number(value.toPrecision(digits || 3)));
+  }
+  function scientific(value) {
+    if (value === 0) { return "0"; }
+    var exponent = Math.floor(Math.log10(Math.abs(value)));
+    var mantissa = value / Math.pow(10, exponent);
+    if (Math.round(mantissa * 10) / 10 >= 10) { mantissa /= 10; exponent += 1; }
+    var sup = String(exponent).split("").map(function (c) { return SUP[c]; }).join("");
+    return mantissa.toFixed(1) + " × 10" + sup;
+  }
+  function scaled(value) {
+    var steps = [[1e12, "T"], [1e9, "B"], [1e6, "M"], [1e3, "k"]];
+    for (var i = 0; i < steps.length; i++) {
+      if (Math.abs(value) >= steps[i][0]) { return sig(value / steps[i][0]) + " " + steps[i][1]; }
+    }
+    return sig(value);
+  }
+  function duration(minutes) {
+    if (minutes < 1) { return sig(minutes * 60, 2) + " s"; }
+    if (minutes < 60) { return sig(minutes, 2) + " min"; }
+    if (minutes < 48 * 60) { return sig(minutes / 60, 2) + " h"; }
+    return sig(minutes / 1440, 2) + " days";
+  }
+  // The same rules as measures/units.py, so the page's text and its chart agree.
+  var FORMAT = {
+    flop: function (v) { return scientific(v) + " FLOP"; },
+    usd: function (v) { return "$" + scaled(v); },
+    watts: function (v) {
+      var steps = [[1e9, "G"], [1e6, "M"], [1e3, "k"]];
+      for (var i = 0; i < steps.length; i++) { if (v >= steps[i][0]) { return sig(v / steps[i][0]) + " " + steps[i][1] + "W"; } }
+      return sig(v) + " W";
+    },
+    parameters: scaled,
+    minutes: duration,
+    fraction: function (v) { return Math.abs(v) >= 0.01 || v === 0 ? v.toFixed(2) : sig(v, 2); },
+    number: scaled,
+  };
+  // Tick labels for log axes: short forms of the same units.
+  var TICK = {
+    flop: function (v) { return "10" + String(Math.round(Math.log10(v))).split("").map(function (c) { return SUP[c]; }).join(""); },
+    usd: function (v) { return "$" + scaled(v).replace(" ", ""); },
+    minutes: duration,
+  };
+  var MINUTE_TICKS = [1 / 60, 10 / 60, 1, 4, 15, 60, 240, 960, 2880, 14400];
+
+  function logTicks(unit, values) {
+    var positive = values.filter(function (v) { return v > 0; });
+    if (!positive.length || !TICK[unit]) { return null; }
+    var low = Math.min.apply(null, positive), high = Math.max.apply(null, positive), ticks = [];
+    if (unit === "minutes") {
+      ticks = MINUTE_TICKS.filter(function (t) { return t >= low / 4 && t <= high * 4; });
+    } else {
+      var from = Math.floor(Math.log10(low)), to = Math.ceil(Math.log10(high));
+      // At most ~7 labels so a 375 px axis stays legible.
+      var step = Math.max(1, Math.ceil((to - from) / 7));
+      for (var e = from; e <= to; e += step) { ticks.push(Math.pow(10, e)); }
+    }
+    return { tickvals: ticks, ticktext: ticks.map(TICK[unit]) };
+  }
+
+  function dateText(iso) {
+    var d = new Date(iso + "T00:00:00Z");
+    return d.toLocaleDateString("en-GB", { day: "numeric", month: "short", year: "numeric", timeZone: "UTC" });
+  }
+
+  function styleTrace(trace, format, groups) {
+    var role = trace.meta;
+    if (role === "points") {
+      trace.marker = { size: 7, color: ACCENT, opacity: 0.6 };
+      trace.hovertext = trace.y.map(function (y, i) {
+        var group = trace.group && groups ? groups[trace.group[i]] : "";
+        return trace.text[i] + (group ? " · " + group : "") + "<br>" + dateText(trace.x[i]) + ": " + format(y);
+      });
+      delete trace.group;
+      trace.hoverinfo = "text";
+      delete trace.text;  // labels are for hover only, not printed on the chart
+      if (trace.error_y) { trace.error_y.color = "#8a96a3"; trace.error_y.thickness = 1; trace.error_y.width = 0; }
+    } else if (role === "frontier") {
+      trace.line = { shape: "hv", color: INK, width: 2 };
+    } else if (role === "claims") {
+      trace.marker = { symbol: "diamond", size: trace.marker.size, color: OTHER, line: { color: "#fff", width: 1 } };
+      trace.textposition = "top center";
+      trace.textfont = { color: OTHER, size: 12 };
+      trace.hoverinfo = "text";
+    } else if (role === "own") {
+      trace.marker = { symbol: "star", size: 18, color: CLAIM, line: { color: "#fff", width: 1 } };
+      trace.hoverinfo = "text";
+    } else if (role === "crossing") {
+      trace.marker = { symbol: "x", size: 12, color: CLAIM };
+      trace.hoverinfo = "text";
+    }
+    return trace;
+  }
+
+  function styleLayout(layout, figure, narrow) {
+    var yaxis = layout.yaxis || {};
+    var base = {
+      height: narrow ? 340 : 420,
+      margin: { l: narrow ? 48 : 64, r: 12, t: 24, b: 40 },
+      font: { family: "system-ui, sans-serif", size: narrow ? 11 : 13, color: INK },
+      paper_bgcolor: "#fff", plot_bgcolor: "#fff",
+      hovermode: "closest",
+      showlegend: true,
+      legend: { orientation: "h", yanchor: "bottom", y: 1.02, x: 0 },
+      xaxis: { type: "date", gridcolor: GRID, nticks: narrow ? 4 : 8 },
+      yaxis: { title: yaxis.title, type: yaxis.type || "linear", gridcolor: GRID, zeroline: false },
+    };
+    if (narrow) { base.yaxis.title = null; }
+    (layout.shapes || []).forEach(function (shape) {
+      shape.line = { color: CLAIM, width: shape.meta === "own" ? 2 : 1.5, dash: shape.meta === "own" ? "dash" : "dot" };
+      if (shape.meta === "crossing-interval") { shape.line = { width: 0 }; shape.fillcolor = "rgba(179,38,30,0.08)"; }
+    });
+    (layout.annotations || []).forEach(function (note) { note.font = { color: CLAIM }; });
+    base.shapes = layout.shapes || [];
+    base.annotations = layout.annotations || [];
+    return base;
+  }
+
+  function applyScale(layout, figure, scale) {
+    layout.yaxis.type = scale;
+    var ticks = scale === "log" ? logTicks(figure.unit, figure.data.reduce(function (all, t) { return all.concat(t.y || []); }, [])) : null;
+    layout.yaxis.tickmode = ticks ? "array" : "auto";
+    layout.yaxis.tickvals = ticks ? ticks.tickvals : null;
+    layout.yaxis.ticktext = ticks ? ticks.ticktext : null;
+  }
+
+  function pick(container, urls, texts) {
+    // A merged marker lists its claims below the chart: one click away each.
+    var box = document.getElementById(container.id + "-picked");
+    if (!box) { return; }
+    box.textContent = "";
+    var heading = document.createElement("p");
+    heading.textContent = urls.length + " claims at this point:";
+    var list = document.createElement("ul");
+    urls.forEach(function (url, i) {
+      var item = document.createElement("li"), link = document.createElement("a");
+      link.href = url;
+      link.textContent = texts[i] || url;
+      item.appendChild(link);
+      list.appendChild(item);
+    });
+    box.appendChild(heading);
+    box.appendChild(list);
+    box.hidden = false;
+    list.querySelector("a").focus();
+  }
 
   function draw(container) {
     var source = document.getElementById(container.dataset.figure);
     if (!source || !window.Plotly) { return; }
     var figure = JSON.parse(source.textContent);
-    window.Plotly.newPlot(container, figure.data, figure.layout, {
+    var format = FORMAT[figure.unit] || FORMAT.number;
+    var narrow = container.clientWidth < 500;
+    var data = figure.data.map(function (trace) { return styleTrace(trace, format, figure.groups); });
+    var layout = styleLayout(figure.layout, figure, narrow);
+    applyScale(layout, figure, layout.yaxis.type);
+    container.chartFigure = figure;
+    window.Plotly.newPlot(container, data, layout, {
       responsive: true,
       displaylogo: false,
       modeBarButtonsToRemove: ["select2d", "lasso2d"],
+      toImageButtonOptions: { filename: container.id.replace(/^chart-/, "claimwatch-") },
     }).then(function () {
       container.classList.add("chart-drawn");
       container.setAttribute("data-drawn", "true");
+      container.dispatchEvent(new CustomEvent("chart:drawn", { bubbles: true }));
     });
-    // Claim markers carry their page's URL: a click opens the claim.
+    // Claim markers carry their pages' URLs: one claim opens, several are listed.
     container.on("plotly_click", function (event) {
       var point = event.points && event.points[0];
-      if (point && typeof point.customdata === "string" && point.customdata.charAt(0) === "/") {
-        window.location.assign(point.customdata);
-      }
+      var urls = point && point.customdata;
+      if (!Array.isArray(urls) || !urls.length) { return; }
+      if (urls.length === 1) { window.location.assign(urls[0]); return; }
+      var lines = String(point.hovertext || point.data.hovertext[point.pointIndex]).split("<br>").slice(1);
+      pick(container, urls, lines);
     });
   }
 
@@ -28,6 +192,7 @@
     (root || document).querySelectorAll("[data-figure]:not(.chart-drawn)").forEach(draw);
   }
 
+  window.ClaimwatchCharts = { applyScale: applyScale, format: FORMAT };
   document.addEventListener("DOMContentLoaded", function () { drawAll(document); });
   // Charts inside fragments swapped in by htmx.
   document.addEventListener("htmx:afterSettle", function (event) { drawAll(event.target); });
