@@ -4,19 +4,23 @@ and every chart's numbers downloadable with their provenance."""
 import csv
 
 from django import forms
+from django.conf import settings
+from django.http import Http404
 from django.core.paginator import Paginator
 from django.db.models import F
 from django.http import HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.utils.text import slugify
+from django.views.decorators.clickjacking import xframe_options_exempt
+from django.views.decorators.csp import csp_override
 
 from ingest.models import AIModel, Benchmark, Series
 from measures.chart_config import FeaturedChart
 from measures.charts import build_chart
 from measures.claim_charts import claims_measured_against, dated, featured_charts
-from measures.series import (COMPUTE, BenchmarkSeries, OwidSeries, Provenance, benchmark_summaries, frontier,
-                             series_summaries)
+from measures.series import (COMPUTE, MODEL_ATTRIBUTES, BenchmarkSeries, ModelAttributeSeries, OwidSeries, Provenance,
+                             benchmark_summaries, frontier, series_summaries)
 
 from .views import _render
 
@@ -107,6 +111,32 @@ def models_table(request):
     page = Paginator(form.queryset(), 50).get_page(form.cleaned_data.get("page") or 1)
     return _render(request, "claims/models_table.html", "table",
                    {"form": form, "page": page, "query_string": request.GET.urlencode()})
+
+
+def _embed_ref(kind, slug, entity):
+    if kind == "model" and slug in MODEL_ATTRIBUTES:
+        return ModelAttributeSeries(slug)
+    if kind == "benchmark" and Benchmark.objects.filter(slug=slug).exists():
+        return BenchmarkSeries(slug)
+    if kind == "owid" and Series.objects.filter(slug=slug).exists():
+        return OwidSeries(slug, entity)
+    raise Http404("No such chart.")
+
+
+# Other sites may frame the embed pages, and only those: everything else keeps frame-ancestors 'none'.
+@xframe_options_exempt
+@csp_override({**settings.SECURE_CSP, "frame-ancestors": ["*"]})
+def embed_chart(request, kind, slug):
+    """A chart alone, to frame on another site: the same figure, its source and a link back."""
+    form = SeriesForm(request.GET)
+    if not form.is_valid():
+        return HttpResponseBadRequest(f"Invalid parameters: {form.error_text()}", content_type="text/plain")
+    ref = _embed_ref(kind, slug, form.cleaned_data.get("entity") or "")
+    claims = list(claims_measured_against(ref))
+    chart = build_chart(ref, dated(claims))
+    if chart is None:
+        raise Http404("No data for this chart yet.")
+    return render(request, "claims/embed.html", {"chart": chart, "embedded": True})
 
 
 # --- downloads: exactly the numbers a chart or table shows, with where they came from ---

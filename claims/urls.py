@@ -22,4 +22,5 @@ urlpatterns = [
             name="benchmark_data"),
     path("data/series/<slug:slug>/", data_views.series_detail, name="series"),
     re_path(r"^data/series/(?P<slug>[-\w]+)\.(?P<fmt>csv|json)$", data_views.series_data, name="series_data"),
+    path("embed/<slug:kind>/<slug:slug>/", data_views.embed_chart, name="embed"),
 ]

@@ -93,6 +93,15 @@ class Chart:
         return self.ref.page_url()
 
     @property
+    def embed_url(self) -> str:
+        return self.ref.embed_url()
+
+    @property
+    def years(self) -> list[int]:
+        """The years the time-range control offers: the series' own span."""
+        return list(range(self.view.first_date.year, self.view.last_date.year + 1))
+
+    @property
     def table_rows(self) -> list[tuple[Point, str]]:
         """The table alternative: the records, newest first, with values in human units."""
         unit = self.unit

@@ -10,6 +10,7 @@ the ORM.
 import bisect
 import dataclasses
 import datetime as dt
+from urllib.parse import quote
 
 from django.core.cache import cache
 from django.db.models import Max
@@ -141,6 +142,9 @@ class ModelAttributeSeries:
     def page_url(self) -> str:
         return reverse("claims:models")
 
+    def embed_url(self) -> str:
+        return reverse("claims:embed", args=[self.kind, self.attribute])
+
     def download_url(self, fmt: str) -> str:
         if self.attribute == "training_compute_flop":
             return reverse("claims:compute_data", args=[fmt])
@@ -199,6 +203,9 @@ class BenchmarkSeries:
     def page_url(self) -> str:
         return reverse("claims:benchmark", args=[self.slug])
 
+    def embed_url(self) -> str:
+        return reverse("claims:embed", args=[self.kind, self.slug])
+
     def download_url(self, fmt: str) -> str:
         return reverse("claims:benchmark_data", args=[self.slug, fmt])
 
@@ -245,11 +252,15 @@ class OwidSeries:
 
     def page_url(self) -> str:
         url = reverse("claims:series", args=[self.slug])
-        return f"{url}?entity={self.entity}" if self.entity else url
+        return f"{url}?entity={quote(self.entity)}" if self.entity else url
+
+    def embed_url(self) -> str:
+        url = reverse("claims:embed", args=[self.kind, self.slug])
+        return f"{url}?entity={quote(self.entity)}" if self.entity else url
 
     def download_url(self, fmt: str) -> str:
         url = reverse("claims:series_data", args=[self.slug, fmt])
-        return f"{url}?entity={self.entity}" if self.entity else url
+        return f"{url}?entity={quote(self.entity)}" if self.entity else url
 
 
 SeriesRef = ModelAttributeSeries | BenchmarkSeries | OwidSeries

@@ -173,6 +173,7 @@
       modeBarButtonsToRemove: ["select2d", "lasso2d"],
       toImageButtonOptions: { filename: container.id.replace(/^chart-/, "claimwatch-") },
     }).then(function () {
+      enableControls(container);
       container.classList.add("chart-drawn");
       container.setAttribute("data-drawn", "true");
       container.dispatchEvent(new CustomEvent("chart:drawn", { bubbles: true }));
@@ -186,6 +187,88 @@
       var lines = String(point.hovertext || point.data.hovertext[point.pointIndex]).split("<br>").slice(1);
       pick(container, urls, lines);
     });
+  }
+
+  // --- exploring: scale, time range, chart or table, image downloads; the state lives in the URL ---
+  function stateKey(container, name) { return container.id.replace(/^chart-/, "") + "." + name; }
+
+  function readState(container, defaults) {
+    var params = new URLSearchParams(window.location.search), years = defaults.years;
+    var scale = params.get(stateKey(container, "scale"));
+    var from = parseInt(params.get(stateKey(container, "from")), 10);
+    var to = parseInt(params.get(stateKey(container, "to")), 10);
+    var view = params.get(stateKey(container, "view"));
+    // Anything unexpected in the URL falls back to the default, never to a broken chart.
+    return {
+      scale: scale === "log" || scale === "linear" ? scale : defaults.scale,
+      from: years.indexOf(from) >= 0 ? from : years[0],
+      to: years.indexOf(to) >= 0 ? to : years[years.length - 1],
+      view: view === "table" ? "table" : "chart",
+    };
+  }
+
+  function writeState(container, state, defaults) {
+    var params = new URLSearchParams(window.location.search);
+    var values = { scale: state.scale, from: state.from, to: state.to, view: state.view };
+    var initial = { scale: defaults.scale, from: defaults.years[0], to: defaults.years[defaults.years.length - 1], view: "chart" };
+    Object.keys(values).forEach(function (name) {
+      if (values[name] === initial[name]) { params.delete(stateKey(container, name)); }
+      else { params.set(stateKey(container, name), values[name]); }
+    });
+    var query = params.toString();
+    window.history.replaceState(window.history.state, "", window.location.pathname + (query ? "?" + query : "") + window.location.hash);
+  }
+
+  function applyState(container, state, defaults) {
+    var figure = container.chartFigure, layout = container.layout;
+    applyScale(layout, figure, state.scale);
+    var update = {
+      "yaxis.type": state.scale, "yaxis.autorange": true, "yaxis.tickmode": layout.yaxis.tickmode,
+      "yaxis.tickvals": layout.yaxis.tickvals, "yaxis.ticktext": layout.yaxis.ticktext,
+    };
+    var whole = state.from === defaults.years[0] && state.to === defaults.years[defaults.years.length - 1];
+    // The whole span autoranges, so a projected crossing after the last record stays in view.
+    if (whole) { update["xaxis.autorange"] = true; }
+    else { update["xaxis.range"] = [state.from + "-01-01", (state.to + 1) + "-01-01"]; }
+    window.Plotly.relayout(container, update);
+    var figureEl = container.closest("figure"), table = figureEl.querySelector(".chart-table");
+    container.hidden = state.view === "table";
+    if (table) { table.open = state.view === "table"; }
+    figureEl.querySelectorAll("[data-scale]").forEach(function (b) { b.setAttribute("aria-pressed", String(b.dataset.scale === state.scale)); });
+    figureEl.querySelectorAll("[data-view]").forEach(function (b) { b.setAttribute("aria-pressed", String(b.dataset.view === state.view)); });
+    figureEl.querySelector('[data-range="from"]').value = String(state.from);
+    figureEl.querySelector('[data-range="to"]').value = String(state.to);
+  }
+
+  function enableControls(container) {
+    var controls = document.querySelector('[data-controls="' + container.id + '"]');
+    if (!controls) { return; }
+    var years = Array.prototype.map.call(controls.querySelectorAll('[data-range="from"] option'), function (o) { return parseInt(o.value, 10); });
+    var defaults = { scale: container.chartFigure.layout.yaxis.type || "linear", years: years };
+    var state = readState(container, defaults);
+    function change(patch) {
+      Object.keys(patch).forEach(function (k) { state[k] = patch[k]; });
+      if (state.from > state.to) { state.to = state.from; }
+      applyState(container, state, defaults);
+      writeState(container, state, defaults);
+    }
+    controls.querySelectorAll("[data-scale]").forEach(function (b) { b.addEventListener("click", function () { change({ scale: b.dataset.scale }); }); });
+    controls.querySelectorAll("[data-view]").forEach(function (b) { b.addEventListener("click", function () { change({ view: b.dataset.view }); }); });
+    controls.querySelectorAll("[data-range]").forEach(function (select) {
+      select.addEventListener("change", function () {
+        var patch = {}; patch[select.dataset.range] = parseInt(select.value, 10); change(patch);
+      });
+    });
+    controls.querySelectorAll("[data-image]").forEach(function (b) {
+      b.addEventListener("click", function () {
+        window.Plotly.downloadImage(container, {
+          format: b.dataset.image, filename: container.id.replace(/^chart-/, "claimwatch-"),
+          width: container.clientWidth || 900, height: container.clientHeight || 420,
+        });
+      });
+    });
+    controls.hidden = false;
+    applyState(container, state, defaults);
   }
 
   function drawAll(root) {
