@@ -13,6 +13,7 @@ from django.db import transaction
 from .dates import parse_partial_date
 from .history import record_revision
 from .models import Claim, Person, Source, Topic, Verdict
+from .signals import seed_loaded
 
 SEED_DIR = Path(__file__).resolve().parent / "seed_data"
 
@@ -102,4 +103,6 @@ def load_seed(path: Path = SEED_DIR / "claims.json") -> SeedCounts:
             )
             counts.created["verdicts"] += 1
         record_revision(claim, comment="Loaded from the curated seed data.")
+    # Apps that build on the claims (measures) load their own seed rows on this signal.
+    seed_loaded.send(sender=Claim, counts=counts)
     return counts

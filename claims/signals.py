@@ -3,7 +3,7 @@
 from django.db.models import Count, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.db.models.signals import post_delete, post_save
-from django.dispatch import receiver
+from django.dispatch import Signal, receiver
 
 from .models import Claim, Evidence
 
@@ -26,3 +26,7 @@ def _evidence_changed(sender, instance, **kwargs):
     refresh_evidence_counts(Claim.objects.filter(pk=instance.claim_id))
 
 
+
+
+# Sent by claims.seed.load_seed after the seed claims are in (inside its transaction).
+seed_loaded = Signal()

@@ -14,6 +14,7 @@ from django.utils.safestring import mark_safe
 from ingest.models import AIModel, IngestRun
 from measures.chart_config import FeaturedChart
 from measures.claim_charts import claim_chart, featured_charts, topic_charts
+from measures.selectors import claim_measures
 from measures.series import value_at
 
 from .browse import cached_facet_counts
@@ -91,26 +92,30 @@ def claim_list(request):
 
 
 def claim_detail(request, slug):
-    claim = get_object_or_404(Claim.objects.for_detail(), slug=slug)
+    claim = get_object_or_404(Claim.objects.for_detail().select_related("untestable"), slug=slug)
     topics = list(claim.topics.all())
     evidence = list(
         claim.evidence.filter(state=Evidence.State.ACCEPTED)
         .select_related("source", "feed_item", "feed_item__source")
         .order_by("-strength", "-created")
     )
-    tab = request.GET.get("tab") or next((s for s, _ in TABS if any(e.stance == s for e in evidence)), "supports")
+    measured = claim_measures(claim)  # stored results; also counted as data evidence in the tabs
+    tab = request.GET.get("tab") or next(
+        (s for s, _ in TABS if any(e.stance == s for e in evidence) or measured.count(s)), "supports")
     if tab not in dict(TABS):
         return HttpResponseBadRequest("Invalid parameters: tab must be supports, contradicts or context.",
                                       content_type="text/plain")
     context = {
         "claim": claim,
         "tab": tab,
-        "tabs": [(s, label, sum(e.stance == s for e in evidence)) for s, label in TABS],
+        "tabs": [(s, label, sum(e.stance == s for e in evidence) + measured.count(s)) for s, label in TABS],
         "tab_evidence": [e for e in evidence if e.stance == tab],
+        "claim_measures": measured,
+        "tab_data": measured.evidence_for(tab),
     }
     if _wants_fragment(request):
         return _render(request, "claims/claim_detail.html", "evidence", context)
-    chart = claim_chart(claim)
+    chart = claim_chart(claim, measured.primary)
     permalink = request.build_absolute_uri(claim.get_absolute_url())
     context.update(
         topics=topics,

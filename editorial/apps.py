@@ -8,12 +8,14 @@ class EditorialConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import post_migrate
 
-        from ingest.signals import run_succeeded
+        from measures.signals import outcome_changed
 
+        from .checks import on_outcome_changed
         from .roles import ensure_editors_group
-        from .tasks import on_run_succeeded
 
-        run_succeeded.connect(on_run_succeeded, dispatch_uid="editorial.recheck_tests")
+        # Measures are re-checked by the measures app after each ingest run; a change of
+        # outcome comes here to become a proposed verdict.
+        outcome_changed.connect(on_outcome_changed, dispatch_uid="editorial.propose_verdict")
         # A test database flush (TransactionTestCase) deletes the group the data migration
         # made; post_migrate runs after every flush, so the role comes back with it.
         post_migrate.connect(ensure_editors_group, dispatch_uid="editorial.editors_group")

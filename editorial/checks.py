@@ -1,90 +1,25 @@
-"""Operationalised claims: measure a test against ingested data, decide its outcome,
-and propose (never apply) a verdict when the outcome changes.
+"""Measures seen from the editors' side: when a measure's outcome changes, propose (never
+apply) a verdict; editors add, check and remove measures.
 
-The domain functions here are what the Celery task calls after each ingest run; they
-are tested on their own, on really ingested data.
+The numbers come from measures.results (re-checked after each ingest run by the measures
+app's task); this module only reacts to outcome changes and records who did what.
 """
 
-import dataclasses
 import datetime as dt
 import logging
-import operator
 
 from django.db import transaction
 from django.utils import timezone
 
 from claims.models import Claim
-from ingest.models import AIModel, BenchmarkScore, SeriesPoint
-
-from . import audit
+from measures import results
+from measures.evaluation import decide_outcome  # noqa: F401  (re-exported for callers and tests)
 from measures.models import Measure
 
+from . import audit
 from .models import ProposedVerdict
 
 log = logging.getLogger(__name__)
-
-_COMPARE = {
-    Measure.Comparison.GTE: operator.ge,
-    Measure.Comparison.GT: operator.gt,
-    Measure.Comparison.LTE: operator.le,
-    Measure.Comparison.LT: operator.lt,
-}
-
-
-@dataclasses.dataclass(frozen=True)
-class Measurement:
-    value: float
-    detail: str
-
-
-def measure(op: Measure) -> Measurement | None:
-    """The metric's current value from ingested data (only data dated by the deadline), or None."""
-    Kind = Measure.Kind
-    if op.kind == Kind.FRONTIER_AT and op.benchmark_id is not None:
-        scores = BenchmarkScore.objects.filter(benchmark_id=op.benchmark_id)
-        if op.deadline:
-            scores = scores.filter(date__lte=op.deadline)
-        best = scores.order_by("-score" if op.benchmark.higher_is_better else "score", "date", "id").first()
-        if best is None:
-            return None
-        when = best.date.isoformat() if best.date else "date unknown"
-        return Measurement(best.score, f"{best.model_name} on {op.benchmark.name}, {when}")
-    if op.kind == Kind.FRONTIER_AT and op.attribute == Measure.Attribute.TRAINING_COMPUTE_FLOP:
-        models = AIModel.objects.filter(training_compute_flop__isnull=False)
-        if op.deadline:
-            models = models.filter(publication_date__lte=op.deadline)
-        top = models.order_by("-training_compute_flop", "publication_date", "id").first()
-        if top is None:
-            return None
-        when = top.publication_date.isoformat() if top.publication_date else "date unknown"
-        org = f" ({top.organization})" if top.organization else ""
-        return Measurement(top.training_compute_flop, f"{top.name}{org}, published {when}")
-    if op.kind == Kind.SERIES_LATEST:
-        if op.series_id is None:
-            return None
-        points = SeriesPoint.objects.filter(series_id=op.series_id, entity=op.entity)
-        if op.deadline:
-            points = points.filter(date__lte=op.deadline)
-        latest = points.order_by("-date", "-id").first()
-        if latest is None:
-            return None
-        when = str(latest.date.year) if op.series.date_precision == "year" else latest.date.isoformat()
-        return Measurement(latest.value, f"{op.series.name}, {op.entity}, {when}")
-    raise ValueError(f"unsupported measure {op.kind!r}")
-
-
-def decide_outcome(op: Measure, measurement: Measurement | None, today: dt.date) -> str:
-    Outcome = Measure.Outcome
-    if op.threshold is None:
-        # Without a threshold a measure reports a figure; it argues for no outcome.
-        return Outcome.PENDING if measurement is None else Outcome.MEASURED
-    holds = measurement is not None and _COMPARE[op.comparison](measurement.value, op.threshold)
-    if holds:
-        return Outcome.MET
-    if op.deadline and today > op.deadline:
-        # Later data cannot help: measure() only counts data dated by the deadline.
-        return Outcome.EXPIRED
-    return Outcome.PENDING if measurement is None else Outcome.NOT_MET
 
 
 def proposed_status(op: Measure, outcome: str, claim_kind: str) -> str | None:
@@ -108,47 +43,49 @@ def _fmt(value: float | None) -> str:
     return f"{value:.3g}" if abs(value) >= 1e6 or (value and abs(value) < 1e-3) else f"{value:g}"
 
 
+def outcome_changed(op: Measure, previous: str, outcome: str, actor=None) -> ProposedVerdict | None:
+    """Record the change and queue a proposal (the caller holds the transaction)."""
+    audit.record(
+        actor, "test.outcome_changed", target=op, claim=op.claim,
+        summary=f"Measure “{op.description}”: {previous} → {outcome} (value {_fmt(op.value)})",
+        data={"from": previous, "to": outcome, "value": op.value, "sentence": op.sentence},
+    )
+    return _propose(op, previous, outcome, actor)
+
+
+def on_outcome_changed(sender, measure, previous, outcome, actor=None, **kwargs) -> None:
+    """Receiver for measures.signals.outcome_changed (the ingest-driven re-check)."""
+    outcome_changed(measure, previous, outcome, actor)
+
+
 def evaluate(op: Measure, *, today: dt.date | None = None, now=None, actor=None) -> ProposedVerdict | None:
-    """Re-check one test and store its value; on a change of outcome, queue a proposal.
+    """Re-check one measure now and store its result; on a change of outcome, queue a proposal.
 
     `actor` is the editor who asked for the check; None when an ingest run triggered it.
     """
-    now = now or timezone.now()
-    today = today or timezone.localdate(now)
-    measurement = measure(op)
-    outcome = decide_outcome(op, measurement, today)
-    previous = op.outcome
     with transaction.atomic():
-        op.value = measurement.value if measurement else None
-        op.sentence = measurement.detail[:500] if measurement else ""
-        op.outcome = outcome
-        op.last_checked = now
-        op.save(update_fields=["value", "sentence", "outcome", "last_checked"])
-        if outcome == previous:
+        change = results.refresh(op, today=today, now=now)
+        if change is None:
             return None
-        audit.record(
-            actor, "test.outcome_changed", target=op, claim=op.claim,
-            summary=f"Test “{op.description}”: {previous} → {outcome} (value {_fmt(op.value)})",
-            data={"from": previous, "to": outcome, "value": op.value, "detail": op.sentence},
-        )
-        return _propose(op, previous, outcome, actor)
+        return outcome_changed(op, change.previous, change.outcome, actor)
 
 
 def _propose(op: Measure, previous: str, outcome: str, actor=None) -> ProposedVerdict | None:
     claim = op.claim
     status = proposed_status(op, outcome, claim.kind)
-    # Older proposals from this test are out of date now; one live proposal per test.
+    # Older proposals from this measure are out of date now; one live proposal per measure.
     ProposedVerdict.objects.pending().filter(measure=op).update(
         state=ProposedVerdict.State.DISMISSED, decided_at=timezone.now(),
-        decision_note="Superseded by a newer outcome of the same test.",
+        decision_note="Superseded by a newer outcome of the same measure.",
     )
     if status is None or status == claim.status:
         return None
     verb = {"met": "is now met", "not_met": "is not met", "expired": "expired unmet"}[outcome]
+    condition = f" {op.condition_display}" if op.condition_display else ""
     reason = (
-        f"Test “{op.description}” ({op.get_kind_display()} {op.get_comparison_display()} {_fmt(op.threshold)}"
+        f"Measure “{op.description}” ({op.get_kind_display()}{condition}"
         f"{', by ' + op.deadline.isoformat() if op.deadline else ''}) {verb}: current value {_fmt(op.value)}"
-        f"{' — ' + op.sentence if op.sentence else ''}. Previous outcome: {previous}. "
+        f"{' — ' + op.sentence if op.sentence else ''} Previous outcome: {previous}. "
         f"The claim is {op.get_expects_display().removeprefix('the claim is ')}."
     )
     proposal = ProposedVerdict.objects.create(
@@ -163,27 +100,33 @@ def _propose(op: Measure, previous: str, outcome: str, actor=None) -> ProposedVe
 
 
 def evaluate_all(*, today: dt.date | None = None) -> list[ProposedVerdict]:
-    """Re-check every test (after an ingest run); deadlines pass with time, so all of them."""
-    proposals = []
-    tests = Measure.objects.select_related("claim", "benchmark", "series").order_by("pk")
-    for op in tests:
-        proposal = evaluate(op, today=today)
-        if proposal is not None:
-            proposals.append(proposal)
-    log.info("re-checked %d test(s), %d new proposal(s)", len(tests), len(proposals))
-    return proposals
+    """Re-check every measure; proposals arrive through the outcome_changed receiver."""
+    before = set(ProposedVerdict.objects.values_list("pk", flat=True))
+    results.recheck_all(today=today)
+    return list(ProposedVerdict.objects.exclude(pk__in=before).order_by("pk"))
 
 
 @transaction.atomic
 def add_test(claim: Claim, *, user, form) -> Measure:
-    """Attach a validated MeasureForm's test to a claim and check it at once."""
+    """Attach a validated MeasureForm's measure to a claim and check it at once."""
     op = form.save(commit=False)
     op.claim, op.created_by = claim, user
     op.save()
     audit.record(user, "test.created", target=op, claim=claim,
-                 summary=f"Added test “{op.description}” to “{claim.title}”",
+                 summary=f"Added measure “{op.description}” to “{claim.title}”",
                  data={"kind": op.kind, "comparison": op.comparison, "threshold": op.threshold,
                        "deadline": op.deadline.isoformat() if op.deadline else None})
+    evaluate(op, actor=user)
+    return op
+
+
+@transaction.atomic
+def change_test(op: Measure, *, user, form) -> Measure:
+    """Save an edited measure and re-check it at once."""
+    op = form.save()
+    audit.record(user, "test.changed", target=op, claim=op.claim,
+                 summary=f"Edited measure “{op.description}” of “{op.claim.title}”",
+                 data={"changed": sorted(form.changed_data)})
     evaluate(op, actor=user)
     return op
 
@@ -193,7 +136,7 @@ def check_now(op: Measure, *, user) -> ProposedVerdict | None:
     """An editor's "check now": re-evaluate at once instead of waiting for the next run."""
     proposal = evaluate(op, actor=user)
     audit.record(user, "test.checked", target=op, claim=op.claim,
-                 summary=f"Checked test “{op.description}”: {op.get_outcome_display()}, value {_fmt(op.value)}",
+                 summary=f"Checked measure “{op.description}”: {op.get_outcome_display()}, value {_fmt(op.value)}",
                  data={"outcome": op.outcome, "value": op.value})
     return proposal
 
@@ -201,6 +144,6 @@ def check_now(op: Measure, *, user) -> ProposedVerdict | None:
 @transaction.atomic
 def remove_test(op: Measure, *, user) -> None:
     audit.record(user, "test.deleted", target=op, claim=op.claim,
-                 summary=f"Removed test “{op.description}” from “{op.claim.title}”",
+                 summary=f"Removed measure “{op.description}” from “{op.claim.title}”",
                  data={"kind": op.kind, "threshold": op.threshold, "outcome": op.outcome})
     op.delete()

@@ -195,24 +195,67 @@ class ProposalDismissForm(forms.Form):
     note = forms.CharField(required=False, max_length=500, label="Why dismiss (optional)")
 
 
+def _date_input():
+    return forms.DateInput(attrs={"type": "date"})
+
+
 class MeasureForm(forms.ModelForm):
+    """Every metric kind in one validated form: what each kind needs is checked, and what it
+    does not use is cleared, so a stored measure says exactly what it measures."""
+
     benchmark = forms.ModelChoiceField(queryset=Benchmark.objects.order_by("name"), required=False)
     series = forms.ModelChoiceField(queryset=Series.objects.order_by("name"), required=False)
-    deadline = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}),
-                               help_text="Optional. Only data dated on or before it counts.")
+    order = forms.IntegerField(required=False, min_value=0, max_value=1000, help_text="Lower comes first.")
+
+    # Which statistics a kind offers for its threshold (blank: the metric's own value).
+    STATISTICS = {
+        Measure.Kind.CHANGE_SINCE: {"", "ratio", "difference", "doublings"},
+        Measure.Kind.GAP: {"", "difference", "ratio"},
+        Measure.Kind.GROUP_LAG: {"", "latest", "median"},
+    }
+    SECTIONS = (
+        ("What is measured", ("description", "kind", "benchmark", "attribute", "series", "entity")),
+        ("Group (lag, gap) and what it is compared with (gap)",
+         ("country", "organization", "accessibility", "model_name", "other_country", "other_organization",
+          "other_accessibility", "other_model_name")),
+        ("Window and test", ("window_start", "window_end", "baseline_start", "baseline_end", "statistic",
+                             "threshold", "comparison", "deadline", "expects")),
+        ("For readers", ("rationale", "is_primary", "order", "proxy", "proxy_label")),
+    )
+    GROUP_FIELDS = ("country", "organization", "accessibility")
+    OTHER_FIELDS = ("other_country", "other_organization", "other_accessibility")
 
     class Meta:
         model = Measure
-        fields = ["description", "kind", "attribute", "benchmark", "series", "entity", "comparison", "threshold", "deadline",
-                  "expects"]
-        help_texts = {"threshold": "A number; 1e25 is fine.", "expects": "Which outcome bears the claim out."}
+        fields = ["description", "kind", "benchmark", "attribute", "series", "entity",
+                  "country", "organization", "accessibility", "model_name",
+                  "other_country", "other_organization", "other_accessibility", "other_model_name",
+                  "window_start", "window_end", "baseline_start", "baseline_end", "statistic",
+                  "threshold", "comparison", "deadline", "expects", "rationale",
+                  "is_primary", "order", "proxy", "proxy_label"]
+        widgets = {name: _date_input() for name in ("window_start", "window_end", "baseline_start", "baseline_end",
+                                                      "deadline")}
+        help_texts = {
+            "threshold": "Optional (required for a projected crossing). A number; 1e25 is fine.",
+            "expects": "Which outcome bears the claim out.",
+            "window_start": "Change since: from this date (default: the claim's date). Growth, lag, crossing: "
+                            "records from this date.",
+            "window_end": "Optional: measure as of this date instead of today.",
+            "baseline_start": "Growth rate only: an earlier window to compare with (the value becomes the speed-up).",
+            "deadline": "Optional. Only data dated on or before it counts.",
+        }
+
+    def sections(self):
+        """[(legend, [bound fields])] for the template's fieldsets."""
+        return [(legend, [self[name] for name in names]) for legend, names in self.SECTIONS]
 
     def clean(self):
         data = super().clean()
         kind = data.get("kind")
         Kind = Measure.Kind
-        if kind == Kind.FRONTIER_AT and not (data.get("benchmark") or data.get("attribute")):
-            self.add_error("benchmark", "Choose the benchmark (or model attribute) whose frontier is measured.")
+        if not kind:
+            return data
+        target = [name for name in ("benchmark", "attribute", "series") if data.get(name)]
         if kind == Kind.SERIES_LATEST:
             if not data.get("series"):
                 self.add_error("series", "Choose the series.")
@@ -220,12 +263,54 @@ class MeasureForm(forms.ModelForm):
                 self.add_error("entity", "Name the entity (e.g. World).")
             elif not SeriesPoint.objects.filter(series=data["series"], entity=data["entity"]).exists():
                 self.add_error("entity", f"“{data['entity']}” has no values in that series.")
-        # Keep only what the chosen metric uses, so the stored test says exactly what it measures.
+        elif len(target) != 1 or target == ["series"] and kind in (Kind.GROUP_LAG, Kind.GAP):
+            self.add_error("benchmark", "Choose one benchmark or one model attribute whose frontier is measured.")
+        elif data.get("series") and not data.get("entity"):
+            self.add_error("entity", "Name the series entity.")
+        group = [data.get(name) for name in self.GROUP_FIELDS]
+        if kind == Kind.GROUP_LAG and not any(group):
+            self.add_error("country", "A lag needs a group: a country, an organisation or an accessibility.")
+        if kind == Kind.GAP:
+            named = data.get("model_name"), data.get("other_model_name")
+            if any(named) and not all(named):
+                self.add_error("other_model_name", "A gap between models names both models.")
+            elif not any(named) and not any(group):
+                self.add_error("country", "A gap needs a group (or two named models) to compare with the other.")
+        if kind == Kind.PROJECTED_CROSSING and data.get("threshold") is None:
+            self.add_error("threshold", "A projected crossing needs the threshold to cross.")
+        for start, end in (("window_start", "window_end"), ("baseline_start", "baseline_end")):
+            if data.get(start) and data.get(end) and data[start] > data[end]:
+                self.add_error(end, "The end comes before the start.")
+        if kind == Kind.GROWTH_RATE and data.get("baseline_start") and not data.get("baseline_end"):
+            self.add_error("baseline_end", "Give the end of the earlier window.")
+        if data.get("baseline_end") and data.get("window_start") and data["baseline_end"] > data["window_start"]:
+            self.add_error("baseline_end", "The earlier window must end by the start of the window.")
+        if data.get("statistic", "") not in self.STATISTICS.get(kind, {""}):
+            self.add_error("statistic", f"A {Measure.Kind(kind).label} offers no “{data['statistic']}” statistic.")
+        if data.get("proxy") and not data.get("proxy_label"):
+            self.add_error("proxy_label", "Say what the series stands in for, e.g. “METR horizons as a proxy”.")
+        self._clear_unused(data, kind)
+        return data
+
+    def _clear_unused(self, data, kind):
+        Kind = Measure.Kind
         if kind == Kind.SERIES_LATEST:
             data["benchmark"], data["attribute"] = None, ""
-        else:
-            data["series"], data["entity"] = None, ""
-        return data
+        elif not data.get("series"):
+            data["entity"] = ""
+        if kind not in (Kind.GROUP_LAG, Kind.GAP):
+            for name in (*self.GROUP_FIELDS, "model_name"):
+                data[name] = ""
+        if kind != Kind.GAP:
+            for name in (*self.OTHER_FIELDS, "other_model_name"):
+                data[name] = ""
+        if kind != Kind.GROWTH_RATE:
+            data["baseline_start"] = data["baseline_end"] = None
+        if not data.get("proxy"):
+            data["proxy_label"] = ""
+
+    def clean_order(self):
+        return self.cleaned_data["order"] or 0
 
     def clean_threshold(self):
         value = self.cleaned_data["threshold"]

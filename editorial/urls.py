@@ -20,6 +20,7 @@ curate = [
     path("claims/<slug:slug>/history/", views.claim_history, name="claim_history"),
     path("claims/<slug:slug>/revert/<int:revision_id>/", views.claim_revert, name="claim_revert"),
     path("claims/<slug:slug>/tests/", views.claim_tests, name="claim_tests"),
+    path("claims/<slug:slug>/tests/<int:pk>/edit/", views.test_edit, name="test_edit"),
     path("claims/<slug:slug>/tests/<int:pk>/check/", views.test_check, name="test_check"),
     path("claims/<slug:slug>/tests/<int:pk>/delete/", views.test_delete, name="test_delete"),
     path("audit/", views.audit_log, name="audit_log"),

@@ -384,6 +384,20 @@ def _claim_test(slug, pk):
                                     pk=pk, claim=claim)
 
 
+@require_http_methods(["GET", "POST"])
+@editor_required("claims.change_claim", "measures.change_measure")
+@never_cache
+def test_edit(request, slug, pk):
+    claim, op = _claim_test(slug, pk)
+    form = MeasureForm(request.POST or None, instance=op)
+    if request.method == "POST" and form.is_valid():
+        op = checks.change_test(op, user=request.user, form=form)
+        messages.success(request, f"Measure saved; now {op.get_outcome_display()}.")
+        return redirect("editorial:claim_tests", claim.slug)
+    context = {"claim": claim, "measure": op, "test_form": form}
+    return render(request, "editorial/measure_form.html", context, status=400 if form.errors else 200)
+
+
 @require_POST
 @editor_required("measures.change_measure")
 def test_check(request, slug, pk):

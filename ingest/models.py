@@ -147,11 +147,14 @@ class AIModel(models.Model):
     parameters = models.FloatField(null=True, blank=True)
     training_compute_flop = models.FloatField(null=True, blank=True)
     training_compute_cost_usd = models.FloatField(null=True, blank=True)
+    training_power_draw_w = models.FloatField(null=True, blank=True)
     confidence = models.CharField(max_length=100, blank=True)
     accessibility = models.CharField(max_length=200, blank=True)
     country = models.CharField(max_length=300, blank=True)
     link = models.URLField(max_length=2000, blank=True)
     notable = models.BooleanField(default=False)
+    # Epoch's "Frontier model" flag (only the notable export carries it).
+    frontier_model = models.BooleanField(default=False)
     run = models.ForeignKey(IngestRun, on_delete=models.PROTECT, related_name="ai_models")
 
     class Meta:
@@ -189,6 +192,12 @@ class BenchmarkScore(models.Model):
     ci_low = models.FloatField(null=True, blank=True)
     ci_high = models.FloatField(null=True, blank=True)
     source_link = models.URLField(max_length=1000, blank=True)
+    # Who made the scored model, as the Epoch Capabilities Index lists it; blank elsewhere.
+    organization = models.CharField(max_length=500, blank=True)
+    country = models.CharField(max_length=300, blank=True)
+    accessibility = models.CharField(max_length=200, blank=True)
+    # Epoch's human label ("GPT-5.4 (high)") from model_versions.csv or the ECI, when it has one.
+    display_name = models.CharField(max_length=300, blank=True)
     run = models.ForeignKey(IngestRun, on_delete=models.PROTECT, related_name="scores")
 
     class Meta:

@@ -1,6 +1,19 @@
+"""What holds a claim against the data: metric functions over ingested data, stored measure
+results, series views and charts, then-vs-now. Uses claims and ingest; nothing imports it back
+except editorial."""
 from django.apps import AppConfig
 
 
 class MeasuresConfig(AppConfig):
     name = "measures"
     verbose_name = "Measures"
+
+    def ready(self):
+        from claims.signals import seed_loaded
+        from ingest.signals import run_succeeded
+
+        from .seed import on_seed_loaded
+        from .tasks import on_run_succeeded
+
+        run_succeeded.connect(on_run_succeeded, dispatch_uid="measures.recheck")
+        seed_loaded.connect(on_seed_loaded, dispatch_uid="measures.seed")

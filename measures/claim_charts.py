@@ -76,14 +76,9 @@ def threshold_of(measure: Measure) -> Threshold | None:
                      _date(detail.get("crossing_low")), _date(detail.get("crossing_high")))
 
 
-def primary_measure(claim: Claim) -> Measure | None:
-    return Measure.objects.for_claim_page(claim).first()
-
-
-def claim_chart(claim: Claim, measure: Measure | None = None) -> Chart | None:
-    """The chart of the claim's primary measure, with the other claims on that series; None
-    (no chart: the page says it is not measured yet) for a claim with no measure."""
-    measure = measure or primary_measure(claim)
+def claim_chart(claim: Claim, measure: Measure | None) -> Chart | None:
+    """The chart of the claim's primary measure (measures.selectors.ClaimMeasures.primary), with
+    the other claims on that series; None (no chart: the page says so) for a claim with no measure."""
     ref = series_of(measure) if measure else None
     if ref is None:
         return None

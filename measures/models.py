@@ -158,8 +158,25 @@ class Measure(models.Model):
         return f"{self.get_comparison_display()} {self.threshold:g}"
 
     @property
+    def bears_out(self) -> bool | None:
+        """True when the stored outcome is the one the claim expects; None without a test result."""
+        if self.outcome not in (self.Outcome.MET, self.Outcome.NOT_MET, self.Outcome.EXPIRED):
+            return None
+        return (self.outcome == self.Outcome.MET) == (self.expects == self.Expects.MET)
+
+    @property
     def has_result(self) -> bool:
         return self.last_checked is not None and self.outcome != self.Outcome.PENDING
+
+
+class Untestable(models.Model):
+    """Why the shipped data cannot test a claim: said on its page instead of a decorative chart."""
+
+    claim = models.OneToOneField(Claim, on_delete=models.CASCADE, related_name="untestable")
+    reason = models.CharField(max_length=500)
+
+    def __str__(self):
+        return f"{self.claim}: {self.reason}"
 
 
 from .chart_config import FeaturedChart  # noqa: E402,F401 (the chart configuration, its own module)

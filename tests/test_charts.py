@@ -38,14 +38,14 @@ def _marker(date, title="A claim", url=None):
     (Unit.FLOP, 2.1e24, "2.1 × 10²⁴ FLOP"),
     (Unit.FLOP, 9.96e25, "1.0 × 10²⁶ FLOP"),
     (Unit.USD, 40_612_345, "$40.6 M"),
-    (Unit.USD, 1.93e9, "$1.93 B"),
+    (Unit.USD, 1.93e9, "$1.93 bn"),
     (Unit.MINUTES, 720, "12 h"),
     (Unit.MINUTES, 8.5, "8.5 min"),
     (Unit.MINUTES, 0.5, "30 s"),
-    (Unit.MINUTES, 4320, "3 days"),
+    (Unit.MINUTES, 4320, "72 h"),
     (Unit.WATTS, 2.5e7, "25 MW"),
     (Unit.FRACTION, 0.876, "0.88"),
-    (Unit.PARAMETERS, 1.75e11, "175 B"),
+    (Unit.PARAMETERS, 1.75e11, "1.8 × 10¹¹ parameters"),
 ])
 def test_values_read_in_human_units(unit, value, text):
     assert unit.format(value) == text

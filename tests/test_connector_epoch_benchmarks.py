@@ -155,3 +155,30 @@ def test_a_local_runs_file_finds_model_versions_beside_it(db):
     run = run_once(source)
     assert run.status == IngestRun.Status.OK, run.error
     assert BenchmarkScore.objects.filter(date__isnull=False).count() == 538  # 3 versions have no release date
+
+
+def test_eci_scores_carry_maker_country_accessibility_and_display_name(served):
+    served("epoch/epoch_capabilities_index.csv", table="eci")
+    eci = rows("epoch/epoch_capabilities_index.csv")
+    first = {}
+    for r in eci:  # rows without a score are rejected; a repeated version keeps its first row
+        if r["ECI Score"].strip():
+            first.setdefault(r["Model version"].strip().casefold(), r)
+    labelled = [r for r in first.values() if r["Display name"].strip()]
+    assert BenchmarkScore.objects.exclude(display_name="").count() == len(labelled) == 141
+    row = labelled[0]
+    score = BenchmarkScore.objects.get(key=f"eci:{row['Model version'].strip().casefold()}")
+    assert score.display_name == row["Display name"].strip()
+    assert (score.organization, score.country, score.accessibility) == (
+        row["Organization"].strip(), row["Country"].strip(), row["Model accessibility"].strip())
+    china = sum(r["Country"].strip() == "China" for r in first.values())
+    assert BenchmarkScore.objects.filter(country="China").count() == china == 55
+
+
+def test_runs_take_display_name_from_model_versions_and_leave_maker_blank(served):
+    served("epoch/benchmarks_runs.csv")
+    labels = {r["id"].strip(): r["Display name"].strip() for r in rows("epoch/model_versions.csv")}
+    runs = rows("epoch/benchmarks_runs.csv")
+    expected = sum(1 for r in runs if labels.get(r["model"].strip()))
+    assert BenchmarkScore.objects.exclude(display_name="").count() == expected > 0
+    assert not BenchmarkScore.objects.exclude(organization="").exists()

@@ -110,3 +110,17 @@ def test_a_file_that_is_not_an_epoch_models_table_fails_and_keeps_the_previous_d
     assert failed.status == IngestRun.Status.FAILED
     assert "missing column(s) Model, Publication date" in failed.error
     assert AIModel.objects.count() == 954
+
+
+def test_notable_file_fills_power_draw_frontier_flag_and_cost(http_server):
+    data = list(csv.DictReader(io.StringIO(snapshot("epoch/notable_ai_models.csv").read_text(encoding="utf-8-sig"))))
+    load(http_server, "epoch/notable_ai_models.csv", notable=True)
+    frontier = sum(1 for r in data if r["Frontier model"].strip() == "True")
+    powered = sum(1 for r in data if r["Training power draw (W)"].strip())
+    assert AIModel.objects.filter(frontier_model=True).count() == frontier == 153
+    assert AIModel.objects.filter(training_power_draw_w__isnull=False).count() == powered == 954 - 767
+    gpt4 = AIModel.objects.get(key="gpt-4")
+    row = next(r for r in data if r["Model"] == "GPT-4")
+    assert gpt4.training_power_draw_w == pytest.approx(float(row["Training power draw (W)"]))
+    assert gpt4.frontier_model is (row["Frontier model"] == "True")
+    assert gpt4.training_compute_cost_usd == pytest.approx(40586593, rel=1e-6)

@@ -1,6 +1,6 @@
-"""Operationalised claims: tests measured on really ingested data, re-checked after each
-successful ingest run (signal -> task on commit -> domain function), proposing verdicts
-that only an editor can turn into a verdict."""
+"""Measures from the editors' side: measured on really ingested data, re-checked after each
+successful ingest run (signal -> measures task on commit -> domain function), proposing
+verdicts that only an editor can turn into a verdict."""
 
 import datetime as dt
 
@@ -13,6 +13,7 @@ from editorial import checks
 from editorial.models import AuditEntry, ProposedVerdict
 from measures.models import Measure
 from editorial.selectors import claims_tests_for_claim
+from measures.selectors import claim_measures
 from ingest.models import AIModel, Benchmark, BenchmarkScore, DataSource, IngestRun, Series, SeriesPoint
 from ingest.runner import queue_run, run_ingest
 from ingest.signals import run_succeeded
@@ -56,7 +57,7 @@ def test_compute_test_flips_to_met_after_ingesting_epoch_and_a_verdict_is_propos
     op.refresh_from_db()
     assert op.outcome == "met"
     assert op.value == pytest.approx(4.64e26)
-    assert op.sentence == "Grok-3 (xAI), published 2025-02-17"
+    assert "the largest training run was 4.6 × 10²⁶ FLOP (Grok-3, 17 February 2025)" in op.sentence
     assert op.last_checked is not None
     proposal = ProposedVerdict.objects.get()
     assert (proposal.claim, proposal.proposed_status, proposal.state) == (prediction, "resolved_true", "pending")
@@ -118,7 +119,7 @@ def test_a_deadline_counts_only_earlier_data_and_expires_the_test(prediction, dj
     op.refresh_from_db()
     assert op.outcome == "expired"
     assert op.value == pytest.approx(2.7415e24)
-    assert op.sentence.startswith("Minerva (540B)")
+    assert op.sentence.startswith("By 31 December 2022 the largest training run was 2.7 × 10²⁴ FLOP (Minerva (540B)")
     assert ProposedVerdict.objects.get().proposed_status == "resolved_false"
 
 
@@ -168,7 +169,7 @@ def test_benchmark_best_uses_the_best_score_by_the_deadline(prediction):
                                            threshold=0.9, deadline=dt.date(2025, 12, 31))
     checks.evaluate(op, today=dt.date(2025, 6, 1))
     assert (op.outcome, op.value) == ("not_met", 0.87)
-    assert op.sentence == "B on GPQA Diamond, 2025-01-01"
+    assert op.sentence == "By 1 June 2025 the best GPQA Diamond score was 0.87 (B, 1 January 2025)."
     # "Still open" is what the claim already says: nothing to propose.
     assert not ProposedVerdict.objects.exists()
     op.deadline = None
@@ -198,7 +199,8 @@ def test_series_latest_reads_the_newest_point_for_the_entity(prediction):
                                            kind="series_latest", series=series, entity="World", comparison="gt",
                                            threshold=1e11)
     checks.evaluate(op)
-    assert (op.outcome, op.value, op.sentence) == ("met", 130e9, "Private investment, World, 2024")
+    assert (op.outcome, op.value) == ("met", 130e9)
+    assert op.sentence == "The latest Private investment for World is 1.3 × 10¹¹ (2024)."
 
 
 @pytest.mark.parametrize("comparison, value, threshold, expected", [
@@ -206,7 +208,7 @@ def test_series_latest_reads_the_newest_point_for_the_entity(prediction):
     ("lt", 1.0, 1.0, "not_met")])
 def test_comparisons(comparison, value, threshold, expected):
     op = Measure(comparison=comparison, threshold=threshold)
-    assert checks.decide_outcome(op, checks.Measurement(value, ""), dt.date(2025, 1, 1)) == expected
+    assert checks.decide_outcome(op, value, dt.date(2025, 1, 1)) == expected
 
 
 def test_no_data_is_pending_until_the_deadline_passes():
@@ -232,7 +234,8 @@ def test_which_status_an_outcome_argues_for(expects, outcome, kind, status):
 def test_a_newer_outcome_supersedes_the_older_pending_proposal(prediction):
     run = _run("epoch-models")
     op = _compute_test(prediction)
-    AIModel.objects.create(key="big", name="Big", training_compute_flop=2e25, run=run)
+    AIModel.objects.create(key="big", name="Big", training_compute_flop=2e25, publication_date=dt.date(2025, 3, 1),
+                           run=run)
     first = checks.evaluate(op)
     AIModel.objects.filter(key="big").update(training_compute_flop=5e24)  # upstream revised its estimate
     second = checks.evaluate(op)
@@ -254,13 +257,13 @@ def test_adding_a_test_on_the_tests_page_checks_it_at_once(prediction, editor, e
     op = Measure.objects.get()
     assert (op.outcome, op.created_by, op.benchmark, op.series) == ("met", editor, None, None)
     page = editor_client.get("/curate/claims/1e25-soon/tests/").content.decode()
-    assert "Big (Lab), published 2024-05-01" in page
+    assert "1 × 10²⁵ FLOP" not in page and "3.0 × 10²⁵ FLOP (Big, 1 May 2024)" in page
     assert ProposedVerdict.objects.filter(claim=prediction, state="pending").count() == 1
     assert AuditEntry.objects.filter(action="test.created", actor=editor).exists()
 
 
 @pytest.mark.parametrize("data, message", [
-    ({"kind": "frontier_at"}, "Choose the benchmark"),
+    ({"kind": "frontier_at"}, "Choose one benchmark or one model attribute"),
     ({"kind": "series_latest"}, "Choose the series"),
     ({"kind": "frontier_at", "attribute": "training_compute_flop", "threshold": "lots"}, "Enter a number"),
 ])
@@ -294,22 +297,27 @@ def test_removing_and_checking_a_test_are_scoped_to_its_claim(prediction, editor
     assert AuditEntry.objects.filter(action="test.deleted").exists()
 
 
-def test_public_fragment_shows_test_value_and_when_it_was_last_checked(prediction):
+def test_public_results_show_the_sentence_outcome_and_when_it_was_last_checked(prediction):
     op = _compute_test(prediction)
-    empty = render_to_string("editorial/_claim_tests.html", {"claim": factories.claim()})
-    assert empty.strip() == ""
-    op.value, op.sentence, op.outcome = 4.64e26, "Grok-3 (xAI), published 2025-02-17", "met"
+    unmeasured = factories.claim()
+    empty = render_to_string("measures/_results.html", {"claim": unmeasured, "claim_measures": claim_measures(unmeasured)})
+    assert "Not measured against data yet." in empty
+    op.value, op.outcome = 4.64e26, "met"
+    op.sentence = "By 2 December 2026 the largest training run was 4.6 × 10²⁶ FLOP (Grok-3, 17 February 2025)."
     op.last_checked = timezone.make_aware(dt.datetime(2026, 1, 2, 3, 4))
     op.save()
-    html = render_to_string("editorial/_claim_tests.html", {"claim": prediction})
+    html = render_to_string("measures/_results.html", {"claim": prediction, "claim_measures": claim_measures(prediction)})
     assert "Some AI model trained with at least 1e25 FLOP" in html
-    assert "4.64e+26" in html and "Grok-3 (xAI), published 2025-02-17" in html
+    assert "4.6 × 10²⁶ FLOP (Grok-3, 17 February 2025)" in html
+    assert "met: bears the claim out" in html
     assert "≥ 1e+25" in html
     assert '<time datetime="2026-01-02T03:04:00+00:00">2 January 2026, 03:04 UTC</time>' in html
     assert claims_tests_for_claim(prediction) == [op]
 
 
-def test_public_fragment_costs_one_query(prediction, django_assert_num_queries):
+def test_the_claims_measures_cost_one_query(prediction, django_assert_num_queries):
     _compute_test(prediction)
     with django_assert_num_queries(1):
-        render_to_string("editorial/_claim_tests.html", {"claim": prediction})
+        measured = claim_measures(prediction)
+    with django_assert_num_queries(0):
+        render_to_string("measures/_results.html", {"claim": prediction, "claim_measures": measured})

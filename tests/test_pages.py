@@ -15,9 +15,9 @@ QUERIES = {
     # GPQA chart (claims measured on it, benchmark, points, runs)
     "home": 17,
     "claim_list": 9,  # claims version, 5 facet counts (cold cache), page count, claims, their topics
-    # claim, topics, evidence, primary measure, its chart (claims on the series, version, benchmark,
-    # points, runs), verdicts, measurable tests, related (+topics)
-    "claim": 13,
+    # claim, topics, evidence, measures (the primary one is charted), its chart (claims on the series,
+    # version, benchmark, points, runs), verdicts, related (+topics)
+    "claim": 12,
     "person_list": 1,  # people with claim counts
     "person": 3,  # person, claims, their topics
     "topic_list": 1,  # topics with claim counts

@@ -4,7 +4,6 @@ from django.utils.safestring import mark_safe
 from ingest.sanitize import safe_url, summary_html
 
 from ..markdown import render_markdown
-from ..selectors import claims_tests_for_claim
 
 register = template.Library()
 
@@ -25,12 +24,6 @@ def sanitised_summary(markup, max_length=600):
 @register.filter
 def http_url(url):
     return safe_url(url)
-
-
-@register.simple_tag
-def claim_tests(claim):
-    """{% claim_tests claim as tests %}: the public page's operationalised tests (one query)."""
-    return claims_tests_for_claim(claim)
 
 
 @register.filter

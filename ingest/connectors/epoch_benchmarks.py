@@ -195,7 +195,18 @@ def _score(row, table: Table, versions, ai_models, benchmarks, ctx) -> dict:
         "ci_low": ci_low,
         "ci_high": ci_high,
         "source_link": _link(row, table),
+        **_maker(row, table),
+        "display_name": (clean(row.get("Display name")) if table.name == "eci" else "")
+        or version_info.get("label", "")[:300],
     }
+
+
+def _maker(row, table: Table) -> dict:
+    """Organisation, country and accessibility: only the ECI lists them per scored version."""
+    if table.name != "eci":
+        return {"organization": "", "country": "", "accessibility": ""}
+    return {"organization": clean(row.get("Organization"))[:500], "country": clean(row.get("Country"))[:300],
+            "accessibility": clean(row.get("Model accessibility"))[:200]}
 
 
 def _value(text, column: str, percent: bool) -> float | None:
@@ -287,5 +298,6 @@ def _model_versions(ctx: LoadContext) -> dict:
             "date": release,
             "model": clean(row.get("Model")),
             "display": clean(row.get("Unique display name")) or clean(row.get("Display name")),
+            "label": clean(row.get("Display name")),
         }
     return versions

@@ -29,6 +29,11 @@ def load(data: bytes, ctx: LoadContext) -> None:
         raise ParseError("this Epoch AI models file has neither 'Parameters' nor 'Training compute (FLOP)'")
     columns = {field: _pick(header, names) for field, names in ALIASES.items()}
     notable = bool(ctx.source.options.get("notable", "notable" in ctx.source.slug))
+    _absent = [field for field, present in (
+        ("training_compute_cost_usd", columns["cost"]), ("training_power_draw_w", "Training power draw (W)" in header),
+        ("organization", columns["organization"]), ("accessibility", columns["accessibility"]),
+        ("country", columns["country"]), ("parameters", "Parameters" in header),
+        ("training_compute_flop", "Training compute (FLOP)" in header)) if not present]
     accepted: dict[str, dict] = {}
     first_line: dict[str, str] = {}
     total = len(rows)
@@ -60,6 +65,7 @@ def load(data: bytes, ctx: LoadContext) -> None:
                 "parameters": number(row.get("Parameters"), "Parameters"),
                 "training_compute_flop": number(row.get("Training compute (FLOP)"), "Training compute (FLOP)"),
                 "training_compute_cost_usd": number(row.get(columns["cost"]), columns["cost"]) if columns["cost"] else None,
+                "training_power_draw_w": number(row.get("Training power draw (W)"), "Training power draw (W)"),
                 "confidence": clean(row.get("Confidence"))[:100],
                 "accessibility": clean(row.get(columns["accessibility"]))[:200] if columns["accessibility"] else "",
                 "country": clean(row.get(columns["country"]))[:300] if columns["country"] else "",
@@ -68,8 +74,13 @@ def load(data: bytes, ctx: LoadContext) -> None:
         except BadValue as exc:
             ctx.reject(where, str(exc), row)
             continue
+        # A file without a column says nothing about it: never blank what another file gave.
+        for field in _absent:
+            values.pop(field)
         if notable:
             values["notable"] = True
+        if "Frontier model" in header:
+            values["frontier_model"] = clean(row.get("Frontier model")).lower() in ("true", "yes", "1")
         accepted[key] = values
         first_line[key] = where
     if rows and not accepted:

@@ -8,49 +8,48 @@
   var INK = "#1b1f24", ACCENT = "#0b57a4", CLAIM = "#b3261e", OTHER = "#c26a00", GRID = "#e3e6ea";
   var SUP = { "-": "⁻", "0": "⁰", "1": "¹", "2": "²", "3": "³", "4": "⁴", "5": "⁵", "6": "⁶", "7": "⁷", "8": "⁸", "9": "⁹" };
 
-  function sig(value, digits) {
+  // The same rules as measures/units.py (quantity()), so the page's text and its chart agree.
+  function significant(value, digits) {
     if (value === 0) { return "0"; }
-    return String(Number(value.toPrecision(digits || 3)));
+    var decimals = Math.max(0, (digits || 3) - 1 - Math.floor(Math.log10(Math.abs(value))));
+    return value.toLocaleString("en-US", { maximumFractionDigits: decimals, minimumFractionDigits: 0 });
   }
+  function superscript(n) { return String(n).split("").map(function (c) { return SUP[c]; }).join(""); }
   function scientific(value) {
     if (value === 0) { return "0"; }
     var exponent = Math.floor(Math.log10(Math.abs(value)));
-    var mantissa = value / Math.pow(10, exponent);
-    if (Math.round(mantissa * 10) / 10 >= 10) { mantissa /= 10; exponent += 1; }
-    var sup = String(exponent).split("").map(function (c) { return SUP[c]; }).join("");
-    return mantissa.toFixed(1) + " × 10" + sup;
+    var mantissa = Math.round(value / Math.pow(10, exponent) * 10) / 10;
+    if (Math.abs(mantissa) >= 10) { mantissa /= 10; exponent += 1; }
+    return mantissa.toFixed(1) + " × 10" + superscript(exponent);
   }
-  function scaled(value) {
-    var steps = [[1e12, "T"], [1e9, "B"], [1e6, "M"], [1e3, "k"]];
+  function scaled(value, steps) {
     for (var i = 0; i < steps.length; i++) {
-      if (Math.abs(value) >= steps[i][0]) { return sig(value / steps[i][0]) + " " + steps[i][1]; }
+      if (Math.abs(value) >= steps[i][0]) { return significant(value / steps[i][0]) + steps[i][1]; }
     }
-    return sig(value);
+    return significant(value);
   }
+  var MONEY = [[1e12, " T"], [1e9, " bn"], [1e6, " M"], [1e3, " k"]];
+  var POWER = [[1e9, " GW"], [1e6, " MW"], [1e3, " kW"]];
   function duration(minutes) {
-    if (minutes < 1) { return sig(minutes * 60, 2) + " s"; }
-    if (minutes < 60) { return sig(minutes, 2) + " min"; }
-    if (minutes < 48 * 60) { return sig(minutes / 60, 2) + " h"; }
-    return sig(minutes / 1440, 2) + " days";
+    if (minutes < 1) { return significant(minutes * 60, 2) + " s"; }
+    if (minutes < 60) { return significant(minutes, 2) + " min"; }
+    return significant(minutes / 60, 2) + " h";
   }
-  // The same rules as measures/units.py, so the page's text and its chart agree.
   var FORMAT = {
     flop: function (v) { return scientific(v) + " FLOP"; },
-    usd: function (v) { return "$" + scaled(v); },
-    watts: function (v) {
-      var steps = [[1e9, "G"], [1e6, "M"], [1e3, "k"]];
-      for (var i = 0; i < steps.length; i++) { if (v >= steps[i][0]) { return sig(v / steps[i][0]) + " " + steps[i][1] + "W"; } }
-      return sig(v) + " W";
-    },
-    parameters: scaled,
+    usd: function (v) { return "$" + scaled(v, MONEY); },
+    watts: function (v) { var t = scaled(v, POWER); return /W$/.test(t) ? t : t + " W"; },
+    parameters: function (v) { return (v >= 1e6 ? scientific(v) : significant(v)) + " parameters"; },
     minutes: duration,
-    fraction: function (v) { return Math.abs(v) >= 0.01 || v === 0 ? v.toFixed(2) : sig(v, 2); },
-    number: scaled,
+    fraction: function (v) { return v.toFixed(2); },
+    number: function (v) { return Math.abs(v) >= 1e6 ? scientific(v) : significant(v); },
   };
   // Tick labels for log axes: short forms of the same units.
   var TICK = {
-    flop: function (v) { return "10" + String(Math.round(Math.log10(v))).split("").map(function (c) { return SUP[c]; }).join(""); },
-    usd: function (v) { return "$" + scaled(v).replace(" ", ""); },
+    flop: function (v) { return "10" + superscript(Math.round(Math.log10(v))); },
+    usd: function (v) { return "$" + scaled(v, MONEY).replace(" ", ""); },
+    watts: function (v) { return scaled(v, POWER).replace(" ", ""); },
+    parameters: function (v) { return "10" + superscript(Math.round(Math.log10(v))); },
     minutes: duration,
   };
   var MINUTE_TICKS = [1 / 60, 10 / 60, 1, 4, 15, 60, 240, 960, 2880, 14400];

@@ -1,0 +1,151 @@
+"""Seeded measures: loaded with the seed claims, re-checked when an ingest run succeeds, and
+told on the claim pages of named seed claims as sentences and as data evidence."""
+
+import datetime as dt
+
+import pytest
+from django.utils import timezone
+
+from claims.models import Claim
+from claims.seed import load_seed
+from editorial.models import ProposedVerdict
+from measures.backing import measure_backs
+from measures.models import Measure, Untestable
+from measures.results import recheck_all
+from measures.seed import load_measures
+from tests.measures_fixtures import ingest
+
+NOW = timezone.make_aware(dt.datetime(2026, 12, 1, 12, 0))
+
+
+@pytest.fixture
+def seeded_and_ingested(db, django_capture_on_commit_callbacks):
+    load_seed()
+    # The re-check task runs on each run's commit, as on the worker (eager in tests).
+    with django_capture_on_commit_callbacks(execute=True):
+        for slug in ("epoch-notable-models", "epoch-all-models", "epoch-capabilities-index", "epoch-benchmark-runs",
+                     "metr-horizons"):
+            ingest(slug)
+    recheck_all(today=NOW.date(), now=NOW)  # a fixed day, so the sentences' dates are known
+
+
+def _measure(claim, key):
+    return Measure.objects.get(claim__slug=claim, key=key)
+
+
+def test_loading_the_seed_makes_the_measures_once_and_again_nothing(db):
+    load_seed()
+    made = Measure.objects.count()
+    # Before any ingest, measures over a benchmark wait for it; those over model attributes exist.
+    assert made > 0 and not Measure.objects.filter(benchmark__isnull=False).exists()
+    assert Untestable.objects.filter(claim__slug="karpathy-intelligence-brownouts").exists()
+    ingest("metr-horizons")
+    counts = load_measures()
+    assert counts.created == Measure.objects.count() - made > 0
+    assert load_measures().created == 0 and load_measures().untestable == 0
+    # Editors' changes survive a reload.
+    m = _measure("clark-ai-progress-accelerating-stakes-higher", "metr-speedup-since-2023")
+    Measure.objects.filter(pk=m.pk).update(rationale="edited")
+    load_seed()
+    m.refresh_from_db()
+    assert m.rationale == "edited"
+
+
+def test_every_seeded_measure_names_an_existing_seed_claim(db):
+    counts = load_measures_after_seed()
+    assert counts.missing_claims == []
+
+
+def load_measures_after_seed():
+    load_seed()
+    return load_measures()
+
+
+def test_five_seed_claims_pages_tell_their_results_in_words(client, seeded_and_ingested):
+    pages = {
+        "marcus-deep-learning-hitting-a-wall": [
+            "Since the claim (2022; counted from 1 January 2022, the start of that year) the best GPQA diamond score "
+            "rose from 0.36 (GPT-4 (Mar 2023), its first record, on 14 March 2023: the series starts after that date) "
+            "to 0.88 (gpt-5.1_high, 13 November 2025) (+0.52).",
+            "Since the claim (2022; counted from 1 January 2022, the start of that year) the largest training run grew "
+            "from 2.0 × 10²⁴ FLOP (FLAN 137B) to 4.6 × 10²⁶ FLOP (Grok-3, 17 February 2025) (227×, 7.8 doublings).",
+        ],
+        "mollick-chinese-open-weights-lag-by-months": [
+            "Open weights models from China trail the frontier on Epoch Capabilities Index: their latest best, "
+            "Kimi K2.5 (148, January 2026), came 7.6 months after",
+            "median of 5.5 months",
+        ],
+        "mollick-meta-xai-failed-to-keep-parity": [
+            "the best of Meta&#x27;s models was 133 (Llama 4 Maverick (FP8)): −25.1 points against the frontier",
+            "the best of xAI&#x27;s models was 148 (grok-4-0709): −10.4 points",
+        ],
+        "constraints-deepseek-r1-o1-at-one-twentieth-cost": [
+            "On Epoch Capabilities Index, by 31 January 2025, DeepSeek-R1 scored 140: −3.09 points against o1 (high) at 143.",
+            "Not testable on the data yet: the data has no training compute cost (2023 USD) for o1",
+        ],
+        "clark-ai-progress-accelerating-stakes-higher": [
+            "METR horizons as a proxy for AI progress: METR time horizon (50% success) on the frontier doubled every "
+            "129 days from January 2023 to December 2026 (90% interval 113 days to 149 days",
+            "Before that it doubled every 289 days",
+            "2.2× as fast",
+        ],
+        "essay-frontier-training-costs-exceed-100m": [
+            "the costliest training run was $40.6 M (GPT-4, 15 March 2023)",
+            "No record in the data reaches it yet",
+        ],
+    }
+    for slug, sentences in pages.items():
+        html = client.get(f"/claims/{slug}/").content.decode()
+        for sentence in sentences:
+            assert sentence in html, (slug, sentence)
+        assert "Not measured against data yet" not in html
+
+
+def test_results_are_data_evidence_with_stance_from_the_expectation(client, seeded_and_ingested):
+    # Marcus: capability and compute kept rising, against the claim.
+    html = client.get("/claims/marcus-deep-learning-hitting-a-wall/?tab=contradicts").content.decode()
+    assert 'class="evidence stance-contradicts data-evidence"' in html
+    assert "The best GPQA Diamond score rose by at least 0.10 since the claim" in html
+    assert "argues against the claim" in html
+    # Mollick: the lag is there, for the claim.
+    html = client.get("/claims/mollick-chinese-open-weights-lag-by-months/?tab=supports").content.decode()
+    assert 'class="evidence stance-supports data-evidence"' in html and 'tier-data' in html
+    runs = _measure("mollick-chinese-open-weights-lag-by-months", "chinese-open-weights-lag").run_ids
+    assert runs and f"#{runs[0]}" in html
+    # A measure without a threshold gives context.
+    html = client.get("/claims/sutskever-era-of-research-with-big-compute/?tab=context").content.decode()
+    assert "The largest training run in Epoch&#x27;s data" in html and "stance-context data-evidence" in html
+
+
+def test_robustness_is_said_or_what_flips_it_is_named(seeded_and_ingested):
+    clark = _measure("clark-ai-progress-accelerating-stakes-higher", "metr-speedup-since-2023")
+    assert (clark.outcome, clark.robustness) == ("met", "robust")
+    assert clark.robustness_note == "Robust: the outcome holds on the lower interval bounds, the upper interval bounds."
+    week = _measure("huszar-2026-llms-will-make-hard-programming-easy", "metr-reaches-work-week")
+    assert (week.outcome, week.robustness) == ("not_met", "fragile")
+    assert week.robustness_note == "Not robust: on the upper interval bounds it is met."
+
+
+def test_outcome_changes_from_the_ingest_propose_verdicts_that_are_not_applied(seeded_and_ingested):
+    meta = _measure("mollick-meta-xai-failed-to-keep-parity", "meta-gap")
+    assert meta.outcome == "met" and meta.last_checked is not None
+    proposal = ProposedVerdict.objects.get(measure=meta, state="pending")
+    assert proposal.proposed_status == "supported"
+    assert Claim.objects.get(slug="mollick-meta-xai-failed-to-keep-parity").status == "open"
+    # Re-checking unchanged data proposes nothing new.
+    before = ProposedVerdict.objects.count()
+    assert recheck_all(today=NOW.date(), now=NOW) == []
+    assert ProposedVerdict.objects.count() == before
+
+
+def test_backing_is_a_stored_result(seeded_and_ingested):
+    assert measure_backs(Claim.objects.get(slug="mollick-meta-xai-failed-to-keep-parity"))
+    # Only the cost half pending would not back anything; untestable claims have no measure at all.
+    assert not measure_backs(Claim.objects.get(slug="karpathy-intelligence-brownouts"))
+
+
+def test_an_untestable_claim_says_so_and_an_unmeasured_one_says_not_yet(client, seeded_and_ingested):
+    html = client.get("/claims/karpathy-intelligence-brownouts/").content.decode()
+    assert "The shipped data cannot test this claim: About outages" in html
+    html = client.get("/claims/essay-org-code-forkable/").content.decode()
+    assert "Not measured against data yet." in html
