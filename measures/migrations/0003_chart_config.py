@@ -24,7 +24,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('claims', '0005_dashboard_indexes'),
-        ('measures', '0001_measure'),
+        ('measures', '0002_untestable'),
     ]
 
     operations = [
