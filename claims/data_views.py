@@ -4,17 +4,24 @@ and every chart's numbers downloadable with their provenance."""
 import csv
 
 from django import forms
+from django.conf import settings
+from django.http import Http404
 from django.core.paginator import Paginator
 from django.db.models import F
 from django.http import HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
+from django.utils.text import slugify
+from django.views.decorators.clickjacking import xframe_options_exempt
+from django.views.decorators.csp import csp_override
 
-from ingest.models import AIModel, Benchmark
+from ingest.models import AIModel, Benchmark, Series
+from measures.chart_config import FeaturedChart
+from measures.charts import build_chart
+from measures.claim_charts import claims_measured_against, dated, featured_charts
+from measures.series import (COMPUTE, MODEL_ATTRIBUTES, BenchmarkSeries, ModelAttributeSeries, OwidSeries, Provenance,
+                             benchmark_summaries, frontier, series_summaries)
 
-from .charts import build_chart
-from .models import Claim
-from .series import MAX_MARKERS, TOPIC_CHARTS, benchmark_points, benchmark_summaries, compute_points, frontier
 from .views import _render
 
 MODEL_SORTS = {
@@ -47,28 +54,54 @@ class ModelsForm(forms.Form):
         return "; ".join(f"{name}: {' '.join(errors)}" for name, errors in self.errors.items())
 
 
-def _claims_for(chart_key):
-    """Dated published claims whose topics are held against this chart."""
-    topics = [slug for slug, key in TOPIC_CHARTS.items() if key == chart_key]
-    sharing = Claim.topics.through.objects.filter(topic__slug__in=topics).values("claim_id")
-    return list(
-        Claim.objects.published().filter(pk__in=sharing, date_made__isnull=False)
-        .select_related("person").order_by("-date_made", "title")[:MAX_MARKERS]
-    )
+class SeriesForm(forms.Form):
+    entity = forms.CharField(required=False, max_length=300, strip=True)
+
+    def error_text(self):
+        return "; ".join(f"{name}: {' '.join(errors)}" for name, errors in self.errors.items())
 
 
 def data_index(request):
-    chart = build_chart("compute", _claims_for("compute"))
-    return render(request, "claims/data_index.html", {"chart": chart, "benchmarks": benchmark_summaries()})
+    context = {"charts": featured_charts(FeaturedChart.Place.DATA), "benchmarks": benchmark_summaries(),
+               "series_list": series_summaries()}
+    return render(request, "claims/data_index.html", context)
 
 
 def benchmark_detail(request, slug):
-    key = f"benchmark:{slug}"
     benchmark = get_object_or_404(Benchmark, slug=slug)
-    chart = build_chart(key, _claims_for(key))
-    records = list(reversed(chart["view"].records)) if chart else []
-    return render(request, "claims/benchmark_detail.html",
-                  {"benchmark": benchmark, "chart": chart, "records": records})
+    ref = BenchmarkSeries(slug)
+    claims = list(claims_measured_against(ref))
+    chart = build_chart(ref, dated(claims))
+    context = {"benchmark": benchmark, "chart": chart, "claims": claims}
+    return render(request, "claims/benchmark_detail.html", context)
+
+
+def _entities(series):
+    """The series' entities, most recent value first: the choices of the entity picker."""
+    return list(series.points.order_by("entity").values_list("entity", flat=True).distinct())
+
+
+def series_detail(request, slug):
+    """An Our World in Data series: one entity charted (World when there is one), all listed."""
+    series = get_object_or_404(Series.objects.select_related("source"), slug=slug)
+    form = SeriesForm(request.GET)
+    if not form.is_valid():
+        return HttpResponseBadRequest(f"Invalid parameters: {form.error_text()}", content_type="text/plain")
+    entities = _entities(series)
+    entity = form.cleaned_data.get("entity") or ""
+    if entity and entity not in entities:
+        return HttpResponseBadRequest(f"Invalid parameters: entity: “{entity}” is not in this series.",
+                                      content_type="text/plain")
+    # Series of one value per entity (OWID's model-by-model tables) chart every entity at once.
+    per_entity = len(entities) > 1 and series.points.count() <= 2 * len(entities)
+    if not entity and not per_entity:
+        entity = "World" if "World" in entities else entities[0] if entities else ""
+    ref = OwidSeries(slug, entity)
+    claims = list(claims_measured_against(ref))
+    chart = build_chart(ref, dated(claims))
+    context = {"series": series, "chart": chart, "entity": entity, "entities": entities,
+               "per_entity": per_entity, "claims": claims}
+    return render(request, "claims/series_detail.html", context)
 
 
 def models_table(request):
@@ -78,6 +111,32 @@ def models_table(request):
     page = Paginator(form.queryset(), 50).get_page(form.cleaned_data.get("page") or 1)
     return _render(request, "claims/models_table.html", "table",
                    {"form": form, "page": page, "query_string": request.GET.urlencode()})
+
+
+def _embed_ref(kind, slug, entity):
+    if kind == "model" and slug in MODEL_ATTRIBUTES:
+        return ModelAttributeSeries(slug)
+    if kind == "benchmark" and Benchmark.objects.filter(slug=slug).exists():
+        return BenchmarkSeries(slug)
+    if kind == "owid" and Series.objects.filter(slug=slug).exists():
+        return OwidSeries(slug, entity)
+    raise Http404("No such chart.")
+
+
+# Other sites may frame the embed pages, and only those: everything else keeps frame-ancestors 'none'.
+@xframe_options_exempt
+@csp_override({**settings.SECURE_CSP, "frame-ancestors": ["*"]})
+def embed_chart(request, kind, slug):
+    """A chart alone, to frame on another site: the same figure, its source and a link back."""
+    form = SeriesForm(request.GET)
+    if not form.is_valid():
+        return HttpResponseBadRequest(f"Invalid parameters: {form.error_text()}", content_type="text/plain")
+    ref = _embed_ref(kind, slug, form.cleaned_data.get("entity") or "")
+    claims = list(claims_measured_against(ref))
+    chart = build_chart(ref, dated(claims))
+    if chart is None:
+        raise Http404("No data for this chart yet.")
+    return render(request, "claims/embed.html", {"chart": chart, "embedded": True})
 
 
 # --- downloads: exactly the numbers a chart or table shows, with where they came from ---
@@ -111,7 +170,7 @@ def _download(fmt, name, meta, header, rows):
 
 
 def compute_data(request, fmt):
-    points, provenance = compute_points()
+    points, provenance = COMPUTE.points()
     records = {(p.date, p.label) for p in frontier(points)}
     meta = _provenance_meta(provenance, title="Training compute of notable AI models", unit="FLOP")
     rows = [(p.date.isoformat(), p.label, p.extra, p.value, (p.date, p.label) in records) for p in points]
@@ -121,7 +180,7 @@ def compute_data(request, fmt):
 
 def benchmark_data(request, slug, fmt):
     benchmark = get_object_or_404(Benchmark, slug=slug)
-    points, provenance = benchmark_points(benchmark)
+    points, provenance = BenchmarkSeries(benchmark.slug).points()
     records = {(p.date, p.label, p.value) for p in frontier(points, benchmark.higher_is_better)}
     meta = _provenance_meta(provenance, title=benchmark.name, unit=benchmark.unit,
                             higher_is_better=benchmark.higher_is_better)
@@ -139,8 +198,6 @@ def models_data(request, fmt):
     runs = {}
     for m in models:
         runs.setdefault(m.run_id, m.run)
-    from .series import Provenance
-
     provenance = Provenance(
         publisher=", ".join(sorted({r.source.publisher for r in runs.values() if r.source.publisher})),
         licence=", ".join(sorted({r.source.licence for r in runs.values() if r.source.licence})),
@@ -156,3 +213,18 @@ def models_data(request, fmt):
                       "training_compute_cost_usd", "confidence", "accessibility", "link", "ingest_run"], rows)
 
 
+
+
+def series_data(request, slug, fmt):
+    series = get_object_or_404(Series.objects.select_related("source"), slug=slug)
+    form = SeriesForm(request.GET)
+    if not form.is_valid():
+        return HttpResponseBadRequest(f"Invalid parameters: {form.error_text()}", content_type="text/plain")
+    entity = form.cleaned_data.get("entity") or ""
+    points, provenance = OwidSeries(slug, entity).points()
+    meta = _provenance_meta(provenance, title=series.name, unit=series.unit, unit_note=series.unit_note,
+                            entity=entity or None, date_precision=series.date_precision)
+    dates = (lambda d: str(d.year)) if series.date_precision == "year" else (lambda d: d.isoformat())
+    rows = [(dates(p.date), p.label, p.value) for p in points]
+    name = f"claimwatch-{series.slug}" + (f"-{slugify(entity)}" if entity else "")
+    return _download(fmt, name, meta, ["date", "entity", "value"], rows)

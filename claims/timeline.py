@@ -4,7 +4,7 @@ import dataclasses
 import datetime as dt
 from itertools import groupby
 
-from .series import load_view
+from measures.series import COMPUTE, BenchmarkSeries, load_view
 
 # Benchmarks whose records make the timeline: the ones the seed claims are held against.
 TIMELINE_BENCHMARKS = ("gpqa-diamond", "swe-bench-verified", "metr-horizon-p50", "frontiermath-2025-02-28-private")
@@ -25,11 +25,11 @@ def _benchmark_records() -> list[Event]:
     """New state-of-the-art scores on the timeline benchmarks."""
     events = []
     for slug in TIMELINE_BENCHMARKS:
-        view = load_view(f"benchmark:{slug}")
+        view = load_view(BenchmarkSeries(slug))
         if view is None:
             continue
         events += [
-            Event(r.date, "benchmark", f"{view.title} record: {r.label}", f"{r.value:.3g} {view.unit}",
+            Event(r.date, "benchmark", f"{view.meta.title} record: {r.label}", view.meta.unit.format(r.value),
                   f"/data/benchmarks/{slug}/")
             for r in view.records
         ]
@@ -37,7 +37,7 @@ def _benchmark_records() -> list[Event]:
 
 
 def _compute_records() -> list[Event]:
-    view = load_view("compute")
+    view = load_view(COMPUTE)
     return [
         Event(p.date, "compute", f"Largest training run so far: {p.label}",
               f"{p.value:.2e} FLOP" + (f" ({p.extra})" if p.extra else ""), "/data/models/")

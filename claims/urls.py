@@ -20,4 +20,7 @@ urlpatterns = [
     path("data/benchmarks/<slug:slug>/", data_views.benchmark_detail, name="benchmark"),
     re_path(r"^data/benchmarks/(?P<slug>[-\w]+)\.(?P<fmt>csv|json)$", data_views.benchmark_data,
             name="benchmark_data"),
+    path("data/series/<slug:slug>/", data_views.series_detail, name="series"),
+    re_path(r"^data/series/(?P<slug>[-\w]+)\.(?P<fmt>csv|json)$", data_views.series_data, name="series_data"),
+    path("embed/<slug:kind>/<slug:slug>/", data_views.embed_chart, name="embed"),
 ]

@@ -12,14 +12,15 @@ from django.utils.cache import patch_vary_headers
 from django.utils.safestring import mark_safe
 
 from ingest.models import AIModel, IngestRun
+from measures.chart_config import FeaturedChart
+from measures.claim_charts import claim_chart, featured_charts, topic_charts
 from measures.selectors import claim_measures
+from measures.series import value_at
 
 from .browse import cached_facet_counts
-from .charts import build_chart
 from .citation import bibtex, claim_review
 from .forms import BrowseForm, TimelineForm
 from .models import Claim, Evidence, Person, Topic, Verdict
-from .series import HEADLINE_BENCHMARK, MAX_MARKERS, chart_key_for, value_at
 from .timeline import timeline_events
 from .track_record import track_record
 
@@ -52,10 +53,6 @@ def _published_topics():
 
 def home(request):
     status_counts = dict(Claim.objects.published().values_list("status").annotate(n=Count("id")).order_by())
-    dated = list(
-        Claim.objects.published().filter(date_made__isnull=False).select_related("person")
-        .order_by("-date_made", "title")[:MAX_MARKERS]
-    )
     context = {
         "status_counts": [(value, label, status_counts.get(value, 0)) for value, label in Claim.Status.choices],
         "claim_total": sum(status_counts.values()),
@@ -71,7 +68,7 @@ def home(request):
         "topics": _published_topics().filter(n__gt=0).order_by("-n", "name"),
         "model_count": AIModel.objects.count(),
         "last_run": IngestRun.objects.select_related("source").filter(status__in=IngestRun.FINISHED).first(),
-        "charts": [c for c in (build_chart("compute", dated), build_chart(f"benchmark:{HEADLINE_BENCHMARK}", dated)) if c],
+        "charts": featured_charts(FeaturedChart.Place.DASHBOARD),
     }
     return render(request, "claims/home.html", context)
 
@@ -118,7 +115,7 @@ def claim_detail(request, slug):
     }
     if _wants_fragment(request):
         return _render(request, "claims/claim_detail.html", "evidence", context)
-    chart = build_chart(chart_key_for(topics), [claim], marked=claim) or build_chart("compute", [claim], claim)
+    chart = claim_chart(claim, measured.primary)
     permalink = request.build_absolute_uri(claim.get_absolute_url())
     context.update(
         topics=topics,
@@ -140,18 +137,17 @@ def _related(claim, topics):
 
 
 def _then_and_now(chart, claim):
-    """The state of the art when the claim was made against the latest one."""
-    if not chart:
+    """The state of the art when the claim was made against the latest one, in human units."""
+    if not chart or chart.ref.kind == "owid":
         return None
-    view = chart["view"]
-    is_compute = not view.benchmark_slug
+    then, now = value_at(chart.records, claim.date_made), chart.records[-1]
     return {
-        "what": "largest training run (FLOP)" if is_compute else f"best {view.benchmark_name} score",
-        "unit": view.unit,
-        "then": value_at(view.records, claim.date_made),
-        "now": view.records[-1],
+        "what": f"largest {chart.ref.measure_name}" if chart.ref.kind == "model" else f"best {chart.title} score",
+        "then": then,
+        "then_text": chart.unit.format(then.value) if then else "",
+        "now": now,
+        "now_text": chart.unit.format(now.value),
         "known_date": claim.date_made is not None,
-        "is_compute": is_compute,
     }
 
 
@@ -177,9 +173,8 @@ def topic_detail(request, slug):
     topic = get_object_or_404(Topic, slug=slug)
     claims = Claim.objects.for_list().filter(topics=topic)
     page = Paginator(claims, PAGE_SIZE).get_page(request.GET.get("page") or 1)
-    markers = claims.filter(date_made__isnull=False).prefetch_related(None)[:MAX_MARKERS]
-    chart = build_chart(chart_key_for([topic]), markers)
-    return render(request, "claims/topic_detail.html", {"topic": topic, "page": page, "chart": chart})
+    charts = topic_charts(topic)
+    return render(request, "claims/topic_detail.html", {"topic": topic, "page": page, "charts": charts})
 
 
 def timeline(request):

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import Measure
+from .models import FeaturedChart, Measure
 
 
 @admin.register(Measure)
@@ -11,3 +11,10 @@ class MeasureAdmin(admin.ModelAdmin):
     raw_id_fields = ["claim", "benchmark", "series", "created_by"]
     readonly_fields = ["value", "value_low", "value_high", "sentence", "outcome", "robustness", "robustness_note",
                        "detail", "record_ids", "run_ids", "last_checked"]
+
+
+@admin.register(FeaturedChart)
+class FeaturedChartAdmin(admin.ModelAdmin):
+    list_display = ["place", "topic", "kind", "slug", "entity", "order", "enabled"]
+    list_editable = ["order", "enabled"]
+    list_filter = ["place", "kind", "enabled"]

@@ -177,3 +177,6 @@ class Untestable(models.Model):
 
     def __str__(self):
         return f"{self.claim}: {self.reason}"
+
+
+from .chart_config import FeaturedChart  # noqa: E402,F401 (the chart configuration, its own module)

@@ -1,5 +1,6 @@
 """Numbers in the words of result sentences: 2.1 × 10²⁴ FLOP, 12 h, $40.6 M, 0.88, 137 MW."""
 
+import enum
 import math
 
 _SUPERSCRIPT = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
@@ -85,3 +86,40 @@ def ratio(value: float) -> str:
     if value >= 100:
         return f"{value:,.0f}×"
     return f"{_significant(value, 2)}×"
+
+
+class Unit(enum.Enum):
+    """A series' unit as charts read it: static/js/charts.js formats ticks and hover text by the
+    same rules as quantity() above (it receives the unit's value in the payload)."""
+
+    FLOP = "flop"
+    USD = "usd"
+    WATTS = "watts"
+    PARAMETERS = "parameters"
+    MINUTES = "minutes"
+    FRACTION = "fraction"
+    NUMBER = "number"
+
+    @classmethod
+    def for_benchmark(cls, unit: str) -> "Unit":
+        return {"minutes": cls.MINUTES, "fraction correct": cls.FRACTION}.get(unit, cls.NUMBER)
+
+    @classmethod
+    def for_series(cls, unit: str) -> "Unit":
+        return {"FLOP": cls.FLOP, "USD": cls.USD, "$": cls.USD}.get(unit, cls.NUMBER)
+
+    @property
+    def axis_title(self) -> str:
+        return {
+            Unit.FLOP: "FLOP", Unit.USD: "US dollars", Unit.WATTS: "watts", Unit.PARAMETERS: "parameters",
+            Unit.MINUTES: "task length (human time)", Unit.FRACTION: "fraction correct", Unit.NUMBER: "",
+        }[self]
+
+    def format(self, value: float | None) -> str:
+        if value is None:
+            return "—"
+        return quantity(value, _QUANTITY_UNIT[self])
+
+
+_QUANTITY_UNIT = {Unit.FLOP: "FLOP", Unit.USD: "USD", Unit.WATTS: "W", Unit.PARAMETERS: "parameters",
+                  Unit.MINUTES: "minutes", Unit.FRACTION: "fraction correct", Unit.NUMBER: ""}

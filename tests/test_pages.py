@@ -10,22 +10,27 @@ from . import factories
 # Queries per page, whatever the data size. A change here must be deliberate.
 # Cold cache (the worst case); a chart costs its data version, then (on a miss) its series.
 QUERIES = {
-    # status counts, dated claims for markers, latest claims (+topics), verdicts, evidence, topics,
-    # model count, last run, compute chart (version, points, runs), GPQA chart (version, benchmark,
-    # points, runs)
-    "home": 16,
+    # status counts, latest claims (+topics), verdicts, evidence, topics, model count, last run,
+    # featured charts (config, data version), compute chart (claims measured on it, points, runs),
+    # GPQA chart (claims measured on it, benchmark, points, runs)
+    "home": 17,
     "claim_list": 9,  # claims version, 5 facet counts (cold cache), page count, claims, their topics
-    # claim, topics, evidence, chart (version, points, runs), verdicts, measurable tests, related (+topics)
-    "claim": 10,
+    # claim, topics, evidence, measures (the primary one is charted), its chart (claims on the series,
+    # version, benchmark, points, runs), verdicts, related (+topics)
+    "claim": 12,
     "person_list": 1,  # people with claim counts
     "person": 3,  # person, claims, their topics
     "topic_list": 1,  # topics with claim counts
-    "topic": 8,  # topic, claim count, page of claims (+topics), markers, chart (version, points, runs)
+    # topic, claim count, page of claims (+topics), its claims' measures (with the claims), version,
+    # GPQA chart (benchmark, points, runs), compute chart (points, runs)
+    "topic": 11,
     # form choices (topics, people), claims (+topics), compute records (version, points, runs),
     # four timeline benchmarks (version, benchmark, and for GPQA, the only one here: points, runs)
     "timeline": 17,
-    "data": 5,  # claims for markers, compute chart (version, points, runs), benchmark summaries
-    "benchmark": 6,  # benchmark, claims for markers, chart (version, benchmark, points, runs)
+    # featured charts (config, version), compute chart (claims measured on it, points, runs),
+    # benchmark summaries, series summaries
+    "data": 7,
+    "benchmark": 6,  # benchmark, claims measured on it, chart (version, benchmark, points, runs)
     "models": 2,  # count, page of models with their runs
 }
 
@@ -34,7 +39,21 @@ QUERIES = {
 def corpus(request, db):
     claims, people, topics = factories.many_claims(request.param)
     factories.ingested(request.param * 4)
+    _measured(claims)
     return {"claims": claims, "people": people, "topics": topics}
+
+
+def _measured(claims):
+    """Every claim measured: odd ones against training compute, even ones against GPQA."""
+    from ingest.models import Benchmark
+    from measures.models import Measure
+
+    gpqa = Benchmark.objects.get(slug="gpqa-diamond")
+    Measure.objects.bulk_create(
+        Measure(claim=c, kind="frontier_at", description="m", is_primary=True,
+                **({"attribute": "training_compute_flop"} if i % 2 else {"benchmark": gpqa}))
+        for i, c in enumerate(claims)
+    )
 
 
 def _url(name, corpus):

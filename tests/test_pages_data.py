@@ -1,14 +1,18 @@
 """Claim page extras, the timeline, the data pages and chart downloads, on real ingested data."""
 
 import csv
+import datetime as dt
 import io
 import json
 import re
 
 import pytest
 
+from django.contrib.auth.models import Group
+
 from claims.models import Claim
-from ingest.models import DataSource, IngestRun
+from ingest.models import Benchmark, DataSource, IngestRun, Series, SeriesPoint
+from measures.models import FeaturedChart, Measure
 from ingest.runner import queue_run, run_ingest
 
 from . import factories
@@ -39,18 +43,61 @@ def _figure(html, chart_id):
     return json.loads(match.group(1))
 
 
-def test_dashboard_draws_compute_and_gpqa_charts_with_claim_markers(client, real_data):
+def _measure(slug, **target):
+    claim = Claim.objects.get(slug=slug)
+    target.setdefault("kind", Measure.Kind.FRONTIER_AT)
+    return Measure.objects.create(claim=claim, description=f"test measure for {slug}", is_primary=True, **target)
+
+
+def _measured_urls(**target):
+    """Published dated claims with a measure on the target, computed apart from the chart code."""
+    claims = Claim.objects.published().filter(date_made__isnull=False,
+                                              pk__in=Measure.objects.filter(**target).values("claim_id"))
+    return {c.get_absolute_url() for c in claims}
+
+
+def test_dashboard_draws_its_configured_charts_with_only_measured_claims(client, real_data):
     html = client.get("/").content.decode()
     compute = _figure(html, "chart-compute")
     names = [trace["name"] for trace in compute["data"]]
     assert names == ["Notable AI models", "Largest training run so far", "Claims (click to open)"]
     assert compute["layout"]["yaxis"]["type"] == "log"
-    claims = compute["data"][2]
-    assert "/claims/marcus-deep-learning-hitting-a-wall/" in claims["customdata"]
+    # Only the claims measured against compute are marked, not all 62 dated seed claims.
+    drawn = {url for urls in compute["data"][2]["customdata"] for url in urls}
+    expected = _measured_urls(attribute="training_compute_flop", benchmark__isnull=True, series__isnull=True)
+    assert drawn == expected and "/claims/marcus-deep-learning-hitting-a-wall/" in drawn
+    assert len(drawn) < Claim.objects.published().filter(date_made__isnull=False).count()
     gpqa = _figure(html, "chart-gpqa-diamond")
     assert gpqa["data"][0]["error_y"]["arrayminus"], "GPQA scores carry their uncertainty"
+    first_score = min(gpqa["data"][0]["x"])
+    gpqa_claims = [t for t in gpqa["data"] if t["meta"] == "claims"]
+    # No GPQA marker before GPQA existed (the 2016 and 2022 claims used to sit there).
+    assert all(x >= first_score for t in gpqa_claims for x in t["x"])
     assert "plotly-basic" in html and "charts.js" in html
     assert f"#{real_data['models'].pk}" in html  # provenance: the run that wrote the numbers
+
+
+def test_dashboard_charts_follow_the_database_configuration(client, real_data):
+    FeaturedChart.objects.filter(place="dashboard", kind="benchmark").update(enabled=False)
+    FeaturedChart.objects.create(place="dashboard", kind="benchmark", slug="swe-bench-verified", order=5)
+    html = client.get("/").content.decode()
+    assert 'id="chart-gpqa-diamond-data"' not in html
+    swe = _figure(html, "chart-swe-bench-verified")
+    assert swe["layout"]["yaxis"]["type"] == "linear" and swe["unit"] == "fraction"
+    assert html.index('id="chart-compute-data"') < html.index('id="chart-swe-bench-verified-data"')
+
+
+def test_dashboard_chart_payload_is_only_what_is_drawn(client, real_data):
+    html = client.get("/").content.decode()
+    blocks = re.findall(r'<script id="chart-[\w-]+-data" type="application/json">(.*?)</script>', html, re.S)
+    assert len(blocks) == 2
+    total = sum(len(b.encode()) for b in blocks)
+    assert total < 48_000, total  # 83 KB before: plotly's template in every figure, unrounded values
+    for block in blocks:
+        figure = json.loads(block)
+        assert "template" not in figure["layout"]
+        for trace in figure["data"]:
+            assert all(y == float(f"{y:.4g}") for y in trace["y"]), trace["name"]  # 4 significant figures
 
 
 def test_pages_without_charts_load_no_plotly(client, seeded):
@@ -58,19 +105,72 @@ def test_pages_without_charts_load_no_plotly(client, seeded):
         assert "plotly" not in client.get(url).content.decode(), url
 
 
-def test_claim_page_holds_the_claim_against_the_value_then_and_now(client, real_data):
-    html = client.get("/claims/lecun-llms-are-a-dead-end/").content.decode()
-    assert "Held against the data" in html
-    figure = _figure(html, "chart-gpqa-diamond")
-    assert figure["layout"].get("shapes", []) == []  # LeCun's claim has no date in the seed: nothing to mark
-    assert "the source gives no date, so the value then is unknown" in html
-    assert "Latest record" in html
+def test_claim_without_a_measure_has_no_chart_and_says_so(client, real_data, django_user_model):
+    claim = factories.claim(title="Nobody has measured this yet", date_made=dt.date(2024, 5, 1))
+    html = client.get(claim.get_absolute_url()).content.decode()
+    assert "Not measured against data yet." in html
+    assert "plotly" not in html and "Held against the data" not in html and "Add or edit measures" not in html
+    editor = django_user_model.objects.create_user("ed", password="pw")
+    editor.groups.add(Group.objects.get(name="editors"))
+    client.force_login(editor)
+    html = client.get(claim.get_absolute_url()).content.decode()
+    assert f'href="/curate/claims/{claim.slug}/tests/">Add or edit measures</a>' in html
 
+
+def test_claim_page_charts_its_primary_measure_apart_from_other_claims(client, real_data):
+    _measure("marcus-deep-learning-hitting-a-wall", attribute="training_compute_flop")
+    _measure("huszar-2016-low-hanging-fruit-disappearing", attribute="training_compute_flop")
+    Measure.objects.create(claim=Claim.objects.get(slug="marcus-deep-learning-hitting-a-wall"), kind="frontier_at",
+                           benchmark=Benchmark.objects.get(slug="otis-mock-aime-2024-2025"), description="not primary")
     html = client.get("/claims/marcus-deep-learning-hitting-a-wall/").content.decode()
     figure = _figure(html, "chart-compute")
-    assert figure["layout"]["shapes"][0]["x0"].startswith("2022-01-01")
+    by_role = {t["meta"]: t for t in figure["data"]}
+    assert by_role["own"]["customdata"] == [["/claims/marcus-deep-learning-hitting-a-wall/"]]
+    assert by_role["own"]["x"] == ["2022-01-01"]
+    # The other claim on the same series is drawn, but as an other claim.
+    assert by_role["claims"]["customdata"] == [["/claims/huszar-2016-low-hanging-fruit-disappearing/"]]
+    assert figure["layout"]["shapes"][0]["x0"] == "2022-01-01"
     assert "claim made (2022)" in html
     assert "When the claim was made (2022)" in html
+    assert "× 10²" in html and "FLOP" in html  # human units, not 2.05e+24
+
+
+def test_no_claim_marker_before_its_series_starts(client, real_data):
+    """Marcus 2022 on GPQA (first score March 2023): listed under the chart, never drawn."""
+    gpqa = Benchmark.objects.get(slug="gpqa-diamond")
+    _measure("marcus-deep-learning-hitting-a-wall", benchmark=gpqa)
+    _measure("huszar-2016-low-hanging-fruit-disappearing", benchmark=gpqa)
+    html = client.get("/data/benchmarks/gpqa-diamond/").content.decode()
+    figure = _figure(html, "chart-gpqa-diamond")
+    first = min(figure["data"][0]["x"])
+    drawn = [x for t in figure["data"] if t["meta"] in ("claims", "own") for x in t["x"]]
+    assert all(x >= first for x in drawn)
+    assert "2 claims on this series made outside its dates" in html
+    html = client.get("/claims/marcus-deep-learning-hitting-a-wall/").content.decode()
+    figure = _figure(html, "chart-gpqa-diamond")
+    assert [t["meta"] for t in figure["data"]] == ["points", "frontier"]
+    assert figure["layout"].get("shapes", []) == []
+    assert "falls outside the series, which runs from March 2023" in html
+
+
+def test_benchmark_page_lists_the_claims_measured_against_it(client, real_data):
+    swe = Benchmark.objects.get(slug="swe-bench-verified")
+    _measure("marcus-deep-learning-hitting-a-wall", benchmark=swe)
+    html = client.get("/data/benchmarks/swe-bench-verified/").content.decode()
+    section = html[html.index('id="measured-h"'):]
+    assert "Claims measured against this benchmark" in html
+    assert 'href="/claims/marcus-deep-learning-hitting-a-wall/"' in section
+    html = client.get("/data/benchmarks/gpqa-diamond/").content.decode()
+    assert "No claim is measured against this benchmark yet." in html
+
+
+def test_metr_horizon_chart_is_on_a_log_axis(client, seeded):
+    _ingest("metr", "metr", "ingest/snapshots/metr/benchmark_results_1_1.yaml")
+    html = client.get("/data/benchmarks/metr-horizon-p50/").content.decode()
+    figure = _figure(html, "chart-metr-horizon-p50")
+    assert figure["layout"]["yaxis"]["type"] == "log" and figure["unit"] == "minutes"
+    assert "on a log scale" in html
+    assert re.search(r'<td class="num">\d+(\.\d)? h</td>', html), "the record table reads in hours"
 
 
 def test_claim_page_carries_claimreview_jsonld_and_bibtex(client, seeded):
@@ -141,3 +241,67 @@ def test_models_table_filters_sorts_and_downloads_what_it_shows(client, real_dat
     assert {r["name"] for r in rows} >= {"Pangu Ultra"} and all("pangu" in r["name"].lower() for r in rows)
     assert client.get("/data/models/?sort=sideways").status_code == 400
     assert client.get("/data/models/?page=0").status_code == 400
+
+
+@pytest.fixture
+def owid(db):
+    """Two real Our World in Data snapshots: investment by country, and compute model by model."""
+    runs = {}
+    for chart in ("private-investment-in-artificial-intelligence-cset", "artificial-intelligence-training-computation"):
+        source = DataSource.objects.create(slug=f"owid-{chart}"[:100], name=f"OWID {chart}", kind="owid",
+                                           path=f"ingest/snapshots/owid/{chart}.csv", options={"chart": chart},
+                                           publisher="Our World in Data", licence="CC BY 4.0")
+        run = run_ingest(queue_run(source).pk)
+        assert run.status == IngestRun.Status.OK, run.error
+        runs[chart] = run
+    return runs
+
+
+INVESTMENT = "private-investment-in-artificial-intelligence-cset--estimated-investment-field-all"
+
+
+def test_data_index_lists_every_owid_series_with_its_page(client, owid):
+    html = client.get("/data/").content.decode()
+    assert "Our World in Data series" in html
+    for series in Series.objects.all():
+        assert f'href="/data/series/{series.slug}/"' in html
+
+
+def test_owid_series_page_charts_one_entity_and_offers_the_others(client, owid):
+    world = SeriesPoint.objects.filter(series__slug=INVESTMENT, entity="World").order_by("date")
+    html = client.get(f"/data/series/{INVESTMENT}/").content.decode()
+    figure = _figure(html, "chart-series")
+    assert figure["data"][0]["x"][0] == world.first().date.isoformat()
+    assert len(figure["data"][0]["y"]) == world.count()
+    assert figure["data"][0]["y"][-1] == float(f"{world.last().value:.4g}")
+    assert '<option value="China">China</option>' in html and '<option value="World" selected>' in html
+    china = client.get(f"/data/series/{INVESTMENT}/?entity=China").content.decode()
+    assert _figure(china, "chart-series")["data"][0]["name"] == "China"
+    assert client.get(f"/data/series/{INVESTMENT}/?entity=Atlantis").status_code == 400
+    assert client.get("/data/series/no-such-series/").status_code == 404
+
+
+def test_owid_series_of_one_value_per_model_charts_them_all(client, owid):
+    slug = "artificial-intelligence-training-computation--training-computation-petaflop"
+    html = client.get(f"/data/series/{slug}/").content.decode()
+    figure = _figure(html, "chart-series")
+    assert len(figure["data"][0]["x"]) == SeriesPoint.objects.filter(series__slug=slug).count()
+    assert figure["layout"]["yaxis"]["type"] == "log" and figure["unit"] == "flop"
+
+
+def test_owid_series_downloads_carry_provenance_and_the_entity(client, owid):
+    data = json.loads(client.get(f"/data/series/{INVESTMENT}.json?entity=United States").content)
+    assert data["meta"]["entity"] == "United States" and data["meta"]["licence"] == "CC BY 4.0"
+    assert data["meta"]["ingest_runs"][0]["id"] == owid["private-investment-in-artificial-intelligence-cset"].pk
+    expected = SeriesPoint.objects.filter(series__slug=INVESTMENT, entity="United States").count()
+    assert len(data["data"]) == expected and all(row["entity"] == "United States" for row in data["data"])
+    assert all(len(row["date"]) == 4 for row in data["data"])  # yearly values say so, not 1 January
+    response = client.get(f"/data/series/{INVESTMENT}.csv")
+    rows = list(csv.DictReader(io.StringIO(response.content.decode())))
+    assert len(rows) == SeriesPoint.objects.filter(series__slug=INVESTMENT).count()
+
+
+def test_owid_series_page_query_count_is_pinned(client, owid, django_assert_num_queries):
+    # series, form entities, point count, chart (version, series meta, points, runs), claims measured on it
+    with django_assert_num_queries(8):
+        assert client.get(f"/data/series/{INVESTMENT}/").status_code == 200
