@@ -115,7 +115,16 @@ class Claim(models.Model):
     slug = models.SlugField(max_length=100, unique=True)
     title = models.CharField(max_length=200)
     statement = models.TextField(help_text="The claim normalised into one plain sentence.")
+    class QuoteKind(models.TextChoices):
+        OWN_WORDS = "own_words", "the claimant's own words"
+        REPORTED = "reported", "the source's account (not a direct quote)"
+
     quote = models.TextField(help_text="The verbatim words, exactly as the source has them.")
+    # Kept apart so an essay's sentence about someone is never shown as that person's words.
+    quote_kind = models.CharField(max_length=20, choices=QuoteKind.choices, default=QuoteKind.OWN_WORDS)
+    framing = models.TextField(
+        blank=True, help_text="The source's own sentence around the quote (its framing), verbatim; from the claim's source."
+    )
     person = models.ForeignKey(Person, null=True, blank=True, on_delete=models.PROTECT, related_name="claims")
     source = models.ForeignKey(Source, null=True, blank=True, on_delete=models.PROTECT, related_name="claims")
     date_made = models.DateField(null=True, blank=True)
@@ -164,6 +173,10 @@ class Claim(models.Model):
     @property
     def verdict_as_of_display(self):
         return format_partial_date(self.verdict_as_of, self.verdict_as_of_precision)
+
+    def attribution_list(self):
+        """Every source's account of who said the words, in one query (the claim page shows them all)."""
+        return list(self.attributions.select_related("source", "person"))
 
     @property
     def is_resolved(self):
@@ -225,6 +238,8 @@ class Evidence(models.Model):
     summary = models.TextField(blank=True)
     note = models.TextField(blank=True, help_text="Editor's note, Markdown.")
     match_reason = models.TextField(blank=True, help_text="Why ingest suggested this item.")
+    # The claimant's own later verdict on their claim (Huszár's 2026 retrospective).
+    by_claimant = models.BooleanField(default=False, help_text="The claimant's own later verdict on the claim.")
     state = models.CharField(max_length=20, choices=State.choices, default=State.SUGGESTED, db_index=True)
     added_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
     created = models.DateTimeField(auto_now_add=True)
@@ -261,6 +276,25 @@ class Evidence(models.Model):
         if self.source_id:
             return self.source.url
         return ""
+
+
+class Attribution(models.Model):
+    """Who one source says spoke a claim's words. Sources can disagree; every account is kept."""
+
+    claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="attributions")
+    source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="attributions")
+    attributed_to = models.CharField(max_length=300, help_text="Who the source says said it, in its own terms.")
+    person = models.ForeignKey(Person, null=True, blank=True, on_delete=models.PROTECT, related_name="attributions")
+    passage = models.TextField(help_text="The source's sentence making the attribution, verbatim.")
+
+    class Meta:
+        ordering = ["claim", "source__title", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["claim", "source", "attributed_to"], name="attribution_once_per_source")
+        ]
+
+    def __str__(self):
+        return f"{self.claim}: {self.attributed_to} ({self.source})"
 
 
 class Revision(models.Model):

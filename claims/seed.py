@@ -1,7 +1,11 @@
 """Loading the curated seed claims (claims/seed_data/claims.json) into the database.
 
-Idempotent: rows are matched by slug (sources by key) and only created when missing, so
-a second load adds nothing and never overwrites what editors have changed since.
+Idempotent: rows are matched by slug (sources by key; attributions and evidence by claim,
+source and passage) and only created when missing, so a second load adds nothing and never
+overwrites what editors have changed since.
+
+A seed claim whose status is not "open" must be backed (claims/backing.py) once its evidence
+is in; otherwise the whole load is refused and nothing is written.
 """
 
 import json
@@ -10,16 +14,25 @@ from pathlib import Path
 
 from django.db import transaction
 
+from django.core.exceptions import ValidationError
+
+from .backing import require_backing
 from .dates import parse_partial_date
 from .history import record_revision
-from .models import Claim, Person, Source, Topic, Verdict
+from .models import Attribution, Claim, Evidence, Person, Source, Topic, Verdict
 
 SEED_DIR = Path(__file__).resolve().parent / "seed_data"
 
 
+class UnbackedSeedStatus(Exception):
+    """A seed claim carries a status nothing in the seed backs."""
+
+
 @dataclass
 class SeedCounts:
-    created: dict = field(default_factory=lambda: {"sources": 0, "people": 0, "topics": 0, "claims": 0, "verdicts": 0})
+    created: dict = field(default_factory=lambda: {
+        "sources": 0, "people": 0, "topics": 0, "claims": 0, "verdicts": 0, "attributions": 0, "evidence": 0,
+    })
     existing: int = 0
 
 
@@ -66,6 +79,7 @@ def load_seed(path: Path = SEED_DIR / "claims.json") -> SeedCounts:
             slug=spec["slug"], defaults={"name": spec["name"], "description": spec.get("description", "")}
         )
         tally("topics", created)
+    new_claims = []
     for spec in data["claims"]:
         if Claim.objects.filter(slug=spec["slug"]).exists():
             counts.existing += 1
@@ -78,6 +92,8 @@ def load_seed(path: Path = SEED_DIR / "claims.json") -> SeedCounts:
             title=spec["title"],
             statement=spec["statement"],
             quote=spec["quote"],
+            quote_kind=spec.get("quote_kind") or Claim.QuoteKind.OWN_WORDS,
+            framing=spec.get("framing") or "",
             person=people.get(spec.get("person")),
             source=sources[spec["source"]],
             date_made=made,
@@ -92,14 +108,41 @@ def load_seed(path: Path = SEED_DIR / "claims.json") -> SeedCounts:
         )
         claim.topics.set([topics[slug] for slug in spec["topics"]])
         counts.created["claims"] += 1
-        if claim.status != Claim.Status.OPEN:
-            Verdict.objects.create(
-                claim=claim,
-                status=claim.status,
-                rationale=claim.verdict_rationale,
-                as_of=as_of,
-                as_of_precision=as_of_precision,
-            )
-            counts.created["verdicts"] += 1
-        record_revision(claim, comment="Loaded from the curated seed data.")
+        new_claims.append(claim)
+        record_revision(claim, comment=f"Imported from “{claim.source.title}”.")
+    claims = {c.slug: c for c in Claim.objects.filter(slug__in={a["claim"] for a in data.get("attributions", [])}
+                                                     | {e["claim"] for e in data.get("evidence", [])})}
+    for spec in data.get("attributions", []):
+        _, created = Attribution.objects.get_or_create(
+            claim=claims[spec["claim"]], source=sources[spec["source"]], attributed_to=spec["attributed_to"],
+            defaults={"person": people.get(spec.get("person")), "passage": spec["passage"]},
+        )
+        tally("attributions", created)
+    for spec in data.get("evidence", []):
+        # Matched by passage: an editor's later decision on the row (rejecting it) is kept.
+        _, created = Evidence.objects.get_or_create(
+            claim=claims[spec["claim"]], source=sources[spec["source"]], feed_item=None, summary=spec["passage"],
+            defaults={"stance": spec["stance"], "strength": spec["strength"], "tier": spec["tier"],
+                      "by_claimant": spec.get("by_claimant", False), "state": Evidence.State.ACCEPTED},
+        )
+        tally("evidence", created)
+    unbacked = []
+    for claim in new_claims:
+        if claim.status == Claim.Status.OPEN:
+            continue
+        try:
+            require_backing(claim, claim.status)
+        except ValidationError:
+            unbacked.append(f"{claim.slug} ({claim.status})")
+            continue
+        Verdict.objects.create(
+            claim=claim,
+            status=claim.status,
+            rationale=claim.verdict_rationale,
+            as_of=claim.verdict_as_of,
+            as_of_precision=claim.verdict_as_of_precision,
+        )
+        counts.created["verdicts"] += 1
+    if unbacked:
+        raise UnbackedSeedStatus("Seed claims with a status nothing backs: " + ", ".join(unbacked))
     return counts

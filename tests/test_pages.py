@@ -16,7 +16,7 @@ QUERIES = {
     "home": 16,
     "claim_list": 9,  # claims version, 5 facet counts (cold cache), page count, claims, their topics
     # claim, topics, evidence, chart (version, points, runs), verdicts, measurable tests, related (+topics)
-    "claim": 10,
+    "claim": 11,  # ... and the attributions of the quote (claims/_attribution.html)
     "person_list": 1,  # people with claim counts
     "person": 3,  # person, claims, their topics
     "topic_list": 1,  # topics with claim counts
