@@ -31,6 +31,12 @@ class Topic(models.Model):
     slug = models.SlugField(max_length=100, unique=True)
     name = models.CharField(max_length=200)
     description = models.TextField(blank=True)
+    # Evidence suggestions (editorial/suggest.py) match an item on these, one phrase a line;
+    # editors keep them here so a claim's vocabulary is its own, not a topic's.
+    match_phrases = models.TextField(blank=True, help_text=(
+        "Key phrases, one a line, that make an ingested item worth suggesting here. \"a + b\" needs both; "
+        "a trailing * matches any ending; ALL-CAPS phrases match in capitals only."))
+    exclude_phrases = models.TextField(blank=True, help_text="Phrases, one a line, that rule an item out.")
 
     class Meta:
         ordering = ["name"]
@@ -139,6 +145,12 @@ class Claim(models.Model):
     editorial_state = models.CharField(
         max_length=20, choices=EditorialState.choices, default=EditorialState.DRAFT, db_index=True
     )
+    # Evidence suggestions (editorial/suggest.py) match an item on these, one phrase a line;
+    # editors keep them here so a claim's vocabulary is its own, not a topic's.
+    match_phrases = models.TextField(blank=True, help_text=(
+        "Key phrases, one a line, that make an ingested item worth suggesting here. \"a + b\" needs both; "
+        "a trailing * matches any ending; ALL-CAPS phrases match in capitals only."))
+    exclude_phrases = models.TextField(blank=True, help_text="Phrases, one a line, that rule an item out.")
     # Accepted evidence, kept current by claims/signals.py: counting per page of a 10k-claim
     # browse (and sorting by it) would otherwise aggregate the whole evidence table.
     evidence_count = models.PositiveIntegerField(default=0, editable=False)
@@ -237,7 +249,8 @@ class Evidence(models.Model):
     tier = models.CharField(max_length=20, choices=Tier.choices, default=Tier.UNVERIFIED)
     summary = models.TextField(blank=True)
     note = models.TextField(blank=True, help_text="Editor's note, Markdown.")
-    match_reason = models.TextField(blank=True, help_text="Why ingest suggested this item.")
+    match_reason = models.TextField(blank=True, help_text="Why this item was suggested: the phrases it matched.")
+    match_score = models.FloatField(null=True, blank=True, help_text="The suggestion's score; higher ranks first.")
     # The claimant's own later verdict on their claim (Huszár's 2026 retrospective).
     by_claimant = models.BooleanField(default=False, help_text="The claimant's own later verdict on the claim.")
     state = models.CharField(max_length=20, choices=State.choices, default=State.SUGGESTED, db_index=True)

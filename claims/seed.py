@@ -79,10 +79,13 @@ def load_seed(path: Path = SEED_DIR / "claims.json") -> SeedCounts:
             slug=spec["slug"], defaults={"name": spec["name"], "description": spec.get("description", "")}
         )
         tally("topics", created)
+        _fill_blank_phrases(topics[spec["slug"]], spec)
     new_claims = []
     for spec in data["claims"]:
-        if Claim.objects.filter(slug=spec["slug"]).exists():
+        existing = Claim.objects.filter(slug=spec["slug"]).first()
+        if existing is not None:
             counts.existing += 1
+            _fill_blank_phrases(existing, spec)
             continue
         made, made_precision = parse_partial_date(spec.get("date_made"))
         as_of, as_of_precision = parse_partial_date(spec.get("verdict_as_of"))
@@ -105,6 +108,8 @@ def load_seed(path: Path = SEED_DIR / "claims.json") -> SeedCounts:
             verdict_as_of=as_of,
             verdict_as_of_precision=as_of_precision,
             editorial_state=Claim.EditorialState.PUBLISHED,
+            match_phrases="\n".join(spec.get("match_phrases", [])),
+            exclude_phrases="\n".join(spec.get("exclude_phrases", [])),
         )
         claim.topics.set([topics[slug] for slug in spec["topics"]])
         counts.created["claims"] += 1
@@ -146,3 +151,15 @@ def load_seed(path: Path = SEED_DIR / "claims.json") -> SeedCounts:
     if unbacked:
         raise UnbackedSeedStatus("Seed claims with a status nothing backs: " + ", ".join(unbacked))
     return counts
+
+
+def _fill_blank_phrases(row, spec) -> None:
+    """Suggestion phrases arrived after the first claims: give a row that has none the curated
+    ones, but never overwrite phrases an editor has written."""
+    changed = []
+    for name in ("match_phrases", "exclude_phrases"):
+        if not getattr(row, name) and spec.get(name):
+            setattr(row, name, "\n".join(spec[name]))
+            changed.append(name)
+    if changed:
+        row.save(update_fields=changed)

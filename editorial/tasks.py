@@ -21,6 +21,26 @@ def recheck_tests_task(run_id: int) -> int:
     return len(evaluate_all())
 
 
+@shared_task(acks_late=True, ignore_result=True)
+def suggest_evidence_task(run_id: int) -> int:
+    from ingest.models import IngestRun
+
+    from .suggest import suggest_for_run
+
+    try:
+        return suggest_for_run(run_id)
+    except IngestRun.DoesNotExist:
+        log.warning("run %s no longer exists; no suggestions", run_id)
+        return 0
+
+
 def on_run_succeeded(sender, run_id: int, **kwargs) -> None:
-    """Receiver for ingest.signals.run_succeeded: re-check the tests on a worker, after commit."""
+    """Receiver for ingest.signals.run_succeeded: after commit, on a worker, suggest evidence
+    from a feed or arXiv run's items and re-check the tests."""
+    from ingest.models import DataSource
+
+    from .suggest import SUGGESTING_KINDS
+
+    if DataSource.objects.filter(runs__pk=run_id, kind__in=SUGGESTING_KINDS).exists():
+        transaction.on_commit(lambda: suggest_evidence_task.delay(run_id))
     transaction.on_commit(lambda: recheck_tests_task.delay(run_id))

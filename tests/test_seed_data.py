@@ -41,7 +41,7 @@ SLUG_RE = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 TOP_KEYS = {"sources", "people", "topics", "claims", "attributions", "evidence"}
 SOURCE_KEYS = {"key", "file", "title", "publisher", "url", "date", "kind", "author"}
 PERSON_KEYS = {"slug", "name", "affiliation", "role", "bio", "links"}
-TOPIC_KEYS = {"slug", "name", "description"}
+TOPIC_KEYS = {"slug", "name", "description", "match_phrases", "exclude_phrases"}
 CLAIM_KEYS = {
     "slug",
     "title",
@@ -59,6 +59,8 @@ CLAIM_KEYS = {
     "deadline",
     "framing",
     "quote_kind",
+    "match_phrases",
+    "exclude_phrases",
 }
 ATTRIBUTION_KEYS = {"claim", "source", "attributed_to", "person", "passage"}
 EVIDENCE_KEYS = {"claim", "source", "passage", "stance", "strength", "tier", "by_claimant"}
