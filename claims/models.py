@@ -332,3 +332,33 @@ class Revision(models.Model):
 
     def __str__(self):
         return f"{self.target} {self.object_id} @ {self.created:%Y-%m-%d %H:%M}"
+
+
+class AuditEntry(models.Model):
+    """Who did what, when, to which row: one line per change, never edited afterwards.
+
+    It lives with the services that write it (claims/services.py, claims/audit.py), so claims
+    need not reach into editorial; the table keeps its first name (editorial_auditentry).
+    """
+
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
+    action = models.CharField(max_length=50, db_index=True)
+    target_type = models.CharField(max_length=50)
+    target_id = models.PositiveBigIntegerField(null=True, blank=True)
+    claim = models.ForeignKey(Claim, null=True, blank=True, on_delete=models.SET_NULL, related_name="audit_entries")
+    summary = models.CharField(max_length=500)
+    data = models.JSONField(default=dict, blank=True)
+    created = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        db_table = "editorial_auditentry"
+        ordering = ["-created", "-id"]
+        verbose_name_plural = "audit entries"
+        indexes = [models.Index(fields=["claim", "-created"], name="editorial_a_claim_i_8910d1_idx")]
+
+    def __str__(self):
+        return f"{self.created:%Y-%m-%d %H:%M} {self.action}: {self.summary}"
+
+    @property
+    def actor_display(self):
+        return self.actor.get_username() if self.actor_id else "system"

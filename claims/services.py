@@ -1,7 +1,7 @@
 """Editorial writes on claims and evidence. Views call these; nothing writes inline.
 
 Every function here records a revision of what it changed (claims/history.py) and an
-audit entry (editorial/audit.py) in the same transaction as the change itself, so a
+audit entry (claims/audit.py) in the same transaction as the change itself, so a
 change without its record cannot exist.
 """
 
@@ -11,8 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from editorial import audit
-
+from . import audit
 from .backing import require_backing
 from .dates import Precision
 from .history import record_revision, revisions_for

@@ -156,3 +156,24 @@ def test_bundled_feeds_meet_the_precision_target_and_find_what_today_found(seede
     assert result["relevant_found"] >= 8  # what the topic-and-overlap matcher found on the same feeds
     assert all(e.match_reason.startswith("Claim key phrases: ")
                for e in Evidence.objects.filter(feed_item__isnull=False))
+
+
+def _imports(app: str) -> set[str]:
+    import ast
+
+    found = set()
+    for path in (ROOT / app).rglob("*.py"):
+        if "migrations" in path.parts:
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+                found.add(node.module.split(".")[0])
+            elif isinstance(node, ast.Import):
+                found.update(alias.name.split(".")[0] for alias in node.names)
+    return found
+
+
+def test_app_boundaries_run_one_way():
+    """claims uses ingest; editorial uses both; nothing points back (suggestions and audit included)."""
+    assert not _imports("ingest") & {"claims", "editorial", "measures"}
+    assert not _imports("claims") & {"editorial", "measures"}
