@@ -162,3 +162,19 @@ def test_a_registered_backer_such_as_a_measure_result_backs_a_status(db):
     finally:
         unregister_backer("test.measure")
     assert Client().get("/claims/b3/").status_code == 200
+
+
+INTERNAL = ("(000)", "(001)", "(002)", "(003)", "(004)", "_a5abf63875826dbe", ".txt", "the seed", "seed data")
+
+
+@pytest.mark.parametrize("url", [
+    "/feeds/claims.rss", "/feeds/verdicts.atom", "/feeds/people/gary-marcus.atom", "/claims.json", "/claims.csv",
+    "/claims/marcus-deep-learning-hitting-a-wall.json", "/claims/constraints-diffusion-beats-gans/",
+    "/people/ferenc-huszar/", "/people/theprimeagen/",
+])
+def test_public_pages_feeds_and_downloads_show_no_internal_ids_file_names_or_the_seed(client, seeded, url):
+    response = client.get(url)
+    assert response.status_code == 200
+    body = b"".join(response.streaming_content) if response.streaming else response.content
+    text = body.decode().lower()
+    assert [marker for marker in INTERNAL if marker.lower() in text] == []

@@ -177,3 +177,13 @@ def test_app_boundaries_run_one_way():
     """claims uses ingest; editorial uses both; nothing points back (suggestions and audit included)."""
     assert not _imports("ingest") & {"claims", "editorial", "measures"}
     assert not _imports("claims") & {"editorial", "measures"}
+
+
+def test_editors_edit_key_phrases_per_claim_and_per_topic_in_the_admin(admin_client, seeded):
+    claim = Claim.objects.get(slug="karpathy-agent-command-center-ide")
+    topic = Topic.objects.get(slug="architecture-innovation")
+    claim_form = admin_client.get(f"/admin/claims/claim/{claim.pk}/change/").content.decode()
+    topic_form = admin_client.get(f"/admin/claims/topic/{topic.pk}/change/").content.decode()
+    assert 'name="match_phrases"' in claim_form and "agent dashboard" in claim_form
+    assert 'name="exclude_phrases"' in claim_form
+    assert 'name="match_phrases"' in topic_form and "reaction-diffusion" in topic_form
