@@ -8,8 +8,12 @@ match "idea"); ``a + b`` needs both parts somewhere in the text.
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 
+# Every run re-reads every claim's phrases; compiling them once per process keeps a run cheap
+# (re's own cache holds 512 patterns, fewer than the claims and topics have between them).
+@lru_cache(maxsize=8192)
 def _pattern(word: str) -> re.Pattern:
     body = re.escape(word.rstrip("*")).replace(r"\ ", r"[\s-]+").replace(r"\-", r"[\s-]*")
     tail = r"\w*" if word.endswith("*") else ""
@@ -23,15 +27,22 @@ class Phrase:
 
     text: str
     patterns: tuple[re.Pattern, ...]
+    # The first word of each part, lower-cased: a plain substring test that rules out most
+    # texts before any regular expression runs (a run tests every claim against every item).
+    needles: tuple[str, ...] = ()
 
     @classmethod
     def parse(cls, line: str) -> "Phrase | None":
         parts = [part.strip() for part in line.split(" + ") if part.strip()]
         if not parts:
             return None
-        return cls(text=" + ".join(parts), patterns=tuple(_pattern(part) for part in parts))
+        needles = tuple(re.split(r"[\s-]+", part.rstrip("*").lower())[0] for part in parts)
+        return cls(text=" + ".join(parts), patterns=tuple(_pattern(part) for part in parts), needles=needles)
 
-    def found_in(self, text: str) -> bool:
+    def found_in(self, text: str, lowered: str | None = None) -> bool:
+        lowered = text.lower() if lowered is None else lowered
+        if not all(needle in lowered for needle in self.needles):
+            return False
         return all(pattern.search(text) for pattern in self.patterns)
 
 

@@ -67,6 +67,10 @@ class ItemText:
     def full(self) -> str:
         return f"{self.title}\n{self.summary}"
 
+    @property
+    def lowered(self) -> tuple[str, str]:
+        return self.title.lower(), self.full.lower()
+
 
 @dataclass(frozen=True)
 class ClaimRules:
@@ -110,13 +114,15 @@ class Match:
 
 
 def match(rules: ClaimRules, item_id: int, text: ItemText) -> Match | None:
-    if not rules.phrases or any(p.found_in(text.full) for p in rules.excludes):
+    title, full = text.title, text.full
+    low_title, low_full = text.lowered
+    if not rules.phrases or any(p.found_in(full, low_full) for p in rules.excludes):
         return None
-    in_title = tuple(p.text for p in rules.phrases if p.found_in(text.title))
-    in_summary = tuple(p.text for p in rules.phrases if p.text not in in_title and p.found_in(text.full))
+    in_title = tuple(p.text for p in rules.phrases if p.found_in(title, low_title))
+    in_summary = tuple(p.text for p in rules.phrases if p.text not in in_title and p.found_in(full, low_full))
     if not in_title and not in_summary:
         return None
-    words = tuple(dict.fromkeys(p.text for p in rules.topic_words if p.found_in(text.full)))
+    words = tuple(dict.fromkeys(p.text for p in rules.topic_words if p.found_in(full, low_full)))
     score = (TITLE_WEIGHT * len(in_title) + SUMMARY_WEIGHT * len(in_summary)
              + min(TOPIC_BONUS_CAP, TOPIC_WEIGHT * len(words)))
     if score < MIN_SCORE:
