@@ -31,6 +31,12 @@ class Topic(models.Model):
     slug = models.SlugField(max_length=100, unique=True)
     name = models.CharField(max_length=200)
     description = models.TextField(blank=True)
+    # Evidence suggestions (editorial/suggest.py) match an item on these, one phrase a line;
+    # editors keep them here so a claim's vocabulary is its own, not a topic's.
+    match_phrases = models.TextField(blank=True, help_text=(
+        "Key phrases, one a line, that make an ingested item worth suggesting here. \"a + b\" needs both; "
+        "a trailing * matches any ending; ALL-CAPS phrases match in capitals only."))
+    exclude_phrases = models.TextField(blank=True, help_text="Phrases, one a line, that rule an item out.")
 
     class Meta:
         ordering = ["name"]
@@ -115,7 +121,16 @@ class Claim(models.Model):
     slug = models.SlugField(max_length=100, unique=True)
     title = models.CharField(max_length=200)
     statement = models.TextField(help_text="The claim normalised into one plain sentence.")
+    class QuoteKind(models.TextChoices):
+        OWN_WORDS = "own_words", "the claimant's own words"
+        REPORTED = "reported", "the source's account (not a direct quote)"
+
     quote = models.TextField(help_text="The verbatim words, exactly as the source has them.")
+    # Kept apart so an essay's sentence about someone is never shown as that person's words.
+    quote_kind = models.CharField(max_length=20, choices=QuoteKind.choices, default=QuoteKind.OWN_WORDS)
+    framing = models.TextField(
+        blank=True, help_text="The source's own sentence around the quote (its framing), verbatim; from the claim's source."
+    )
     person = models.ForeignKey(Person, null=True, blank=True, on_delete=models.PROTECT, related_name="claims")
     source = models.ForeignKey(Source, null=True, blank=True, on_delete=models.PROTECT, related_name="claims")
     date_made = models.DateField(null=True, blank=True)
@@ -130,6 +145,12 @@ class Claim(models.Model):
     editorial_state = models.CharField(
         max_length=20, choices=EditorialState.choices, default=EditorialState.DRAFT, db_index=True
     )
+    # Evidence suggestions (editorial/suggest.py) match an item on these, one phrase a line;
+    # editors keep them here so a claim's vocabulary is its own, not a topic's.
+    match_phrases = models.TextField(blank=True, help_text=(
+        "Key phrases, one a line, that make an ingested item worth suggesting here. \"a + b\" needs both; "
+        "a trailing * matches any ending; ALL-CAPS phrases match in capitals only."))
+    exclude_phrases = models.TextField(blank=True, help_text="Phrases, one a line, that rule an item out.")
     # Accepted evidence, kept current by claims/signals.py: counting per page of a 10k-claim
     # browse (and sorting by it) would otherwise aggregate the whole evidence table.
     evidence_count = models.PositiveIntegerField(default=0, editable=False)
@@ -164,6 +185,10 @@ class Claim(models.Model):
     @property
     def verdict_as_of_display(self):
         return format_partial_date(self.verdict_as_of, self.verdict_as_of_precision)
+
+    def attribution_list(self):
+        """Every source's account of who said the words, in one query (the claim page shows them all)."""
+        return list(self.attributions.select_related("source", "person"))
 
     @property
     def is_resolved(self):
@@ -224,7 +249,10 @@ class Evidence(models.Model):
     tier = models.CharField(max_length=20, choices=Tier.choices, default=Tier.UNVERIFIED)
     summary = models.TextField(blank=True)
     note = models.TextField(blank=True, help_text="Editor's note, Markdown.")
-    match_reason = models.TextField(blank=True, help_text="Why ingest suggested this item.")
+    match_reason = models.TextField(blank=True, help_text="Why this item was suggested: the phrases it matched.")
+    match_score = models.FloatField(null=True, blank=True, help_text="The suggestion's score; higher ranks first.")
+    # The claimant's own later verdict on their claim (Huszár's 2026 retrospective).
+    by_claimant = models.BooleanField(default=False, help_text="The claimant's own later verdict on the claim.")
     state = models.CharField(max_length=20, choices=State.choices, default=State.SUGGESTED, db_index=True)
     added_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
     created = models.DateTimeField(auto_now_add=True)
@@ -263,6 +291,25 @@ class Evidence(models.Model):
         return ""
 
 
+class Attribution(models.Model):
+    """Who one source says spoke a claim's words. Sources can disagree; every account is kept."""
+
+    claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="attributions")
+    source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="attributions")
+    attributed_to = models.CharField(max_length=300, help_text="Who the source says said it, in its own terms.")
+    person = models.ForeignKey(Person, null=True, blank=True, on_delete=models.PROTECT, related_name="attributions")
+    passage = models.TextField(help_text="The source's sentence making the attribution, verbatim.")
+
+    class Meta:
+        ordering = ["claim", "source__title", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["claim", "source", "attributed_to"], name="attribution_once_per_source")
+        ]
+
+    def __str__(self):
+        return f"{self.claim}: {self.attributed_to} ({self.source})"
+
+
 class Revision(models.Model):
     """A snapshot of a claim or evidence row after a change: who, when, what, revertible."""
 
@@ -285,3 +332,33 @@ class Revision(models.Model):
 
     def __str__(self):
         return f"{self.target} {self.object_id} @ {self.created:%Y-%m-%d %H:%M}"
+
+
+class AuditEntry(models.Model):
+    """Who did what, when, to which row: one line per change, never edited afterwards.
+
+    It lives with the services that write it (claims/services.py, claims/audit.py), so claims
+    need not reach into editorial; the table keeps its first name (editorial_auditentry).
+    """
+
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
+    action = models.CharField(max_length=50, db_index=True)
+    target_type = models.CharField(max_length=50)
+    target_id = models.PositiveBigIntegerField(null=True, blank=True)
+    claim = models.ForeignKey(Claim, null=True, blank=True, on_delete=models.SET_NULL, related_name="audit_entries")
+    summary = models.CharField(max_length=500)
+    data = models.JSONField(default=dict, blank=True)
+    created = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        db_table = "editorial_auditentry"
+        ordering = ["-created", "-id"]
+        verbose_name_plural = "audit entries"
+        indexes = [models.Index(fields=["claim", "-created"], name="editorial_a_claim_i_8910d1_idx")]
+
+    def __str__(self):
+        return f"{self.created:%Y-%m-%d %H:%M} {self.action}: {self.summary}"
+
+    @property
+    def actor_display(self):
+        return self.actor.get_username() if self.actor_id else "system"

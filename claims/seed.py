@@ -1,7 +1,11 @@
 """Loading the curated seed claims (claims/seed_data/claims.json) into the database.
 
-Idempotent: rows are matched by slug (sources by key) and only created when missing, so
-a second load adds nothing and never overwrites what editors have changed since.
+Idempotent: rows are matched by slug (sources by key; attributions and evidence by claim,
+source and passage) and only created when missing, so a second load adds nothing and never
+overwrites what editors have changed since.
+
+A seed claim whose status is not "open" must be backed (claims/backing.py) once its evidence
+is in; otherwise the whole load is refused and nothing is written.
 """
 
 import json
@@ -10,17 +14,26 @@ from pathlib import Path
 
 from django.db import transaction
 
+from django.core.exceptions import ValidationError
+
+from .backing import require_backing
 from .dates import parse_partial_date
 from .history import record_revision
-from .models import Claim, Person, Source, Topic, Verdict
+from .models import Attribution, Claim, Evidence, Person, Source, Topic, Verdict
 from .signals import seed_loaded
 
 SEED_DIR = Path(__file__).resolve().parent / "seed_data"
 
 
+class UnbackedSeedStatus(Exception):
+    """A seed claim carries a status nothing in the seed backs."""
+
+
 @dataclass
 class SeedCounts:
-    created: dict = field(default_factory=lambda: {"sources": 0, "people": 0, "topics": 0, "claims": 0, "verdicts": 0})
+    created: dict = field(default_factory=lambda: {
+        "sources": 0, "people": 0, "topics": 0, "claims": 0, "verdicts": 0, "attributions": 0, "evidence": 0,
+    })
     existing: int = 0
 
 
@@ -67,9 +80,13 @@ def load_seed(path: Path = SEED_DIR / "claims.json") -> SeedCounts:
             slug=spec["slug"], defaults={"name": spec["name"], "description": spec.get("description", "")}
         )
         tally("topics", created)
+        _fill_blank_phrases(topics[spec["slug"]], spec)
+    new_claims = []
     for spec in data["claims"]:
-        if Claim.objects.filter(slug=spec["slug"]).exists():
+        existing = Claim.objects.filter(slug=spec["slug"]).first()
+        if existing is not None:
             counts.existing += 1
+            _fill_blank_phrases(existing, spec)
             continue
         made, made_precision = parse_partial_date(spec.get("date_made"))
         as_of, as_of_precision = parse_partial_date(spec.get("verdict_as_of"))
@@ -79,6 +96,8 @@ def load_seed(path: Path = SEED_DIR / "claims.json") -> SeedCounts:
             title=spec["title"],
             statement=spec["statement"],
             quote=spec["quote"],
+            quote_kind=spec.get("quote_kind") or Claim.QuoteKind.OWN_WORDS,
+            framing=spec.get("framing") or "",
             person=people.get(spec.get("person")),
             source=sources[spec["source"]],
             date_made=made,
@@ -90,19 +109,60 @@ def load_seed(path: Path = SEED_DIR / "claims.json") -> SeedCounts:
             verdict_as_of=as_of,
             verdict_as_of_precision=as_of_precision,
             editorial_state=Claim.EditorialState.PUBLISHED,
+            match_phrases="\n".join(spec.get("match_phrases", [])),
+            exclude_phrases="\n".join(spec.get("exclude_phrases", [])),
         )
         claim.topics.set([topics[slug] for slug in spec["topics"]])
         counts.created["claims"] += 1
-        if claim.status != Claim.Status.OPEN:
-            Verdict.objects.create(
-                claim=claim,
-                status=claim.status,
-                rationale=claim.verdict_rationale,
-                as_of=as_of,
-                as_of_precision=as_of_precision,
-            )
-            counts.created["verdicts"] += 1
-        record_revision(claim, comment="Loaded from the curated seed data.")
+        new_claims.append(claim)
+        record_revision(claim, comment=f"Imported from “{claim.source.title}”.")
+    claims = {c.slug: c for c in Claim.objects.filter(slug__in={a["claim"] for a in data.get("attributions", [])}
+                                                     | {e["claim"] for e in data.get("evidence", [])})}
+    for spec in data.get("attributions", []):
+        _, created = Attribution.objects.get_or_create(
+            claim=claims[spec["claim"]], source=sources[spec["source"]], attributed_to=spec["attributed_to"],
+            defaults={"person": people.get(spec.get("person")), "passage": spec["passage"]},
+        )
+        tally("attributions", created)
+    for spec in data.get("evidence", []):
+        # Matched by passage: an editor's later decision on the row (rejecting it) is kept.
+        _, created = Evidence.objects.get_or_create(
+            claim=claims[spec["claim"]], source=sources[spec["source"]], feed_item=None, summary=spec["passage"],
+            defaults={"stance": spec["stance"], "strength": spec["strength"], "tier": spec["tier"],
+                      "by_claimant": spec.get("by_claimant", False), "state": Evidence.State.ACCEPTED},
+        )
+        tally("evidence", created)
+    unbacked = []
+    for claim in new_claims:
+        if claim.status == Claim.Status.OPEN:
+            continue
+        try:
+            require_backing(claim, claim.status)
+        except ValidationError:
+            unbacked.append(f"{claim.slug} ({claim.status})")
+            continue
+        Verdict.objects.create(
+            claim=claim,
+            status=claim.status,
+            rationale=claim.verdict_rationale,
+            as_of=claim.verdict_as_of,
+            as_of_precision=claim.verdict_as_of_precision,
+        )
+        counts.created["verdicts"] += 1
+    if unbacked:
+        raise UnbackedSeedStatus("Seed claims with a status nothing backs: " + ", ".join(unbacked))
     # Apps that build on the claims (measures) load their own seed rows on this signal.
     seed_loaded.send(sender=Claim, counts=counts)
     return counts
+
+
+def _fill_blank_phrases(row, spec) -> None:
+    """Suggestion phrases arrived after the first claims: give a row that has none the curated
+    ones, but never overwrite phrases an editor has written."""
+    changed = []
+    for name in ("match_phrases", "exclude_phrases"):
+        if not getattr(row, name) and spec.get(name):
+            setattr(row, name, "\n".join(spec[name]))
+            changed.append(name)
+    if changed:
+        row.save(update_fields=changed)

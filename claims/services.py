@@ -1,7 +1,7 @@
 """Editorial writes on claims and evidence. Views call these; nothing writes inline.
 
 Every function here records a revision of what it changed (claims/history.py) and an
-audit entry (editorial/audit.py) in the same transaction as the change itself, so a
+audit entry (claims/audit.py) in the same transaction as the change itself, so a
 change without its record cannot exist.
 """
 
@@ -11,8 +11,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from editorial import audit
-
+from . import audit
+from .backing import require_backing
 from .dates import Precision
 from .history import record_revision, revisions_for
 from .models import Claim, Evidence, Person, Revision, Source, Topic, Verdict
@@ -99,7 +99,8 @@ def change_verdict(
     claim: Claim, *, user, status: str, rationale: str, as_of: dt.date | None = None,
     as_of_precision: str | None = None, source: str = "editor", comment: str = "",
 ) -> Verdict:
-    """Set a claim's verdict. A rationale is required: a verdict nobody can explain is not one."""
+    """Set a claim's verdict. A rationale is required: a verdict nobody can explain is not one; and a
+    status other than open needs backing (claims/backing.py), or a ValidationError names what is missing."""
     rationale = (rationale or "").strip()
     if not rationale:
         raise ValidationError({"rationale": "A verdict change needs a rationale."})
@@ -108,6 +109,8 @@ def change_verdict(
     if as_of is None:
         as_of, as_of_precision = timezone.localdate(), Precision.DAY
     claim = Claim.objects.select_for_update().get(pk=claim.pk)
+    # A verdict says something about the world: something accepted must stand behind it.
+    require_backing(claim, status)
     _ensure_baseline(claim)
     old = claim.status
     claim.status = status

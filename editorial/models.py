@@ -3,7 +3,7 @@
 from django.conf import settings
 from django.db import models
 
-from claims.models import Claim, Verdict
+from claims.models import AuditEntry, Claim, Verdict  # noqa: F401  (AuditEntry: moved to claims, named here)
 from measures.models import Measure
 
 
@@ -41,28 +41,3 @@ class ProposedVerdict(models.Model):
 
     def __str__(self):
         return f"{self.claim}: {self.get_proposed_status_display()} ({self.state})"
-
-
-class AuditEntry(models.Model):
-    """Who did what, when, to which row: one line per change, never edited afterwards."""
-
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
-    action = models.CharField(max_length=50, db_index=True)
-    target_type = models.CharField(max_length=50)
-    target_id = models.PositiveBigIntegerField(null=True, blank=True)
-    claim = models.ForeignKey(Claim, null=True, blank=True, on_delete=models.SET_NULL, related_name="audit_entries")
-    summary = models.CharField(max_length=500)
-    data = models.JSONField(default=dict, blank=True)
-    created = models.DateTimeField(auto_now_add=True, db_index=True)
-
-    class Meta:
-        ordering = ["-created", "-id"]
-        verbose_name_plural = "audit entries"
-        indexes = [models.Index(fields=["claim", "-created"])]
-
-    def __str__(self):
-        return f"{self.created:%Y-%m-%d %H:%M} {self.action}: {self.summary}"
-
-    @property
-    def actor_display(self):
-        return self.actor.get_username() if self.actor_id else "system"

@@ -5,8 +5,5 @@ class IngestConfig(AppConfig):
     name = "ingest"
     verbose_name = "Ingest"
 
-    def ready(self):
-        from .signals import run_succeeded
-        from .tasks import on_run_succeeded
-
-        run_succeeded.connect(on_run_succeeded, dispatch_uid="ingest.suggest_evidence")
+    # Receivers of ingest.signals.run_succeeded live with the apps that react (editorial
+    # suggests evidence and re-checks its tests): ingest points at nobody.

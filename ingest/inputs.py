@@ -36,8 +36,7 @@ def read_companion(location: str, source) -> bytes:
         if location.startswith(("http://", "https://")):
             payload = fetch_url(location, max_bytes=max_bytes, timeout=settings.CLAIMWATCH_INGEST_TIMEOUT,
                                 attempts=getattr(settings, "CLAIMWATCH_INGEST_ATTEMPTS", 4),
-                                backoff=getattr(settings, "CLAIMWATCH_INGEST_BACKOFF", 1.0),
-                                allow_private=settings.DEBUG or (source.options or {}).get("allow_private", False))
+                                backoff=getattr(settings, "CLAIMWATCH_INGEST_BACKOFF", 1.0))
         else:
             payload = read_path(location, max_bytes)
     except FetchError as exc:

@@ -48,22 +48,3 @@ def dispatch_due_sources() -> int:
             start_run(source)
             started += 1
     return started
-
-
-@shared_task(acks_late=True, ignore_result=True)
-def suggest_evidence_task(run_id: int) -> int:
-    from .suggest import suggest_for_run
-
-    try:
-        return suggest_for_run(run_id)
-    except IngestRun.DoesNotExist:
-        log.warning("run %s no longer exists; no suggestions", run_id)
-        return 0
-
-
-def on_run_succeeded(sender, run_id: int, **kwargs) -> None:
-    """After a feed or arXiv run commits, match its items against claims on a worker."""
-    from .suggest import SUGGESTING_KINDS
-
-    if DataSource.objects.filter(runs__pk=run_id, kind__in=SUGGESTING_KINDS).exists():
-        transaction.on_commit(lambda: suggest_evidence_task.delay(run_id))

@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.test import Client
 
 from claims import services
-from claims.models import Claim, Revision, Source, Verdict
+from claims.models import Claim, Evidence, Revision, Source, Verdict
 from editorial.diffs import word_diff
 from editorial.models import AuditEntry
 from editorial.validators import is_private_host
@@ -159,6 +159,13 @@ def test_a_draft_cannot_skip_review(editor_client, db):
     assert Claim.objects.get(slug="hasty").editorial_state == "draft"
 
 
+def _backed(claim):
+    """A verdict needs backing (claims/backing.py): one accepted, sided piece of evidence."""
+    Evidence.objects.create(claim=claim, summary="Benchmark scores kept rising.", stance="contradicts",
+                            state="accepted")
+    return claim
+
+
 def test_verdict_change_without_rationale_is_refused(editor_client, db):
     claim = factories.claim(slug="v")
     response = editor_client.post("/curate/claims/v/verdict/", {"status": "resolved_false", "rationale": "  "})
@@ -176,7 +183,7 @@ def test_verdict_service_itself_refuses_a_missing_rationale(editor, db):
 
 
 def test_verdict_change_records_who_and_as_of_and_shows_publicly(editor, editor_client, db):
-    claim = factories.claim(slug="v2")
+    claim = _backed(factories.claim(slug="v2"))
     editor_client.post("/curate/claims/v2/verdict/", {"status": "contradicted", "rationale": "Scores kept rising.",
                                                       "as_of": "2025-06"})
     verdict = Verdict.objects.get(claim=claim)
@@ -190,7 +197,7 @@ def test_verdict_change_records_who_and_as_of_and_shows_publicly(editor, editor_
 
 
 def test_verdict_without_as_of_is_dated_today(editor_client, db):
-    factories.claim(slug="v3")
+    _backed(factories.claim(slug="v3"))
     editor_client.post("/curate/claims/v3/verdict/", {"status": "supported", "rationale": "Data."})
     verdict = Verdict.objects.get()
     assert verdict.as_of_precision == "day" and verdict.as_of is not None
@@ -237,7 +244,7 @@ def test_revert_restores_an_earlier_revision_and_is_recorded_as_a_new_one(editor
 
 
 def test_reverting_a_verdict_leaves_a_verdict_row_and_keeps_slug_and_publication(editor, editor_client, db):
-    claim = factories.claim(slug="rv", date_made=dt.date(2020, 1, 2))
+    claim = _backed(factories.claim(slug="rv", date_made=dt.date(2020, 1, 2)))
     services.change_verdict(claim, user=editor, status="supported", rationale="First look.")
     first = Revision.objects.filter(target="claim", object_id=claim.pk).order_by("-created", "-id").first()
     services.change_verdict(claim, user=editor, status="resolved_false", rationale="Deadline passed.")

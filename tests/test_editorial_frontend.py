@@ -3,6 +3,7 @@ public pages do (tests/test_frontend_checks.py), with an editor and an admin sig
 
 import pytest
 
+from claims.models import Evidence
 from claims.history import record_revision
 from claims.services import change_verdict
 from editorial import checks
@@ -39,6 +40,8 @@ def _data(django_user_model):
     claim.title = "Scaling is hitting a brick wall"
     claim.save()
     record_revision(claim, user=admin, comment="retitled")
+    # A verdict needs backing (claims/backing.py): one accepted piece of evidence against.
+    Evidence.objects.create(claim=claim, summary="Scores kept rising.", stance="contradicts", state="accepted")
     change_verdict(claim, user=admin, status="contradicted", rationale="Scores kept rising.")
     source = DataSource.objects.create(slug="feed", name="AI lab blog", kind="feed", path="x.xml")
     for n in range(3):

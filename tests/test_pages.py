@@ -16,8 +16,8 @@ QUERIES = {
     "home": 17,
     "claim_list": 9,  # claims version, 5 facet counts (cold cache), page count, claims, their topics
     # claim, topics, evidence, measures (the primary one is charted), its chart (claims on the series,
-    # version, benchmark, points, runs), verdicts, related (+topics)
-    "claim": 12,
+    # version, benchmark, points, runs), verdicts, related (+topics), the quote's attributions
+    "claim": 13,
     "person_list": 1,  # people with claim counts
     "person": 3,  # person, claims, their topics
     "topic_list": 1,  # topics with claim counts

@@ -1,4 +1,5 @@
-"""Keywords that tie an ingested item to a seed topic, keyed by topic slug.
+"""Default keywords that tie an ingested item to a topic, keyed by topic slug (editors add
+more per topic in Topic.match_phrases; the claim's own key phrases decide a suggestion).
 
 A keyword is a word or phrase matched case-insensitively on word boundaries in an
 item's title and summary; a trailing ``*`` matches any ending ("benchmark*" matches
@@ -63,7 +64,7 @@ TOPIC_KEYWORDS: dict[str, list[str]] = {
 # pull physics preprints and school news onto AI claims.
 AI_TERMS: list[str] = [
     "AI", "A.I.", "AGI", "artificial intelligence", "machine learning", "deep learning", "neural net*",
-    "language model*", "LLM*", "GPT*", "transformer*", "reinforcement learning", "chatbot*", "generative",
+    "language model*", "LLM*", "GPT*", "ChatGPT", "Copilot", "Codex", "transformer*", "reinforcement learning", "chatbot*", "generative",
     "foundation model*", "fine-tun*", "OpenAI", "Anthropic", "DeepMind", "Claude", "Gemini", "Grok", "Llama",
     "DeepSeek", "Qwen", "Mistral", "AlphaFold", "diffusion model*", "multimodal", "inference", "training run*",
 ]
