@@ -14,13 +14,13 @@ from urllib.parse import urlencode
 
 from django.contrib.syndication.views import Feed
 from django.db.models import Count, Max, Q
-from django.http import HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
 from django.utils.html import format_html, format_html_join
 from django.views.decorators.http import condition
 
+from .errors import form_bad_request
 from .forms import BrowseForm
 from .models import Claim, Evidence, Person, Topic, Verdict
 
@@ -535,7 +535,7 @@ def _validated_browse(view):
     def checked(request):
         form = browse_form(request)
         if not form.is_valid():
-            return HttpResponseBadRequest(f"Invalid filter: {form.error_text()}", content_type="text/plain")
+            return form_bad_request(request, form, "Invalid filter")
         return view(request)
 
     return checked

@@ -14,11 +14,11 @@ from django import forms
 from django.db import connection
 from django.db.models import Case, Count, F, FloatField, Q, Value, When, Window
 from django.db.models.expressions import RawSQL
-from django.http import HttpResponseBadRequest
 from django.shortcuts import render
 
 from ingest.models import FeedItem
 
+from .errors import form_bad_request
 from .models import Claim, Evidence, Person
 
 MAX_QUERY_LENGTH = 200
@@ -220,7 +220,7 @@ class SearchForm(forms.Form):
 def search_view(request):
     form = SearchForm(request.GET)
     if not form.is_valid():
-        return HttpResponseBadRequest(f"Invalid search: {form.error_text()}", content_type="text/plain")
+        return form_bad_request(request, form, "Invalid search")
     q = form.cleaned_data["q"]
     groups = search_everything(q) if q else []
     context = {

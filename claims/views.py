@@ -6,7 +6,6 @@ load (or an htmx history restore) gets the whole page from the same template.
 
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
-from django.http import HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, render
 from django.utils.cache import patch_vary_headers
 from django.utils.safestring import mark_safe
@@ -16,6 +15,7 @@ from ingest.models import AIModel, IngestRun
 from .browse import cached_facet_counts
 from .charts import build_chart
 from .citation import bibtex, claim_review
+from .errors import bad_request, form_bad_request
 from .forms import BrowseForm, TimelineForm
 from .models import Claim, Evidence, Person, Topic, Verdict
 from .series import HEADLINE_BENCHMARK, MAX_MARKERS, chart_key_for, value_at
@@ -39,8 +39,8 @@ def _render(request, template, partial, context):
     return response
 
 
-def _bad_request(form):
-    return HttpResponseBadRequest(f"Invalid parameters: {form.error_text()}", content_type="text/plain")
+def _bad_request(request, form):
+    return form_bad_request(request, form)
 
 
 def _published_topics():
@@ -78,7 +78,7 @@ def home(request):
 def claim_list(request):
     form = BrowseForm(request.GET)
     if not form.is_valid():
-        return _bad_request(form)
+        return _bad_request(request, form)
     claims = form.sorted(form.filter(Claim.objects.for_list()))
     page = Paginator(claims, PAGE_SIZE).get_page(form.cleaned_data.get("page") or 1)
     context = {
@@ -103,8 +103,7 @@ def claim_detail(request, slug):
     )
     tab = request.GET.get("tab") or next((s for s, _ in TABS if any(e.stance == s for e in evidence)), "supports")
     if tab not in dict(TABS):
-        return HttpResponseBadRequest("Invalid parameters: tab must be supports, contradicts or context.",
-                                      content_type="text/plain")
+        return bad_request(request, "Invalid parameters: tab must be supports, contradicts or context.")
     context = {
         "claim": claim,
         "tab": tab,
@@ -180,7 +179,7 @@ def topic_detail(request, slug):
 def timeline(request):
     form = TimelineForm(request.GET)
     if not form.is_valid():
-        return _bad_request(form)
+        return _bad_request(request, form)
     # The newest claims only: the timeline is for reading, the browse page for everything.
     claims = list(form.filter(Claim.objects.for_list())[: TIMELINE_CLAIMS + 1])
     context = {
