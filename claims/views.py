@@ -6,7 +6,9 @@ load (or an htmx history restore) gets the whole page from the same template.
 
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.utils.safestring import mark_safe
 
@@ -14,11 +16,12 @@ from ingest.models import AIModel, IngestRun
 
 from .browse import cached_facet_counts
 from .charts import build_chart
-from .citation import bibtex, claim_review
+from .citation import bibtex, claim_review, meta_tags
 from .errors import bad_request, form_bad_request
 from .forms import BrowseForm, TimelineForm
 from .models import Claim, Evidence, Person, Topic, Verdict
 from .series import HEADLINE_BENCHMARK, MAX_MARKERS, chart_key_for, value_at
+from .site import site_url
 from .timeline import timeline_events
 from .track_record import track_record
 
@@ -113,7 +116,7 @@ def claim_detail(request, slug):
     if _wants_fragment(request):
         return _render(request, "claims/claim_detail.html", "evidence", context)
     chart = build_chart(chart_key_for(topics), [claim], marked=claim) or build_chart("compute", [claim], claim)
-    permalink = request.build_absolute_uri(claim.get_absolute_url())
+    permalink = site_url(claim.get_absolute_url())
     context.update(
         topics=topics,
         verdicts=claim.verdicts.select_related("recorded_by"),
@@ -121,10 +124,22 @@ def claim_detail(request, slug):
         chart=chart,
         then_now=_then_and_now(chart, claim),
         permalink=permalink,
-        bibtex=bibtex(claim, permalink),
+        bibtex=bibtex(claim, permalink, timezone.now().date()),
+        citation_meta=meta_tags(claim, permalink),
         jsonld=mark_safe(claim_review(claim, permalink)),  # escaped for <script> in claim_review
+        # Checked here, not only in the template: the link is a promise the edit view keeps.
+        can_edit=request.user.has_perm("claims.change_claim"),
     )
     return _render(request, "claims/claim_detail.html", "evidence", context)
+
+
+def claim_bibtex(request, slug):
+    """The claim's BibTeX entry as a file a reference manager can import."""
+    claim = get_object_or_404(Claim.objects.for_detail(), slug=slug)
+    text = bibtex(claim, site_url(claim.get_absolute_url()), timezone.now().date())
+    response = HttpResponse(text, content_type="application/x-bibtex; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{claim.slug}.bib"'
+    return response
 
 
 def _related(claim, topics):

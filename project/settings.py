@@ -154,6 +154,14 @@ CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", [])
 
 LOGIN_URL = "/accounts/login/"
 
+# The site's public address: permalinks, canonical links, citations and Atom ids use it,
+# so they do not change with the Host header a request happened to carry. Production
+# defaults to https:// and the first allowed host; a wildcard host must name it.
+_default_site = "http://127.0.0.1:8000" if DEBUG else f"https://{ALLOWED_HOSTS[0].lstrip('.')}"
+CLAIMWATCH_SITE_URL = env_str("CLAIMWATCH_SITE_URL", _default_site).rstrip("/")
+if not DEBUG and "*" in CLAIMWATCH_SITE_URL:
+    required("CLAIMWATCH_SITE_URL", "")
+
 # The cache carries live ingest progress from the worker to the web process, so it
 # must be shared between processes: Redis when configured, files under var/ otherwise.
 CACHE_URL = env_str("CACHE_URL")
