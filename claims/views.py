@@ -23,7 +23,7 @@ from .models import Claim, Evidence, Person, Topic, Verdict
 from .series import HEADLINE_BENCHMARK, MAX_MARKERS, chart_key_for, value_at
 from .site import site_url
 from .timeline import timeline_events
-from .track_record import track_record
+from .track_record import resolved_by_topic, track_record
 
 PAGE_SIZE = 25
 TIMELINE_CLAIMS = 300
@@ -168,7 +168,7 @@ def person_list(request):
     people = Person.objects.annotate(
         n=Count("claims", filter=Q(claims__editorial_state=Claim.EditorialState.PUBLISHED))
     ).filter(n__gt=0)
-    return render(request, "claims/person_list.html", {"people": people})
+    return render(request, "claims/person_list.html", {"people": people, "resolved": resolved_by_topic()})
 
 
 def person_detail(request, slug):

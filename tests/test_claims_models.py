@@ -51,7 +51,7 @@ def test_revision_records_changed_fields_and_skips_identical_saves(db):
     assert [r.comment for r in revisions_for(c)] == ["verdict", "created"]
 
 
-def test_track_record_buckets_in_progress_statuses_as_open(db):
+def test_track_record_counts_every_status_in_its_own_column(db):
     t = factories.topic(name="Scaling")
     claims = [
         factories.claim(status="resolved_true", topics=[t]),
@@ -61,7 +61,12 @@ def test_track_record_buckets_in_progress_statuses_as_open(db):
     ]
     record = track_record(Claim.objects.filter(pk__in=[c.pk for c in claims]).prefetch_related("topics"))
     overall = {key: n for key, _label, n in record["overall"]}
-    assert overall == {"resolved_true": 1, "resolved_false": 1, "resolved_partly": 0, "unresolvable": 0, "open": 2}
+    # "supported so far" is not folded into "open"; statuses nobody has get no column.
+    assert overall == {"open": 1, "supported": 1, "resolved_true": 1, "resolved_false": 1}
     assert record["total"] == 4
     (topic, cells), = record["by_topic"]
-    assert topic == t and dict((k, n) for k, _l, n in cells)["open"] == 1
+    assert topic == t and dict((k, n) for k, _l, n in cells) == {
+        "open": 0, "supported": 1, "resolved_true": 1, "resolved_false": 1}
+    (summary,) = record["resolved"]["by_topic"]
+    assert summary.topic == t and summary.n == 2 and summary.true_share == 50
+    assert record["resolved"]["overall"].n == 2

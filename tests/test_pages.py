@@ -17,7 +17,7 @@ QUERIES = {
     "claim_list": 9,  # claims version, 5 facet counts (cold cache), page count, claims, their topics
     # claim, topics, evidence, chart (version, points, runs), verdicts, measurable tests, related (+topics)
     "claim": 10,
-    "person_list": 1,  # people with claim counts
+    "person_list": 3,  # people with claim counts, resolved claims by topic and overall
     "person": 3,  # person, claims, their topics
     "topic_list": 1,  # topics with claim counts
     "topic": 8,  # topic, claim count, page of claims (+topics), markers, chart (version, points, runs)
@@ -172,3 +172,32 @@ def test_pages_send_a_strict_content_security_policy(client, seeded):
     assert "unsafe-inline" not in policy.split("script-src")[1].split(";")[0]
     html = response.content.decode()
     assert " onclick=" not in html and "<script>" not in html
+
+
+def _cells(html, row_label):
+    """The numbers in the table row headed `row_label`."""
+    import re
+
+    row = re.search(rf"<th scope=\"row\">{re.escape(row_label)}</th>(.*?)</tr>", html, re.S).group(1)
+    return re.findall(r"<td>([^<]*)</td>", row)
+
+
+def test_marcus_track_record_counts_his_supported_claim(client, seeded):
+    html = client.get("/people/gary-marcus/").content.decode()
+    head = html[html.index('<h2 id="record-h">'):html.index('<h2 id="resolved-h">')]
+    assert "<th scope=\"col\">open</th><th scope=\"col\">supported so far</th>" in head
+    assert _cells(head, "All claims (2)") == ["1", "1"]
+    assert "None of these claims has been resolved yet." in html
+
+
+def test_huszar_resolved_claims_summary_shows_n_and_outcomes(client, seeded):
+    html = client.get("/people/ferenc-huszar/").content.decode()
+    summary = html[html.index('<h2 id="resolved-h">'):html.index('<h2 id="claims-h">')]
+    # 2016 predictions: 2 true, 1 partly, 3 false, 0 unresolvable; borne out (2 + 0.5) / 6.
+    assert _cells(summary, "All topics") == ["6", "2", "1", "3", "0", "42%"]
+
+
+def test_people_list_summarises_resolved_claims_by_topic(client, seeded):
+    html = client.get("/people/").content.decode()
+    assert "How resolved claims came out, by topic" in html
+    assert _cells(html, "All topics") == ["6", "2", "1", "3", "0", "42%"]
