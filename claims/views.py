@@ -14,7 +14,7 @@ from django.utils.safestring import mark_safe
 
 from ingest.models import AIModel, IngestRun
 
-from .browse import cached_facet_counts
+from .browse import browse_title, cached_facet_counts
 from .charts import build_chart
 from .citation import bibtex, claim_review, meta_tags
 from .errors import bad_request, form_bad_request
@@ -84,10 +84,14 @@ def claim_list(request):
         return _bad_request(request, form)
     claims = form.sorted(form.filter(Claim.objects.for_list()))
     page = Paginator(claims, PAGE_SIZE).get_page(form.cleaned_data.get("page") or 1)
+    facets = cached_facet_counts(form, request.GET)
     context = {
         "form": form,
         "page": page,
-        "facets": cached_facet_counts(form, request.GET),
+        "facets": facets,
+        "page_title": browse_title(facets, form.cleaned_data.get("q") or ""),
+        # A fragment carries the new <title> and feed links (out of band) so they follow the swap.
+        "fragment": _wants_fragment(request),
         "filters": form.active_filters(),
         "sort": form.cleaned_data.get("sort") or "",
         "sorts": form.fields["sort"].choices[1:],

@@ -92,9 +92,36 @@ def test_htmx_request_gets_only_the_results_fragment(client, seeded):
     response = client.get("/claims/?topic=scaling-walls", headers={"HX-Request": "true"})
     html = response.content.decode()
     assert response.status_code == 200
-    assert html.lstrip().startswith('<div id="browse"')
+    # The new title and the filtered feed links (out of band) come first, then the results.
+    assert html.lstrip().startswith("<title>Claims: Scaling walls · Claimwatch</title>")
+    assert ('<link id="feed-atom" rel="alternate" type="application/atom+xml" title="Claimwatch: claims matching '
+            'this view" href="/feeds/browse.atom?topic=scaling-walls" hx-swap-oob="true">') in html
+    assert 'href="/feeds/browse.rss?topic=scaling-walls" hx-swap-oob="true">' in html
+    assert '<div id="browse"' in html
     assert "<html" not in html and "Deep learning is hitting a wall" in html
     assert "HX-Request" in response["Vary"]
+
+
+def test_full_browse_page_titles_the_filtered_view_without_out_of_band_markup(client, seeded):
+    html = client.get("/claims/?person=gary-marcus&status=supported").content.decode()
+    assert "<title>Claims: Gary Marcus, supported so far · Claimwatch</title>" in html
+    assert 'href="/feeds/browse.atom?person=gary-marcus&amp;status=supported">' in html
+    assert "hx-swap-oob" not in html and html.count("<title>") == 1
+
+
+def test_no_person_facet_lists_the_essays_own_claims(client, seeded):
+    from claims.models import Claim
+
+    html = client.get("/claims/").content.decode()
+    unnamed = Claim.objects.published().filter(person__isnull=True).count()
+    assert unnamed == 25
+    assert (f'<a class="chip" href="?person=none" hx-get="?person=none">no person: the essays&#x27; own claims '
+            f'<span class="count">{unnamed}</span></a>') in html
+    filtered = client.get("/claims/?person=none").content.decode()
+    assert f"{unnamed} claims" in filtered and "Deep learning is hitting a wall" not in filtered
+    assert "<title>Claims: no person: the essays&#x27; own claims · Claimwatch</title>" in filtered
+    feed = client.get("/feeds/browse.atom?person=none").content.decode()
+    assert "<entry>" in feed and "Deep learning is hitting a wall" not in feed
 
 
 def test_htmx_history_restore_gets_the_full_page(client, seeded):
