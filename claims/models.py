@@ -193,6 +193,25 @@ class Verdict(models.Model):
         return format_partial_date(self.as_of, self.as_of_precision)
 
 
+class EvidenceQuerySet(models.QuerySet):
+    def accepted(self):
+        return self.filter(state=Evidence.State.ACCEPTED)
+
+    def public(self):
+        """Accepted evidence on published claims: what readers may see."""
+        return self.accepted().filter(claim__editorial_state=Claim.EditorialState.PUBLISHED)
+
+    def with_content(self):
+        """Rows that have something to show: an item, a source, or a summary of their own."""
+        return self.filter(Q(feed_item__isnull=False) | Q(source__isnull=False) | ~Q(summary=""))
+
+    def newest_public(self):
+        return (
+            self.public().with_content().select_related("claim", "source", "feed_item")
+            .order_by("-updated", "-id")
+        )
+
+
 class Evidence(models.Model):
     class Stance(models.TextChoices):
         SUPPORTS = "supports", "supports"
@@ -229,6 +248,8 @@ class Evidence(models.Model):
     added_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
     created = models.DateTimeField(auto_now_add=True)
     updated = models.DateTimeField(auto_now=True)
+
+    objects = EvidenceQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created", "-id"]

@@ -54,22 +54,24 @@ def _published_topics():
 
 def home(request):
     status_counts = dict(Claim.objects.published().values_list("status").annotate(n=Count("id")).order_by())
+    newest = list(Evidence.objects.newest_public()[:5])
     dated = list(
         Claim.objects.published().filter(date_made__isnull=False).select_related("person")
         .order_by("-date_made", "title")[:MAX_MARKERS]
     )
     context = {
-        "status_counts": [(value, label, status_counts.get(value, 0)) for value, label in Claim.Status.choices],
+        # Only the statuses claims have: one compact row, not eight boxes of which most say 0.
+        "status_counts": [(value, label, status_counts[value]) for value, label in Claim.Status.choices
+                          if status_counts.get(value)],
         "claim_total": sum(status_counts.values()),
         "latest_claims": Claim.objects.for_list().order_by("-created", "title")[:5],
         "verdicts": Verdict.objects.filter(claim__editorial_state=Claim.EditorialState.PUBLISHED)
         .select_related("claim")
         .order_by("-created", "-id")[:6],
-        "newest_evidence": Evidence.objects.filter(
-            state=Evidence.State.ACCEPTED, claim__editorial_state=Claim.EditorialState.PUBLISHED
-        )
-        .select_related("claim", "source", "feed_item")
-        .order_by("-updated")[:5],
+        "newest_evidence": newest,
+        # Until editors accept evidence, the newest data records stand in (so never an empty box).
+        "newest_models": [] if newest else AIModel.objects.filter(notable=True, publication_date__isnull=False)
+        .order_by("-publication_date", "name")[:5],
         "topics": _published_topics().filter(n__gt=0).order_by("-n", "name"),
         "model_count": AIModel.objects.count(),
         "last_run": IngestRun.objects.select_related("source").filter(status__in=IngestRun.FINISHED).first(),

@@ -73,6 +73,39 @@ def test_home_shows_status_counts_and_latest_claims(client, seeded):
     assert newest.title in html.split("Latest claims")[1]
 
 
+def test_home_status_counts_are_one_compact_row_of_the_statuses_claims_have(client, seeded):
+    import re
+
+    html = client.get("/").content.decode()
+    strip = html[html.index('<ul class="status-strip">'):]
+    strip = strip[:strip.index("</ul>")]
+    cells = re.findall(r'<span class="stat-n">(\d+)</span> <span class="stat-label">([^<]+)</span>', strip)
+    counts = {label: int(n) for n, label in cells}
+    assert counts["all claims"] == Claim.objects.published().count() == sum(
+        n for label, n in counts.items() if label != "all claims")
+    assert counts["resolved false"] == 3 and counts["resolved partly true"] == 1
+    assert "unresolvable" not in counts and "mixed evidence" not in counts  # no claim has them: no "0" boxes
+
+
+def test_home_newest_evidence_skips_empty_rows_and_falls_back_to_data(client, db):
+    from ingest.models import AIModel
+
+    factories.ingested(3)
+    claim = factories.claim(title="Scaling keeps working")
+    claim.evidence.create(state="accepted", stance="supports", summary="")  # nothing to show
+    html = client.get("/").content.decode()
+    section = html[html.index('<h2 id="evidence-h">'):html.index("</section>", html.index('<h2 id="evidence-h">'))]
+    assert "Editors have not accepted evidence yet" in section
+    newest = AIModel.objects.order_by("-publication_date").first()
+    assert newest.name in section and "Scaling keeps working" not in section
+
+    claim.evidence.create(state="accepted", stance="contradicts", summary="A benchmark plateau in 2024.")
+    html = client.get("/").content.decode()
+    section = html[html.index('<h2 id="evidence-h">'):html.index("</section>", html.index('<h2 id="evidence-h">'))]
+    assert "Scaling keeps working" in section and "A benchmark plateau in 2024." in section
+    assert section.count("<li>") == 1 and "Editors have not accepted" not in section
+
+
 def test_claim_list_lists_published_claims_only(client, db):
     shown = factories.claim(title="A published claim about scaling")
     hidden = factories.claim(title="A draft nobody may see", editorial_state="draft")
