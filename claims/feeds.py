@@ -23,10 +23,13 @@ from django.views.decorators.http import condition
 from .errors import form_bad_request
 from .forms import BrowseForm
 from .models import Claim, Evidence, Person, Topic, Verdict
+from .site import site_host, site_url
+from .wording import without_internal_ids
 
 FEED_LIMIT = 50
 # Part of every ETag: bump it when the feed markup changes so readers refetch.
-FEED_VERSION = "1"
+FEED_VERSION = "2"
+EDITORS = "Claimwatch editors"
 # The year in our tag: URIs (RFC 4151 wants a date on which the authority held the name).
 TAG_YEAR = "2025"
 PUBLISHED = Q(editorial_state=Claim.EditorialState.PUBLISHED)
@@ -49,7 +52,7 @@ def feed_verdicts():
     """Verdict history rows of published claims, newest first."""
     return (
         Verdict.objects.filter(claim__editorial_state=Claim.EditorialState.PUBLISHED)
-        .select_related("claim__person")
+        .select_related("claim__person", "recorded_by")
         .order_by("-created", "-id")
     )
 
@@ -57,7 +60,7 @@ def feed_verdicts():
 def feed_claim_evidence(claim):
     return (
         claim.evidence.filter(state=Evidence.State.ACCEPTED)
-        .select_related("source", "feed_item")
+        .select_related("source", "feed_item", "added_by")
         # An evidence row is created when ingest suggests it and touched when an editor
         # accepts it; `updated` is the closest we have to "accepted at".
         .order_by("-updated", "-id")
@@ -221,8 +224,16 @@ class SafeAtomFeed(_XmlSafe, Atom1Feed):
     pass
 
 
-def _hostname(request):
-    return request.get_host().rsplit(":", 1)[0].strip("[]") or "localhost"
+def editor_name(user) -> str:
+    """Who recorded a verdict or accepted evidence: the editor, or the desk when unknown."""
+    if user is None:
+        return EDITORS
+    return user.get_full_name() or user.get_username()
+
+
+# Feed attributes that are links: given as paths, made absolute against the configured
+# site URL (not the request's Host), so every id and link is the same for every reader.
+_LINK_ATTRIBUTES = {"link", "item_link", "feed_url", "author_link", "item_author_link"}
 
 
 class ClaimwatchFeed(Feed):
@@ -241,21 +252,30 @@ class ClaimwatchFeed(Feed):
         response.headers.pop("Last-Modified", None)
         return response
 
+    def _get_dynamic_attr(self, attname, obj, default=None):
+        value = super()._get_dynamic_attr(attname, obj, default)
+        if attname in _LINK_ATTRIBUTES and isinstance(value, str) and value.startswith("/"):
+            return site_url(value)
+        return value
+
     def author_link(self):
-        return self.request.build_absolute_uri(reverse("claims:home"))
+        return reverse("claims:home")
+
+    def feed_url(self, obj):
+        return self.request.path
 
     def feed_guid(self, obj):
         # Atom's feed <id> defaults to the page link, which several feeds share (/claims/).
-        return self.request.build_absolute_uri()
+        return site_url(self.request.get_full_path())
 
     def tag(self, kind, pk):
-        return f"tag:{_hostname(self.request)},{TAG_YEAR}:{kind}/{pk}"
+        return f"tag:{site_host()},{TAG_YEAR}:{kind}/{pk}"
 
     def item_guid_is_permalink(self):
         return False
 
     def absolute(self, path):
-        return self.request.build_absolute_uri(path)
+        return site_url(path)
 
 
 class ClaimEntries:
@@ -326,7 +346,7 @@ class VerdictsFeed(ClaimwatchFeed):
             "<p><strong>{}</strong> as of {}.</p><p>{}</p><p>The claim: {}</p><blockquote><p>{}</p></blockquote>",
             verdict.get_status_display(),
             verdict.as_of_display,
-            verdict.rationale,
+            without_internal_ids(verdict.rationale),
             claim.statement,
             claim.quote,
         )
@@ -338,11 +358,11 @@ class VerdictsFeed(ClaimwatchFeed):
         return self.tag("verdict", verdict.pk)
 
     def item_author_name(self, verdict):
-        return verdict.claim.person.name if verdict.claim.person else "Claimwatch"
+        # A verdict is the editors' judgement, not the claimant's words.
+        return editor_name(verdict.recorded_by)
 
     def item_author_link(self, verdict):
-        person = verdict.claim.person
-        return self.absolute(person.get_absolute_url()) if person else None
+        return None
 
     def item_pubdate(self, verdict):
         return verdict.created
@@ -400,7 +420,8 @@ class ClaimEvent:
 
 def claim_events(claim):
     evidence = [ClaimEvent("evidence", e, claim) for e in feed_claim_evidence(claim)[:FEED_LIMIT]]
-    verdicts = [ClaimEvent("verdict", v, claim) for v in claim.verdicts.order_by("-created", "-id")[:FEED_LIMIT]]
+    verdicts = [ClaimEvent("verdict", v, claim)
+                for v in claim.verdicts.select_related("recorded_by").order_by("-created", "-id")[:FEED_LIMIT]]
     return sorted(evidence + verdicts, key=lambda e: (e.date, e.obj.pk), reverse=True)[:FEED_LIMIT]
 
 
@@ -432,7 +453,7 @@ class ClaimFeed(ClaimwatchFeed):
                 "<p><strong>{}</strong> as of {}.</p><p>{}</p>",
                 item.get_status_display(),
                 item.as_of_display,
-                item.rationale,
+                without_internal_ids(item.rationale),
             )
         labels = (item.get_stance_display(), item.get_strength_display(), item.get_tier_display())
         parts = [("<p>{} · {} · {}</p>", labels)]
@@ -441,7 +462,7 @@ class ClaimFeed(ClaimwatchFeed):
         else:
             parts.append(("<p>{}</p>", (item.title,)))
         if item.summary:
-            parts.append(("<p>{}</p>", (item.summary,)))
+            parts.append(("<p>{}</p>", (without_internal_ids(item.summary),)))
         if item.note:
             parts.append(("<p>Editor's note: {}</p>", (item.note,)))
         return format_html_join("", "{}", ((format_html(f, *args),) for f, args in parts))
@@ -453,11 +474,12 @@ class ClaimFeed(ClaimwatchFeed):
         return self.tag(event.kind, event.obj.pk)
 
     def item_author_name(self, event):
-        return event.claim.person.name if event.claim.person else "Claimwatch"
+        # Verdicts and accepted evidence are the editors' work, not the claimant's.
+        user = event.obj.recorded_by if event.kind == "verdict" else event.obj.added_by
+        return editor_name(user)
 
     def item_author_link(self, event):
-        person = event.claim.person
-        return self.absolute(person.get_absolute_url()) if person else None
+        return None
 
     def item_pubdate(self, event):
         return event.obj.created
