@@ -179,6 +179,8 @@ class Verdict(models.Model):
     as_of = models.DateField(null=True, blank=True)
     as_of_precision = models.CharField(max_length=10, choices=Precision.choices, default=Precision.UNKNOWN)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
+    # A revert: the record was put right, not a new judgement on the evidence.
+    is_correction = models.BooleanField(default=False)
     created = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -274,6 +276,15 @@ class Evidence(models.Model):
         if self.source_id:
             return self.source.title
         return self.summary[:80]
+
+    @property
+    def note_html(self):
+        """The editor's Markdown note as sanitised HTML (nh3-cleaned in claims/markdown.py)."""
+        from django.utils.safestring import mark_safe
+
+        from .markdown import render_markdown
+
+        return mark_safe(render_markdown(self.note))  # noqa: S308 (cleaned by nh3)
 
     @property
     def url(self):

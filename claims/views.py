@@ -107,7 +107,7 @@ def claim_detail(request, slug):
     topics = list(claim.topics.all())
     evidence = list(
         claim.evidence.filter(state=Evidence.State.ACCEPTED)
-        .select_related("source", "feed_item", "feed_item__source")
+        .select_related("source", "feed_item", "feed_item__source", "added_by")
         .order_by("-strength", "-created")
     )
     tab = request.GET.get("tab") or next((s for s, _ in TABS if any(e.stance == s for e in evidence)), "supports")

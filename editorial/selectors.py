@@ -6,7 +6,7 @@ from claims.models import Claim, Evidence, Revision
 
 from .models import AuditEntry, Operationalisation, ProposedVerdict
 
-QUEUE_PAGE_SIZE = 50
+QUEUE_PAGE_SIZE = 20  # a page an editor can finish; abstracts are collapsed too
 
 
 def claims_tests_for_claim(claim) -> list[Operationalisation]:

@@ -21,6 +21,7 @@ from claims.models import Claim, Evidence, Revision
 from claims.services import EditorialConflict
 
 from . import checks, proposals, selectors
+from .corrections import RevertForm
 from .diffs import history
 from .forms import (
     AuditFilterForm,
@@ -73,6 +74,7 @@ def _queue_context(request, page: int = 1, bound: Evidence | None = None) -> dic
                        ProposalDismissForm(prefix=f"dismiss-{p.pk}")) for p in selectors.pending_proposals()],
         "page": page,
         "pages": pages,
+        "page_size": selectors.QUEUE_PAGE_SIZE,
         "bulk_form": BulkDecisionForm(),
     }
 
@@ -329,14 +331,21 @@ def claim_verdict(request, slug):
 def claim_history(request, slug):
     claim = _editable_claim(slug)
     revisions = selectors.claim_revisions(claim)
-    context = {
+    return render(request, "editorial/claim_history.html", _history_context(request, claim, revisions))
+
+
+def _history_context(request, claim, revisions, *, failed=None, form=None):
+    for revision in revisions:
+        # One form per revision, prefixed so field ids stay unique; a refused one keeps its errors.
+        revision.revert_form = form if revision.pk == failed else RevertForm(prefix=f"revert-{revision.pk}")
+    return {
         "claim": claim,
         "history": history(revisions),
         "latest_id": revisions[0].pk if revisions else None,
         "audit": selectors.claim_audit(claim),
         "can_revert": request.user.has_perm("claims.change_claim"),
+        "failed_revert": failed,
     }
-    return render(request, "editorial/claim_history.html", context)
 
 
 @require_POST
@@ -345,8 +354,12 @@ def claim_revert(request, slug, revision_id):
     claim = _editable_claim(slug)
     # Object by object: only a revision of this very claim can be restored onto it.
     revision = get_object_or_404(Revision, pk=revision_id, target=Revision.Target.CLAIM, object_id=claim.pk)
+    form = RevertForm(request.POST, prefix=f"revert-{revision.pk}")
+    if not form.is_valid():
+        context = _history_context(request, claim, selectors.claim_revisions(claim), failed=revision.pk, form=form)
+        return render(request, "editorial/claim_history.html", context, status=400)
     try:
-        new = services.revert_claim(claim, revision, user=request.user)
+        new = services.revert_claim(claim, revision, user=request.user, reason=form.cleaned_data["reason"])
     except EditorialConflict as exc:
         messages.warning(request, str(exc))
     else:
