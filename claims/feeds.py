@@ -338,7 +338,8 @@ class VerdictsFeed(ClaimwatchFeed):
         return feed_verdicts()[:FEED_LIMIT]
 
     def item_title(self, verdict):
-        return f"{verdict.claim.title}: {verdict.get_status_display()}"
+        correction = "Editorial correction: " if verdict.is_correction else ""
+        return f"{correction}{verdict.claim.title}: {verdict.get_status_display()}"
 
     def item_description(self, verdict):
         claim = verdict.claim
@@ -444,6 +445,8 @@ class ClaimFeed(ClaimwatchFeed):
     def item_title(self, event):
         if event.kind == "evidence":
             return f"Evidence ({event.obj.get_stance_display()}): {event.obj.title}"
+        if event.obj.is_correction:
+            return f"Editorial correction: verdict {event.obj.get_status_display()}"
         return f"Verdict: {event.obj.get_status_display()}"
 
     def item_description(self, event):

@@ -388,3 +388,11 @@ def test_internal_ids_are_dropped_but_real_figures_kept():
     assert without_internal_ids("The seed (000) reports it (2022).") == "The seed reports it (2022)."
     assert without_internal_ids("Huszár's retrospective (004), independently") == "Huszár's retrospective, independently"
     assert without_internal_ids("top (100) models") == "top (100) models"
+
+
+def test_a_revert_reads_as_an_editorial_correction_in_the_feeds(client, world):
+    Verdict.objects.filter(claim=world["claim"]).update(is_correction=True)
+    _, parsed = fetch(client, reverse("reader:verdicts_atom"))
+    assert parsed.entries[0].title == "Editorial correction: Scaling will hit a wall: contradicted so far"
+    _, claim_feed = fetch(client, reverse("reader:claim_atom", args=["walls-ahead"]))
+    assert "Editorial correction: verdict contradicted so far" in [e.title for e in claim_feed.entries]
