@@ -91,6 +91,8 @@ class TimelineForm(forms.Form):
     show = forms.ChoiceField(
         required=False, choices=[("all", "Claims and data events"), ("claims", "Claims only")], initial="all"
     )
+    lanes = forms.ChoiceField(required=False, choices=[("person", "By person"), ("topic", "By topic")],
+                              initial="person", label="Claim lanes")
 
     def __init__(self, *args, **kwargs):
         from .models import Person, Topic

@@ -22,7 +22,7 @@ from .forms import BrowseForm, TimelineForm
 from .models import Claim, Evidence, Person, Topic, Verdict
 from .series import HEADLINE_BENCHMARK, MAX_MARKERS, chart_key_for, value_at
 from .site import site_url
-from .timeline import timeline_events
+from .timeline import build_timeline
 from .track_record import resolved_by_topic, track_record
 
 PAGE_SIZE = 25
@@ -207,7 +207,8 @@ def timeline(request):
         "form": form,
         "truncated": len(claims) > TIMELINE_CLAIMS,
         "limit": TIMELINE_CLAIMS,
-        "years": timeline_events(claims[:TIMELINE_CLAIMS], with_data=form.cleaned_data.get("show") != "claims"),
+        "timeline": build_timeline(claims[:TIMELINE_CLAIMS], with_data=form.cleaned_data.get("show") != "claims",
+                                   lanes_by=form.cleaned_data.get("lanes") or "person"),
         "query_string": request.GET.urlencode(),
     }
     return _render(request, "claims/timeline.html", "events", context)
