@@ -85,6 +85,7 @@ def test_home_status_counts_are_one_compact_row_of_the_statuses_claims_have(clie
         n for label, n in counts.items() if label != "all claims")
     assert counts["resolved false"] == 3 and counts["resolved partly true"] == 1
     assert "unresolvable" not in counts and "mixed evidence" not in counts  # no claim has them: no "0" boxes
+    assert "headline_deltas" not in html  # the deltas' place renders nothing until measures fill it
 
 
 def test_home_newest_evidence_skips_empty_rows_and_falls_back_to_data(client, db):
