@@ -22,7 +22,7 @@ from django.views.decorators.http import condition
 
 from .errors import form_bad_request
 from .forms import BrowseForm
-from .models import Claim, Evidence, Person, Topic, Verdict
+from .models import Claim, Evidence, Person, Topic, Verdict, published_q
 from .site import site_host, site_url
 from .wording import without_internal_ids
 
@@ -32,7 +32,7 @@ FEED_VERSION = "2"
 EDITORS = "Claimwatch editors"
 # The year in our tag: URIs (RFC 4151 wants a date on which the authority held the name).
 TAG_YEAR = "2025"
-PUBLISHED = Q(editorial_state=Claim.EditorialState.PUBLISHED)
+PUBLISHED = published_q()
 
 
 # --- Named queries --------------------------------------------------------------------
@@ -51,7 +51,7 @@ def feed_claims():
 def feed_verdicts():
     """Verdict history rows of published claims, newest first."""
     return (
-        Verdict.objects.filter(claim__editorial_state=Claim.EditorialState.PUBLISHED)
+        Verdict.objects.public()
         .select_related("claim__person", "recorded_by")
         .order_by("-created", "-id")
     )
@@ -59,7 +59,7 @@ def feed_verdicts():
 
 def feed_claim_evidence(claim):
     return (
-        claim.evidence.filter(state=Evidence.State.ACCEPTED)
+        claim.evidence.accepted()
         .select_related("source", "feed_item", "added_by")
         # An evidence row is created when ingest suggests it and touched when an editor
         # accepts it; `updated` is the closest we have to "accepted at".
@@ -103,7 +103,7 @@ def stamp_claims(request):
 
 
 def stamp_verdicts(request):
-    row = Verdict.objects.filter(claim__editorial_state=Claim.EditorialState.PUBLISHED).aggregate(
+    row = Verdict.objects.public().aggregate(
         last=Max("created"), n=Count("id")
     )
     return Stamp(row["last"], f"n={row['n']}")
@@ -114,7 +114,7 @@ def stamp_topic(request, slug):
         Topic.objects.filter(slug=slug)
         .annotate(
             last=Max("claims__updated"),
-            n=Count("claims", filter=Q(claims__editorial_state=Claim.EditorialState.PUBLISHED)),
+            n=Count("claims", filter=published_q("claims__")),
         )
         .values("last", "n", "name")
         .first()
@@ -129,7 +129,7 @@ def stamp_person(request, slug):
         Person.objects.filter(slug=slug)
         .annotate(
             last=Max("claims__updated"),
-            n=Count("claims", filter=Q(claims__editorial_state=Claim.EditorialState.PUBLISHED)),
+            n=Count("claims", filter=published_q("claims__")),
         )
         .values("last", "n", "updated")
         .first()
@@ -570,9 +570,8 @@ browse_rss, browse_atom = (_validated_browse(v) for v in _feed_views(BrowseFeed,
 
 
 def feed_directory(request):
-    published = Q(claims__editorial_state=Claim.EditorialState.PUBLISHED)
     context = {
-        "topics": Topic.objects.annotate(n=Count("claims", filter=published)).order_by("name"),
-        "people": Person.objects.annotate(n=Count("claims", filter=published)).filter(n__gt=0).order_by("name"),
+        "topics": Topic.objects.with_published_counts().order_by("name"),
+        "people": Person.objects.with_published_claims().order_by("name"),
     }
     return render(request, "claims/feed_directory.html", context)

@@ -6,6 +6,21 @@ from django.urls import reverse
 from .dates import Precision, format_partial_date, iso_partial_date
 
 
+def published_q(prefix: str = "") -> Q:
+    """Q for published claims, through `prefix` (e.g. "claims__" from a person or topic)."""
+    return Q(**{f"{prefix}editorial_state": "published"})
+
+
+class WithPublishedClaimsQuerySet(models.QuerySet):
+    """For people and topics: how many published claims each has, and only those with any."""
+
+    def with_published_counts(self):
+        return self.annotate(n=models.Count("claims", filter=published_q("claims__")))
+
+    def with_published_claims(self):
+        return self.with_published_counts().filter(n__gt=0)
+
+
 class Person(models.Model):
     name = models.CharField(max_length=200)
     slug = models.SlugField(max_length=100, unique=True)
@@ -15,6 +30,8 @@ class Person(models.Model):
     links = models.JSONField(default=list, blank=True)
     created = models.DateTimeField(auto_now_add=True)
     updated = models.DateTimeField(auto_now=True)
+
+    objects = WithPublishedClaimsQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]
@@ -31,6 +48,8 @@ class Topic(models.Model):
     slug = models.SlugField(max_length=100, unique=True)
     name = models.CharField(max_length=200)
     description = models.TextField(blank=True)
+
+    objects = WithPublishedClaimsQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]
@@ -76,7 +95,7 @@ class Source(models.Model):
 
 class ClaimQuerySet(models.QuerySet):
     def published(self):
-        return self.filter(editorial_state=Claim.EditorialState.PUBLISHED)
+        return self.filter(published_q())
 
     def for_list(self):
         """Everything a claim card shows, in a fixed number of queries."""
@@ -170,6 +189,12 @@ class Claim(models.Model):
         return self.status.startswith("resolved_") or self.status == self.Status.UNRESOLVABLE
 
 
+class VerdictQuerySet(models.QuerySet):
+    def public(self):
+        """Verdict history rows of published claims: what readers and feeds may see."""
+        return self.filter(published_q("claim__"))
+
+
 class Verdict(models.Model):
     """One entry in a claim's verdict history; the claim row carries the current one."""
 
@@ -182,6 +207,8 @@ class Verdict(models.Model):
     # A revert: the record was put right, not a new judgement on the evidence.
     is_correction = models.BooleanField(default=False)
     created = models.DateTimeField(auto_now_add=True)
+
+    objects = VerdictQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created", "-id"]
@@ -201,7 +228,7 @@ class EvidenceQuerySet(models.QuerySet):
 
     def public(self):
         """Accepted evidence on published claims: what readers may see."""
-        return self.accepted().filter(claim__editorial_state=Claim.EditorialState.PUBLISHED)
+        return self.accepted().filter(published_q("claim__"))
 
     def with_content(self):
         """Rows that have something to show: an item, a source, or a summary of their own."""

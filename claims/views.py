@@ -5,7 +5,7 @@ load (or an htmx history restore) gets the whole page from the same template.
 """
 
 from django.core.paginator import Paginator
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
@@ -46,12 +46,6 @@ def _bad_request(request, form):
     return form_bad_request(request, form)
 
 
-def _published_topics():
-    return Topic.objects.annotate(
-        n=Count("claims", filter=Q(claims__editorial_state=Claim.EditorialState.PUBLISHED))
-    )
-
-
 def home(request):
     status_counts = dict(Claim.objects.published().values_list("status").annotate(n=Count("id")).order_by())
     newest = list(Evidence.objects.newest_public()[:5])
@@ -65,14 +59,14 @@ def home(request):
                           if status_counts.get(value)],
         "claim_total": sum(status_counts.values()),
         "latest_claims": Claim.objects.for_list().order_by("-created", "title")[:5],
-        "verdicts": Verdict.objects.filter(claim__editorial_state=Claim.EditorialState.PUBLISHED)
+        "verdicts": Verdict.objects.public()
         .select_related("claim")
         .order_by("-created", "-id")[:6],
         "newest_evidence": newest,
         # Until editors accept evidence, the newest data records stand in (so never an empty box).
         "newest_models": [] if newest else AIModel.objects.filter(notable=True, publication_date__isnull=False)
         .order_by("-publication_date", "name")[:5],
-        "topics": _published_topics().filter(n__gt=0).order_by("-n", "name"),
+        "topics": Topic.objects.with_published_claims().order_by("-n", "name"),
         "model_count": AIModel.objects.count(),
         "last_run": IngestRun.objects.select_related("source").filter(status__in=IngestRun.FINISHED).first(),
         "charts": [c for c in (build_chart("compute", dated), build_chart(f"benchmark:{HEADLINE_BENCHMARK}", dated)) if c],
@@ -106,7 +100,7 @@ def claim_detail(request, slug):
     claim = get_object_or_404(Claim.objects.for_detail(), slug=slug)
     topics = list(claim.topics.all())
     evidence = list(
-        claim.evidence.filter(state=Evidence.State.ACCEPTED)
+        claim.evidence.accepted()
         .select_related("source", "feed_item", "feed_item__source", "added_by")
         .order_by("-strength", "-created")
     )
@@ -171,9 +165,7 @@ def _then_and_now(chart, claim):
 
 
 def person_list(request):
-    people = Person.objects.annotate(
-        n=Count("claims", filter=Q(claims__editorial_state=Claim.EditorialState.PUBLISHED))
-    ).filter(n__gt=0)
+    people = Person.objects.with_published_claims()
     return render(request, "claims/person_list.html", {"people": people, "resolved": resolved_by_topic()})
 
 
@@ -185,7 +177,7 @@ def person_detail(request, slug):
 
 
 def topic_list(request):
-    return render(request, "claims/topic_list.html", {"topics": _published_topics()})
+    return render(request, "claims/topic_list.html", {"topics": Topic.objects.with_published_counts()})
 
 
 def topic_detail(request, slug):

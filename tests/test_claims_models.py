@@ -70,3 +70,23 @@ def test_track_record_counts_every_status_in_its_own_column(db):
     (summary,) = record["resolved"]["by_topic"]
     assert summary.topic == t and summary.n == 2 and summary.true_share == 50
     assert record["resolved"]["overall"].n == 2
+
+
+def test_named_querysets_count_and_show_only_published_claims(db):
+    from claims.models import Evidence, Person, Topic, Verdict
+
+    t, p = factories.topic(), factories.person()
+    shown = factories.claim(topics=[t], person=p)
+    draft = factories.claim(topics=[t], person=p, editorial_state="draft")
+    factories.person()  # no claims at all
+    assert Topic.objects.with_published_counts().get(pk=t.pk).n == 1
+    assert list(Person.objects.with_published_claims()) == [p]
+    Verdict.objects.create(claim=shown, status="supported", rationale="r")
+    Verdict.objects.create(claim=draft, status="supported", rationale="r")
+    assert [v.claim for v in Verdict.objects.public()] == [shown]
+    Evidence.objects.create(claim=shown, state="accepted", summary="ok")
+    Evidence.objects.create(claim=shown, state="accepted", summary="")  # nothing to show
+    Evidence.objects.create(claim=draft, state="accepted", summary="hidden")
+    Evidence.objects.create(claim=shown, state="suggested", summary="pending")
+    assert [e.summary for e in Evidence.objects.newest_public()] == ["ok"]
+    assert Evidence.objects.public().count() == 2
