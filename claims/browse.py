@@ -7,8 +7,11 @@ from django.db.models import Count
 from django.db.models.functions import ExtractYear
 from django.http import QueryDict
 
-from .forms import YEAR_UNKNOWN, BrowseForm
+from .forms import PERSON_NONE, YEAR_UNKNOWN, BrowseForm
 from .models import Claim
+
+
+NO_PERSON_LABEL = "no person: the essays' own claims"
 
 
 def _grouped(queryset, *fields):
@@ -74,8 +77,12 @@ def facet_counts(form: BrowseForm, params) -> list[dict]:
     facets["topic"] = sorted(
         ((r["topics__slug"], r["topics__name"], r["n"]) for r in rows), key=lambda f: (-f[2], f[1])
     )
-    rows = _grouped(form.filter(base, skip="person").filter(person__isnull=False), "person__slug", "person__name")
-    facets["person"] = sorted(((r["person__slug"], r["person__name"], r["n"]) for r in rows), key=lambda f: f[1])
+    # Claims with no person (the essays' own) are a value of their own, listed last.
+    rows = _grouped(form.filter(base, skip="person"), "person__slug", "person__name")
+    facets["person"] = sorted(
+        ((r["person__slug"] or PERSON_NONE, r["person__name"] or NO_PERSON_LABEL, r["n"]) for r in rows),
+        key=lambda f: (f[0] == PERSON_NONE, f[1]),
+    )
     labels = dict(Claim.Status.choices)
     counts = {r["status"]: r["n"] for r in _grouped(form.filter(base, skip="status"), "status")}
     facets["status"] = [(value, labels[value], counts[value]) for value, _ in Claim.Status.choices if value in counts]
@@ -102,3 +109,15 @@ def facet_counts(form: BrowseForm, params) -> list[dict]:
         for name, title in (("topic", "Topic"), ("person", "Person"), ("status", "Status"), ("kind", "Kind"),
                             ("year", "Year made"))
     ]
+
+
+def browse_title(facets: list[dict], q: str = "") -> str:
+    """The page title for a filtered view, from the selected facet labels (no queries)."""
+    parts = []
+    for facet in facets:
+        label = next((o["label"] for o in facet["options"] if o["selected"]), None)
+        if label:
+            parts.append(f"{facet['title'].lower()}: {label}" if facet["name"] in ("year", "kind") else label)
+    if q:
+        parts.append(f"“{q}”")
+    return f"Claims: {', '.join(parts)}" if parts else "Claims"

@@ -14,7 +14,6 @@ from urllib.parse import urlencode
 
 from django.contrib.syndication.views import Feed
 from django.db.models import Count, Max, Q
-from django.http import HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
@@ -22,15 +21,19 @@ from django.utils.functional import Promise
 from django.utils.html import format_html, format_html_join
 from django.views.decorators.http import condition
 
+from .errors import form_bad_request
 from .forms import BrowseForm
-from .models import Claim, Evidence, Person, Topic, Verdict
+from .models import Claim, Evidence, Person, Topic, Verdict, published_q
+from .site import site_host, site_url
+from .wording import without_internal_ids
 
 FEED_LIMIT = 50
 # Part of every ETag: bump it when the feed markup changes so readers refetch.
-FEED_VERSION = "1"
+FEED_VERSION = "2"
+EDITORS = "Claimwatch editors"
 # The year in our tag: URIs (RFC 4151 wants a date on which the authority held the name).
 TAG_YEAR = "2025"
-PUBLISHED = Q(editorial_state=Claim.EditorialState.PUBLISHED)
+PUBLISHED = published_q()
 
 
 # --- Named queries --------------------------------------------------------------------
@@ -49,16 +52,16 @@ def feed_claims():
 def feed_verdicts():
     """Verdict history rows of published claims, newest first."""
     return (
-        Verdict.objects.filter(claim__editorial_state=Claim.EditorialState.PUBLISHED)
-        .select_related("claim__person")
+        Verdict.objects.public()
+        .select_related("claim__person", "recorded_by")
         .order_by("-created", "-id")
     )
 
 
 def feed_claim_evidence(claim):
     return (
-        claim.evidence.filter(state=Evidence.State.ACCEPTED)
-        .select_related("source", "feed_item")
+        claim.evidence.accepted()
+        .select_related("source", "feed_item", "added_by")
         # An evidence row is created when ingest suggests it and touched when an editor
         # accepts it; `updated` is the closest we have to "accepted at".
         .order_by("-updated", "-id")
@@ -101,7 +104,7 @@ def stamp_claims(request):
 
 
 def stamp_verdicts(request):
-    row = Verdict.objects.filter(claim__editorial_state=Claim.EditorialState.PUBLISHED).aggregate(
+    row = Verdict.objects.public().aggregate(
         last=Max("created"), n=Count("id")
     )
     return Stamp(row["last"], f"n={row['n']}")
@@ -112,7 +115,7 @@ def stamp_topic(request, slug):
         Topic.objects.filter(slug=slug)
         .annotate(
             last=Max("claims__updated"),
-            n=Count("claims", filter=Q(claims__editorial_state=Claim.EditorialState.PUBLISHED)),
+            n=Count("claims", filter=published_q("claims__")),
         )
         .values("last", "n", "name")
         .first()
@@ -127,7 +130,7 @@ def stamp_person(request, slug):
         Person.objects.filter(slug=slug)
         .annotate(
             last=Max("claims__updated"),
-            n=Count("claims", filter=Q(claims__editorial_state=Claim.EditorialState.PUBLISHED)),
+            n=Count("claims", filter=published_q("claims__")),
         )
         .values("last", "n", "updated")
         .first()
@@ -228,8 +231,16 @@ class SafeAtomFeed(_XmlSafe, Atom1Feed):
     pass
 
 
-def _hostname(request):
-    return request.get_host().rsplit(":", 1)[0].strip("[]") or "localhost"
+def editor_name(user) -> str:
+    """Who recorded a verdict or accepted evidence: the editor, or the desk when unknown."""
+    if user is None:
+        return EDITORS
+    return user.get_full_name() or user.get_username()
+
+
+# Feed attributes that are links: given as paths, made absolute against the configured
+# site URL (not the request's Host), so every id and link is the same for every reader.
+_LINK_ATTRIBUTES = {"link", "item_link", "feed_url", "author_link", "item_author_link"}
 
 
 class ClaimwatchFeed(Feed):
@@ -248,21 +259,30 @@ class ClaimwatchFeed(Feed):
         response.headers.pop("Last-Modified", None)
         return response
 
+    def _get_dynamic_attr(self, attname, obj, default=None):
+        value = super()._get_dynamic_attr(attname, obj, default)
+        if attname in _LINK_ATTRIBUTES and isinstance(value, str) and value.startswith("/"):
+            return site_url(value)
+        return value
+
     def author_link(self):
-        return self.request.build_absolute_uri(reverse("claims:home"))
+        return reverse("claims:home")
+
+    def feed_url(self, obj):
+        return self.request.path
 
     def feed_guid(self, obj):
         # Atom's feed <id> defaults to the page link, which several feeds share (/claims/).
-        return self.request.build_absolute_uri()
+        return site_url(self.request.get_full_path())
 
     def tag(self, kind, pk):
-        return f"tag:{_hostname(self.request)},{TAG_YEAR}:{kind}/{pk}"
+        return f"tag:{site_host()},{TAG_YEAR}:{kind}/{pk}"
 
     def item_guid_is_permalink(self):
         return False
 
     def absolute(self, path):
-        return self.request.build_absolute_uri(path)
+        return site_url(path)
 
 
 class ClaimEntries:
@@ -325,7 +345,8 @@ class VerdictsFeed(ClaimwatchFeed):
         return feed_verdicts()[:FEED_LIMIT]
 
     def item_title(self, verdict):
-        return f"{verdict.claim.title}: {verdict.get_status_display()}"
+        correction = "Editorial correction: " if verdict.is_correction else ""
+        return f"{correction}{verdict.claim.title}: {verdict.get_status_display()}"
 
     def item_description(self, verdict):
         claim = verdict.claim
@@ -333,7 +354,7 @@ class VerdictsFeed(ClaimwatchFeed):
             "<p><strong>{}</strong> as of {}.</p><p>{}</p><p>The claim: {}</p><blockquote><p>{}</p></blockquote>",
             verdict.get_status_display(),
             verdict.as_of_display,
-            verdict.rationale,
+            without_internal_ids(verdict.rationale),
             claim.statement,
             claim.quote,
         )
@@ -345,11 +366,11 @@ class VerdictsFeed(ClaimwatchFeed):
         return self.tag("verdict", verdict.pk)
 
     def item_author_name(self, verdict):
-        return verdict.claim.person.name if verdict.claim.person else "Claimwatch"
+        # A verdict is the editors' judgement, not the claimant's words.
+        return editor_name(verdict.recorded_by)
 
     def item_author_link(self, verdict):
-        person = verdict.claim.person
-        return self.absolute(person.get_absolute_url()) if person else None
+        return None
 
     def item_pubdate(self, verdict):
         return verdict.created
@@ -407,7 +428,8 @@ class ClaimEvent:
 
 def claim_events(claim):
     evidence = [ClaimEvent("evidence", e, claim) for e in feed_claim_evidence(claim)[:FEED_LIMIT]]
-    verdicts = [ClaimEvent("verdict", v, claim) for v in claim.verdicts.order_by("-created", "-id")[:FEED_LIMIT]]
+    verdicts = [ClaimEvent("verdict", v, claim)
+                for v in claim.verdicts.select_related("recorded_by").order_by("-created", "-id")[:FEED_LIMIT]]
     return sorted(evidence + verdicts, key=lambda e: (e.date, e.obj.pk), reverse=True)[:FEED_LIMIT]
 
 
@@ -430,6 +452,8 @@ class ClaimFeed(ClaimwatchFeed):
     def item_title(self, event):
         if event.kind == "evidence":
             return f"Evidence ({event.obj.get_stance_display()}): {event.obj.title}"
+        if event.obj.is_correction:
+            return f"Editorial correction: verdict {event.obj.get_status_display()}"
         return f"Verdict: {event.obj.get_status_display()}"
 
     def item_description(self, event):
@@ -439,7 +463,7 @@ class ClaimFeed(ClaimwatchFeed):
                 "<p><strong>{}</strong> as of {}.</p><p>{}</p>",
                 item.get_status_display(),
                 item.as_of_display,
-                item.rationale,
+                without_internal_ids(item.rationale),
             )
         labels = (item.get_stance_display(), item.get_strength_display(), item.get_tier_display())
         parts = [("<p>{} · {} · {}</p>", labels)]
@@ -448,7 +472,7 @@ class ClaimFeed(ClaimwatchFeed):
         else:
             parts.append(("<p>{}</p>", (item.title,)))
         if item.summary:
-            parts.append(("<p>{}</p>", (item.summary,)))
+            parts.append(("<p>{}</p>", (without_internal_ids(item.summary),)))
         if item.note:
             parts.append(("<p>Editor's note: {}</p>", (item.note,)))
         return format_html_join("", "{}", ((format_html(f, *args),) for f, args in parts))
@@ -460,11 +484,12 @@ class ClaimFeed(ClaimwatchFeed):
         return self.tag(event.kind, event.obj.pk)
 
     def item_author_name(self, event):
-        return event.claim.person.name if event.claim.person else "Claimwatch"
+        # Verdicts and accepted evidence are the editors' work, not the claimant's.
+        user = event.obj.recorded_by if event.kind == "verdict" else event.obj.added_by
+        return editor_name(user)
 
     def item_author_link(self, event):
-        person = event.claim.person
-        return self.absolute(person.get_absolute_url()) if person else None
+        return None
 
     def item_pubdate(self, event):
         return event.obj.created
@@ -542,7 +567,7 @@ def _validated_browse(view):
     def checked(request):
         form = browse_form(request)
         if not form.is_valid():
-            return HttpResponseBadRequest(f"Invalid filter: {form.error_text()}", content_type="text/plain")
+            return form_bad_request(request, form, "Invalid filter")
         return view(request)
 
     return checked
@@ -552,9 +577,8 @@ browse_rss, browse_atom = (_validated_browse(v) for v in _feed_views(BrowseFeed,
 
 
 def feed_directory(request):
-    published = Q(claims__editorial_state=Claim.EditorialState.PUBLISHED)
     context = {
-        "topics": Topic.objects.annotate(n=Count("claims", filter=published)).order_by("name"),
-        "people": Person.objects.annotate(n=Count("claims", filter=published)).filter(n__gt=0).order_by("name"),
+        "topics": Topic.objects.with_published_counts().order_by("name"),
+        "people": Person.objects.with_published_claims().order_by("name"),
     }
     return render(request, "claims/feed_directory.html", context)

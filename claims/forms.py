@@ -10,6 +10,7 @@ SORTS = {
     "evidence": ("most evidence", ["-evidence_count", F("date_made").desc(nulls_last=True), "title"]),
 }
 YEAR_UNKNOWN = "unknown"
+PERSON_NONE = "none"  # the essays' own claims: no person made them
 
 
 class BrowseForm(forms.Form):
@@ -41,7 +42,8 @@ class BrowseForm(forms.Form):
 
         data = super().clean()
         for name, model in (("topic", Topic), ("person", Person)):
-            if data.get(name) and not model.objects.filter(slug=data[name]).exists():
+            if data.get(name) and not (name == "person" and data[name] == PERSON_NONE) \
+                    and not model.objects.filter(slug=data[name]).exists():
                 self.add_error(name, f"no such {name} {data[name]!r}.")
         return data
 
@@ -55,7 +57,10 @@ class BrowseForm(forms.Form):
         if data.get("topic") and skip != "topic":
             queryset = queryset.filter(topics__slug=data["topic"])
         if data.get("person") and skip != "person":
-            queryset = queryset.filter(person__slug=data["person"])
+            if data["person"] == PERSON_NONE:
+                queryset = queryset.filter(person__isnull=True)
+            else:
+                queryset = queryset.filter(person__slug=data["person"])
         if data.get("status") and skip != "status":
             queryset = queryset.filter(status=data["status"])
         if data.get("kind") and skip != "kind":
@@ -94,6 +99,8 @@ class TimelineForm(forms.Form):
     show = forms.ChoiceField(
         required=False, choices=[("all", "Claims and data events"), ("claims", "Claims only")], initial="all"
     )
+    lanes = forms.ChoiceField(required=False, choices=[("person", "By person"), ("topic", "By topic")],
+                              initial="person", label="Claim lanes")
 
     def __init__(self, *args, **kwargs):
         from .models import Person, Topic

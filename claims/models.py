@@ -6,6 +6,21 @@ from django.urls import reverse
 from .dates import Precision, format_partial_date, iso_partial_date
 
 
+def published_q(prefix: str = "") -> Q:
+    """Q for published claims, through `prefix` (e.g. "claims__" from a person or topic)."""
+    return Q(**{f"{prefix}editorial_state": "published"})
+
+
+class WithPublishedClaimsQuerySet(models.QuerySet):
+    """For people and topics: how many published claims each has, and only those with any."""
+
+    def with_published_counts(self):
+        return self.annotate(n=models.Count("claims", filter=published_q("claims__")))
+
+    def with_published_claims(self):
+        return self.with_published_counts().filter(n__gt=0)
+
+
 class Person(models.Model):
     name = models.CharField(max_length=200)
     slug = models.SlugField(max_length=100, unique=True)
@@ -15,6 +30,8 @@ class Person(models.Model):
     links = models.JSONField(default=list, blank=True)
     created = models.DateTimeField(auto_now_add=True)
     updated = models.DateTimeField(auto_now=True)
+
+    objects = WithPublishedClaimsQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]
@@ -37,6 +54,8 @@ class Topic(models.Model):
         "Key phrases, one a line, that make an ingested item worth suggesting here. \"a + b\" needs both; "
         "a trailing * matches any ending; ALL-CAPS phrases match in capitals only."))
     exclude_phrases = models.TextField(blank=True, help_text="Phrases, one a line, that rule an item out.")
+
+    objects = WithPublishedClaimsQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]
@@ -82,7 +101,7 @@ class Source(models.Model):
 
 class ClaimQuerySet(models.QuerySet):
     def published(self):
-        return self.filter(editorial_state=Claim.EditorialState.PUBLISHED)
+        return self.filter(published_q())
 
     def for_list(self):
         """Everything a claim card shows, in a fixed number of queries."""
@@ -195,6 +214,12 @@ class Claim(models.Model):
         return self.status.startswith("resolved_") or self.status == self.Status.UNRESOLVABLE
 
 
+class VerdictQuerySet(models.QuerySet):
+    def public(self):
+        """Verdict history rows of published claims: what readers and feeds may see."""
+        return self.filter(published_q("claim__"))
+
+
 class Verdict(models.Model):
     """One entry in a claim's verdict history; the claim row carries the current one."""
 
@@ -204,7 +229,11 @@ class Verdict(models.Model):
     as_of = models.DateField(null=True, blank=True)
     as_of_precision = models.CharField(max_length=10, choices=Precision.choices, default=Precision.UNKNOWN)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
+    # A revert: the record was put right, not a new judgement on the evidence.
+    is_correction = models.BooleanField(default=False)
     created = models.DateTimeField(auto_now_add=True)
+
+    objects = VerdictQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created", "-id"]
@@ -216,6 +245,25 @@ class Verdict(models.Model):
     @property
     def as_of_display(self):
         return format_partial_date(self.as_of, self.as_of_precision)
+
+
+class EvidenceQuerySet(models.QuerySet):
+    def accepted(self):
+        return self.filter(state=Evidence.State.ACCEPTED)
+
+    def public(self):
+        """Accepted evidence on published claims: what readers may see."""
+        return self.accepted().filter(published_q("claim__"))
+
+    def with_content(self):
+        """Rows that have something to show: an item, a source, or a summary of their own."""
+        return self.filter(Q(feed_item__isnull=False) | Q(source__isnull=False) | ~Q(summary=""))
+
+    def newest_public(self):
+        return (
+            self.public().with_content().select_related("claim", "source", "feed_item")
+            .order_by("-updated", "-id")
+        )
 
 
 class Evidence(models.Model):
@@ -258,6 +306,8 @@ class Evidence(models.Model):
     created = models.DateTimeField(auto_now_add=True)
     updated = models.DateTimeField(auto_now=True)
 
+    objects = EvidenceQuerySet.as_manager()
+
     class Meta:
         ordering = ["-created", "-id"]
         verbose_name_plural = "evidence"
@@ -281,6 +331,15 @@ class Evidence(models.Model):
         if self.source_id:
             return self.source.title
         return self.summary[:80]
+
+    @property
+    def note_html(self):
+        """The editor's Markdown note as sanitised HTML (nh3-cleaned in claims/markdown.py)."""
+        from django.utils.safestring import mark_safe
+
+        from .markdown import render_markdown
+
+        return mark_safe(render_markdown(self.note))  # noqa: S308 (cleaned by nh3)
 
     @property
     def url(self):

@@ -6,7 +6,7 @@ the slug converter never matches a dot, so these cannot shadow a claim page.
 
 from django.urls import path
 
-from . import downloads, feeds, search
+from . import downloads, feeds, search, views
 
 app_name = "reader"
 
@@ -29,4 +29,5 @@ urlpatterns = [
     path("claims.json", downloads.claims_json, name="claims_json"),
     path("claims/<slug:slug>.csv", downloads.claim_csv, name="claim_csv"),
     path("claims/<slug:slug>.json", downloads.claim_json, name="claim_json"),
+    path("claims/<slug:slug>.bib", views.claim_bibtex, name="claim_bibtex"),
 ]

@@ -1,4 +1,5 @@
-"""Full-text search over claims, people, accepted evidence and ingested feed items.
+"""Full-text search over claims, people, topics, accepted evidence, benchmarks, AI models
+and ingested feed items, with the matches highlighted (claims/highlight.py).
 
 PostgreSQL gets real full-text search (websearch syntax, weighted vectors, ts_rank).
 SQLite gets a fallback that behaves the same way from the outside: every term must
@@ -13,13 +14,15 @@ from dataclasses import dataclass, field
 from django import forms
 from django.db import connection
 from django.db.models import Case, Count, F, FloatField, Q, Value, When, Window
-from django.db.models.expressions import Expression
+from django.db.models.expressions import Expression, RawSQL
 from django.http import HttpResponseBadRequest
 from django.shortcuts import render
 
-from ingest.models import FeedItem
+from ingest.models import AIModel, Benchmark, FeedItem
 
-from .models import Claim, Evidence, Person
+from . import highlight
+from .errors import form_bad_request
+from .models import Claim, Evidence, Person, Topic
 
 MAX_QUERY_LENGTH = 200
 # A fallback query is one LIKE per term per field; bound it so a pasted paragraph
@@ -32,6 +35,9 @@ CLAIM_FIELDS = {"A": ("title",), "B": ("statement", "quote"), "C": ("person__nam
 PERSON_FIELDS = {"A": ("name",), "B": ("bio",), "C": ("affiliation", "role")}
 EVIDENCE_FIELDS = {"A": ("source__title", "feed_item__title"), "B": ("summary",), "C": ("note",)}
 FEED_ITEM_FIELDS = {"A": ("title",), "B": ("summary",)}
+TOPIC_FIELDS = {"A": ("name",), "B": ("description",)}
+BENCHMARK_FIELDS = {"A": ("name",), "B": ("description",), "C": ("publisher",)}
+MODEL_FIELDS = {"A": ("name",), "B": ("organization",), "C": ("domain", "task")}
 
 # Fallback scores mirror PostgreSQL's default ts_rank weights (A=1.0, B=0.4, C=0.2).
 _FALLBACK_SCORE = {"A": 1.0, "B": 0.4, "C": 0.2}
@@ -188,6 +194,20 @@ def search_feed_items(queryset, q: str):
     )
 
 
+def search_topics(queryset, q: str):
+    return _search(queryset, q, TOPIC_FIELDS).order_by(F("search_rank").desc(), "name")
+
+
+def search_benchmarks(queryset, q: str):
+    return _search(queryset, q, BENCHMARK_FIELDS).order_by(F("search_rank").desc(), "name")
+
+
+def search_models(queryset, q: str):
+    return _search(queryset, q, MODEL_FIELDS).order_by(
+        F("search_rank").desc(), F("publication_date").desc(nulls_last=True), "name"
+    )
+
+
 @dataclass
 class ResultGroup:
     key: str
@@ -200,7 +220,49 @@ class ResultGroup:
         return self.total - len(self.items)
 
 
-GROUP_LIMITS = {"claims": 20, "people": 10, "evidence": 10, "feed_items": 10}
+GROUP_LIMITS = {"claims": 20, "people": 10, "topics": 10, "evidence": 10, "benchmarks": 10, "models": 10,
+                "feed_items": 10}
+
+# Which fields each group highlights: True marks the whole field (titles, names), False a
+# fragment around the matches (long text). Feed item summaries are HTML from outside, so
+# only their titles are highlighted (the summary is shown as stripped plain text).
+HIGHLIGHTS = {
+    "claims": {"title": True, "quote": False},
+    "people": {"name": True, "bio": False},
+    "topics": {"name": True, "description": False},
+    "evidence": {"summary": False},
+    "benchmarks": {"name": True, "description": False},
+    "models": {"name": True, "organization": True},
+    "feed_items": {"title": True},
+}
+
+
+def _with_headlines(queryset, q, fields):
+    """On PostgreSQL, ts_headline per highlighted field, in the same query as the results."""
+    if not uses_postgres():
+        return queryset
+    from django.contrib.postgres.search import SearchHeadline, SearchQuery
+
+    query = SearchQuery(q, search_type="websearch", config=SEARCH_CONFIG)
+    return queryset.annotate(**{
+        f"headline_{name}": SearchHeadline(
+            name, query, config=SEARCH_CONFIG, start_sel=highlight.START, stop_sel=highlight.STOP,
+            highlight_all=whole or None, max_words=None if whole else highlight.FRAGMENT_WORDS,
+            min_words=None if whole else 15,
+        )
+        for name, whole in fields.items()
+    })
+
+
+def _attach_highlights(rows, q, fields):
+    words = terms(q)
+    postgres = uses_postgres()
+    for row in rows:
+        row.highlights = {
+            name: highlight.from_headline(getattr(row, f"headline_{name}"), getattr(row, name)) if postgres
+            else highlight.fallback(getattr(row, name), words, whole=whole)
+            for name, whole in fields.items()
+        }
 
 
 def _top(queryset, limit):
@@ -214,29 +276,24 @@ def _top(queryset, limit):
 
 
 def search_everything(q: str) -> list[ResultGroup]:
-    """Ranked results per type: one query per group, whatever the number of matches."""
+    """Ranked, highlighted results per type: one query per group, whatever the number of matches."""
     sources = [
-        (
-            "claims",
-            "Claims",
-            search_claims(Claim.objects.published().select_related("person"), q),
-        ),
+        ("claims", "Claims", search_claims(Claim.objects.published().select_related("person"), q)),
         ("people", "People", search_people(Person.objects.all(), q)),
+        ("topics", "Topics", search_topics(Topic.objects.all(), q)),
         (
             "evidence",
             "Evidence",
-            search_evidence(
-                Evidence.objects.filter(
-                    state=Evidence.State.ACCEPTED, claim__editorial_state=Claim.EditorialState.PUBLISHED
-                ).select_related("claim", "source", "feed_item"),
-                q,
-            ),
+            search_evidence(Evidence.objects.public().select_related("claim", "source", "feed_item"), q),
         ),
+        ("benchmarks", "Benchmarks", search_benchmarks(Benchmark.objects.all(), q)),
+        ("models", "AI models", search_models(AIModel.objects.all(), q)),
         ("feed_items", "Papers and posts", search_feed_items(FeedItem.objects.select_related("source"), q)),
     ]
     groups = []
     for key, title, queryset in sources:
-        items, total = _top(queryset, GROUP_LIMITS[key])
+        items, total = _top(_with_headlines(queryset, q, HIGHLIGHTS[key]), GROUP_LIMITS[key])
+        _attach_highlights(items, q, HIGHLIGHTS[key])
         groups.append(ResultGroup(key=key, title=title, items=items, total=total))
     return groups
 
@@ -251,7 +308,7 @@ class SearchForm(forms.Form):
 def search_view(request):
     form = SearchForm(request.GET)
     if not form.is_valid():
-        return HttpResponseBadRequest(f"Invalid search: {form.error_text()}", content_type="text/plain")
+        return form_bad_request(request, form, "Invalid search")
     q = form.cleaned_data["q"]
     groups = search_everything(q) if q else []
     context = {

@@ -130,12 +130,14 @@ def change_verdict(
 
 
 @transaction.atomic
-def revert_claim(claim: Claim, revision: Revision, *, user) -> Revision | None:
+def revert_claim(claim: Claim, revision: Revision, *, user, reason: str = "") -> Revision | None:
     """Bring back a revision's content and verdict; the revert is itself a new revision.
 
     The slug and the editorial state stay as they are: a permalink and a publication
-    decision are separate acts, not content to roll back by accident.
+    decision are separate acts, not content to roll back by accident. When the verdict
+    changes back, its history entry is an editorial correction, with the editor's reason.
     """
+    reason = " ".join((reason or "").split())
     if revision.target != Revision.Target.CLAIM or revision.object_id != claim.pk:
         raise EditorialConflict("That revision belongs to another record.")
     claim = Claim.objects.select_for_update().get(pk=claim.pk)
@@ -157,17 +159,20 @@ def revert_claim(claim: Claim, revision: Revision, *, user) -> Revision | None:
     claim.topics.set(Topic.objects.filter(slug__in=snap.get("topics", [])))
     when = timezone.localtime(revision.created).strftime("%Y-%m-%d %H:%M")
     if tuple(getattr(claim, f) for f in VERDICT_FIELDS) != verdict_before:
+        because = f" {reason.rstrip('.')}." if reason else ""
         Verdict.objects.create(
             claim=claim, status=claim.status, as_of=claim.verdict_as_of, as_of_precision=claim.verdict_as_of_precision,
-            rationale=f"Reverted to revision #{revision.pk} ({when}): "
-                      f"{claim.verdict_rationale or 'that revision gave no rationale.'}",
+            rationale=f"Editorial correction: the verdict of {when} is restored.{because} "
+                      f"{claim.verdict_rationale or 'That version gave no rationale.'}",
             recorded_by=user if user and user.is_authenticated else None,
+            is_correction=True,
         )
-    new = record_revision(claim, user=user, comment=f"Reverted to revision #{revision.pk} ({when}).")
+    comment = f"Reverted to revision #{revision.pk} ({when})." + (f" Reason: {reason}" if reason else "")
+    new = record_revision(claim, user=user, comment=comment)
     if new is not None:
         audit.record(user, "claim.reverted", target=claim, summary=f"Reverted “{claim.title}” to revision "
                      f"#{revision.pk}", data={"revision": revision.pk, "new_revision": new.pk,
-                                              "fields": new.changed_fields})
+                                              "fields": new.changed_fields, "reason": reason})
     return new
 
 

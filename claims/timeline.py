@@ -1,65 +1,188 @@
-"""Claims and data events on one time axis: what was said, and what the data did."""
+"""The visual timeline: claims and data records on one dated axis, in lanes.
 
+Claim lanes group claims by person or by topic; data lanes hold the model releases that
+set a new training-compute record and the state-of-the-art records on the benchmarks the
+claims are held against. Positions are percentages of the axis, computed here, so the
+page is plain positioned HTML: no chart library, no script, and links that work.
+
+A claim known only to the year (or month) is drawn as a span over that year (or month),
+not as a point on 1 January: the timeline keeps the date's honest precision. Undated
+claims cannot sit on an axis at all; they get their own labelled group.
+"""
+
+import calendar
 import dataclasses
 import datetime as dt
-from itertools import groupby
+from urllib.parse import urlencode
 
 from measures.series import COMPUTE, BenchmarkSeries, load_view
 
+from .dates import Precision, format_partial_date
+
 # Benchmarks whose records make the timeline: the ones the seed claims are held against.
 TIMELINE_BENCHMARKS = ("gpqa-diamond", "swe-bench-verified", "metr-horizon-p50", "frontiermath-2025-02-28-private")
+# Data records before this year are off the axis: the claims start in the 2010s, and an
+# axis from 1950 (the first notable models) would squeeze them into its last tenth.
+AXIS_FROM_YEAR = 2010
+
+
+@dataclasses.dataclass(frozen=True)
+class Marker:
+    date: dt.date
+    precision: str
+    kind: str  # "claim", "compute", "benchmark"
+    title: str
+    detail: str
+    url: str
+    left: float = 0.0  # per cent of the axis
+    width: float = 0.0  # per cent; > 0 for a claim dated only to its month or year
+
+    @property
+    def date_label(self) -> str:
+        return format_partial_date(self.date, self.precision)
+
+    @property
+    def is_span(self) -> bool:
+        return self.width > 0
 
 
 @dataclasses.dataclass
-class Event:
-    date: dt.date
-    kind: str  # "claim", "compute", "benchmark"
+class Lane:
+    key: str
     title: str
-    detail: str = ""
+    kind: str
     url: str = ""
-    claim: object = None
-    precision: str = "day"
+    markers: list = dataclasses.field(default_factory=list)
 
 
-def _benchmark_records() -> list[Event]:
-    """New state-of-the-art scores on the timeline benchmarks."""
-    events = []
+@dataclasses.dataclass(frozen=True)
+class Axis:
+    start: dt.date
+    end: dt.date  # exclusive
+
+    def position(self, when: dt.date) -> float:
+        total = (self.end - self.start).days
+        return round(100 * (when - self.start).days / total, 3)
+
+    @property
+    def first_year(self) -> int:
+        return self.start.year
+
+    @property
+    def last_year(self) -> int:
+        return self.end.year - 1
+
+    @property
+    def ticks(self) -> list[tuple[int, float]]:
+        return [(year, self.position(dt.date(year, 1, 1))) for year in range(self.start.year, self.end.year)]
+
+
+@dataclasses.dataclass
+class Timeline:
+    axis: Axis | None
+    claim_lanes: list
+    data_lanes: list
+    undated: list  # claims with no date
+    lanes_by: str
+
+    @property
+    def claim_count(self) -> int:
+        return sum(len(lane.markers) for lane in self.claim_lanes)
+
+    @property
+    def is_empty(self) -> bool:
+        return not (self.claim_lanes or self.data_lanes or self.undated)
+
+
+def _span_end(date: dt.date, precision: str) -> dt.date:
+    if precision == Precision.YEAR:
+        return dt.date(date.year + 1, 1, 1)
+    if precision == Precision.MONTH:
+        days = calendar.monthrange(date.year, date.month)[1]
+        return date + dt.timedelta(days=days)
+    return date
+
+
+def _claim_marker(claim) -> Marker:
+    by = claim.person.name if claim.person else "an essay (no named person)"
+    return Marker(claim.date_made, claim.date_precision, "claim", claim.title, f"{by}; {claim.get_status_display()}",
+                  claim.get_absolute_url())
+
+
+def _data_lanes() -> list[Lane]:
+    lanes = []
+    view = load_view(COMPUTE)
+    if view:
+        lane = Lane("compute", "Model releases that set a training-compute record", "compute", "/data/")
+        lane.markers = [
+            Marker(p.date, Precision.DAY, "compute", p.label, f"{p.value:.2e} FLOP" + (f", {p.extra}" if p.extra else ""),
+                   "/data/models/?" + urlencode({"q": p.label}))
+            for p in view.records
+        ]
+        lanes.append(lane)
     for slug in TIMELINE_BENCHMARKS:
         view = load_view(BenchmarkSeries(slug))
         if view is None:
             continue
-        events += [
-            Event(r.date, "benchmark", f"{view.meta.title} record: {r.label}", view.meta.unit.format(r.value),
-                  f"/data/benchmarks/{slug}/")
+        lane = Lane(f"benchmark-{slug}", f"{view.meta.title}: new records", "benchmark", f"/data/benchmarks/{slug}/")
+        lane.markers = [
+            Marker(r.date, Precision.DAY, "benchmark", r.label, view.meta.unit.format(r.value), f"/data/benchmarks/{slug}/")
             for r in view.records
         ]
-    return events
+        lanes.append(lane)
+    return lanes
 
 
-def _compute_records() -> list[Event]:
-    view = load_view(COMPUTE)
-    return [
-        Event(p.date, "compute", f"Largest training run so far: {p.label}",
-              f"{p.value:.2e} FLOP" + (f" ({p.extra})" if p.extra else ""), "/data/models/")
-        for p in (view.records if view else [])
-    ]
+def _claim_lanes(claims, lanes_by: str) -> list[Lane]:
+    lanes: dict[str, Lane] = {}
+    for claim in claims:
+        if not claim.date_made:
+            continue
+        marker = _claim_marker(claim)
+        if lanes_by == "topic":
+            groups = [(t.slug, t.name, t.get_absolute_url()) for t in claim.topics.all()] or [
+                ("no-topic", "No topic", "")]
+        elif claim.person:
+            groups = [(claim.person.slug, claim.person.name, claim.person.get_absolute_url())]
+        else:
+            groups = [("no-person", "The essays' own claims (no named person)", "/claims/?person=none")]
+        for key, title, url in groups:
+            lanes.setdefault(key, Lane(f"claims-{key}", title, "claim", url)).markers.append(marker)
+    # Busiest lanes first, so the eye lands on where most was said; the catch-all lanes last.
+    return sorted(lanes.values(), key=lambda lane: (lane.key in ("claims-no-person", "claims-no-topic"),
+                                                    -len(lane.markers), lane.title))
 
 
-def timeline_events(claims, *, with_data: bool = True) -> list[tuple[str, list[Event]]]:
-    """Events grouped by year, newest year first; undated claims in a final group."""
-    events = [
-        Event(c.date_made, "claim", c.title, c.person.name if c.person else "essay", c.get_absolute_url(), c,
-              c.date_precision)
-        for c in claims if c.date_made
-    ]
-    if with_data:
-        events += _compute_records() + _benchmark_records()
-    events.sort(key=lambda e: (e.date, e.kind != "claim"), reverse=True)
-    years = [(str(year), list(group)) for year, group in groupby(events, key=lambda e: e.date.year)]
-    undated = [Event(dt.date.min, "claim", c.title, c.person.name if c.person else "essay", c.get_absolute_url(), c,
-                     "unknown") for c in claims if not c.date_made]
-    if undated:
-        years.append(("Date unknown", undated))
-    return years
+def _axis(lanes: list[Lane]) -> Axis | None:
+    dates = [m.date for lane in lanes for m in lane.markers]
+    if not dates:
+        return None
+    first = max(min(dates).year, AXIS_FROM_YEAR) if any(d.year >= AXIS_FROM_YEAR for d in dates) else min(dates).year
+    ends = [_span_end(m.date, m.precision) for lane in lanes for m in lane.markers]
+    last = max(max(dates).year, (max(ends) - dt.timedelta(days=1)).year)
+    return Axis(dt.date(first, 1, 1), dt.date(last + 1, 1, 1))
 
 
+def _placed(lane: Lane, axis: Axis) -> Lane:
+    placed = []
+    for m in sorted(lane.markers, key=lambda m: (m.date, m.title)):
+        if m.date < axis.start:
+            continue
+        end = _span_end(m.date, m.precision)
+        width = round(axis.position(end) - axis.position(m.date), 3) if end > m.date else 0.0
+        placed.append(dataclasses.replace(m, left=axis.position(m.date), width=width))
+    lane.markers = placed
+    return lane
+
+
+def build_timeline(claims, *, with_data: bool = True, lanes_by: str = "person") -> Timeline:
+    """The lanes for already-loaded claims (with person and topics), plus the data lanes."""
+    claims = list(claims)
+    claim_lanes = _claim_lanes(claims, lanes_by)
+    data_lanes = _data_lanes() if with_data else []
+    axis = _axis(claim_lanes + data_lanes)
+    if axis:
+        claim_lanes = [_placed(lane, axis) for lane in claim_lanes]
+        data_lanes = [lane for lane in (_placed(lane, axis) for lane in data_lanes) if lane.markers]
+    undated = [_claim_marker(c) for c in claims if not c.date_made]
+    return Timeline(axis, claim_lanes, data_lanes, undated, lanes_by)

@@ -5,9 +5,10 @@ load (or an htmx history restore) gets the whole page from the same template.
 """
 
 from django.core.paginator import Paginator
-from django.db.models import Count, Q
-from django.http import HttpResponseBadRequest
+from django.db.models import Count
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.utils.safestring import mark_safe
 
@@ -17,12 +18,14 @@ from measures.claim_charts import claim_chart, featured_charts, topic_charts
 from measures.selectors import claim_measures
 from measures.series import value_at
 
-from .browse import cached_facet_counts
-from .citation import bibtex, claim_review
+from .browse import browse_title, cached_facet_counts
+from .citation import bibtex, claim_review, meta_tags
+from .errors import bad_request, form_bad_request
 from .forms import BrowseForm, TimelineForm
 from .models import Claim, Evidence, Person, Topic, Verdict
-from .timeline import timeline_events
-from .track_record import track_record
+from .site import site_url
+from .timeline import build_timeline
+from .track_record import resolved_by_topic, track_record
 
 PAGE_SIZE = 25
 TIMELINE_CLAIMS = 300
@@ -41,31 +44,27 @@ def _render(request, template, partial, context):
     return response
 
 
-def _bad_request(form):
-    return HttpResponseBadRequest(f"Invalid parameters: {form.error_text()}", content_type="text/plain")
-
-
-def _published_topics():
-    return Topic.objects.annotate(
-        n=Count("claims", filter=Q(claims__editorial_state=Claim.EditorialState.PUBLISHED))
-    )
+def _bad_request(request, form):
+    return form_bad_request(request, form)
 
 
 def home(request):
     status_counts = dict(Claim.objects.published().values_list("status").annotate(n=Count("id")).order_by())
+    newest = list(Evidence.objects.newest_public()[:5])
     context = {
-        "status_counts": [(value, label, status_counts.get(value, 0)) for value, label in Claim.Status.choices],
+        # Only the statuses claims have: one compact row, not eight boxes of which most say 0.
+        "status_counts": [(value, label, status_counts[value]) for value, label in Claim.Status.choices
+                          if status_counts.get(value)],
         "claim_total": sum(status_counts.values()),
         "latest_claims": Claim.objects.for_list().order_by("-created", "title")[:5],
-        "verdicts": Verdict.objects.filter(claim__editorial_state=Claim.EditorialState.PUBLISHED)
+        "verdicts": Verdict.objects.public()
         .select_related("claim")
         .order_by("-created", "-id")[:6],
-        "newest_evidence": Evidence.objects.filter(
-            state=Evidence.State.ACCEPTED, claim__editorial_state=Claim.EditorialState.PUBLISHED
-        )
-        .select_related("claim", "source", "feed_item")
-        .order_by("-updated")[:5],
-        "topics": _published_topics().filter(n__gt=0).order_by("-n", "name"),
+        "newest_evidence": newest,
+        # Until editors accept evidence, the newest data records stand in (so never an empty box).
+        "newest_models": [] if newest else AIModel.objects.filter(notable=True, publication_date__isnull=False)
+        .order_by("-publication_date", "name")[:5],
+        "topics": Topic.objects.with_published_claims().order_by("-n", "name"),
         "model_count": AIModel.objects.count(),
         "last_run": IngestRun.objects.select_related("source").filter(status__in=IngestRun.FINISHED).first(),
         "charts": featured_charts(FeaturedChart.Place.DASHBOARD),
@@ -76,13 +75,17 @@ def home(request):
 def claim_list(request):
     form = BrowseForm(request.GET)
     if not form.is_valid():
-        return _bad_request(form)
+        return _bad_request(request, form)
     claims = form.sorted(form.filter(Claim.objects.for_list()))
     page = Paginator(claims, PAGE_SIZE).get_page(form.cleaned_data.get("page") or 1)
+    facets = cached_facet_counts(form, request.GET)
     context = {
         "form": form,
         "page": page,
-        "facets": cached_facet_counts(form, request.GET),
+        "facets": facets,
+        "page_title": browse_title(facets, form.cleaned_data.get("q") or ""),
+        # A fragment carries the new <title> and feed links (out of band) so they follow the swap.
+        "fragment": _wants_fragment(request),
         "filters": form.active_filters(),
         "sort": form.cleaned_data.get("sort") or "",
         "sorts": form.fields["sort"].choices[1:],
@@ -95,16 +98,15 @@ def claim_detail(request, slug):
     claim = get_object_or_404(Claim.objects.for_detail().select_related("untestable"), slug=slug)
     topics = list(claim.topics.all())
     evidence = list(
-        claim.evidence.filter(state=Evidence.State.ACCEPTED)
-        .select_related("source", "feed_item", "feed_item__source")
+        claim.evidence.accepted()
+        .select_related("source", "feed_item", "feed_item__source", "added_by")
         .order_by("-strength", "-created")
     )
     measured = claim_measures(claim)  # stored results; also counted as data evidence in the tabs
     tab = request.GET.get("tab") or next(
         (s for s, _ in TABS if any(e.stance == s for e in evidence) or measured.count(s)), "supports")
     if tab not in dict(TABS):
-        return HttpResponseBadRequest("Invalid parameters: tab must be supports, contradicts or context.",
-                                      content_type="text/plain")
+        return bad_request(request, "Invalid parameters: tab must be supports, contradicts or context.")
     context = {
         "claim": claim,
         "tab": tab,
@@ -116,7 +118,7 @@ def claim_detail(request, slug):
     if _wants_fragment(request):
         return _render(request, "claims/claim_detail.html", "evidence", context)
     chart = claim_chart(claim, measured.primary)
-    permalink = request.build_absolute_uri(claim.get_absolute_url())
+    permalink = site_url(claim.get_absolute_url())
     context.update(
         topics=topics,
         verdicts=claim.verdicts.select_related("recorded_by"),
@@ -124,10 +126,22 @@ def claim_detail(request, slug):
         chart=chart,
         then_now=_then_and_now(chart, claim),
         permalink=permalink,
-        bibtex=bibtex(claim, permalink),
+        bibtex=bibtex(claim, permalink, timezone.now().date()),
+        citation_meta=meta_tags(claim, permalink),
         jsonld=mark_safe(claim_review(claim, permalink)),  # escaped for <script> in claim_review
+        # Checked here, not only in the template: the link is a promise the edit view keeps.
+        can_edit=request.user.has_perm("claims.change_claim"),
     )
     return _render(request, "claims/claim_detail.html", "evidence", context)
+
+
+def claim_bibtex(request, slug):
+    """The claim's BibTeX entry as a file a reference manager can import."""
+    claim = get_object_or_404(Claim.objects.for_detail(), slug=slug)
+    text = bibtex(claim, site_url(claim.get_absolute_url()), timezone.now().date())
+    response = HttpResponse(text, content_type="application/x-bibtex; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{claim.slug}.bib"'
+    return response
 
 
 def _related(claim, topics):
@@ -152,10 +166,8 @@ def _then_and_now(chart, claim):
 
 
 def person_list(request):
-    people = Person.objects.annotate(
-        n=Count("claims", filter=Q(claims__editorial_state=Claim.EditorialState.PUBLISHED))
-    ).filter(n__gt=0)
-    return render(request, "claims/person_list.html", {"people": people})
+    people = Person.objects.with_published_claims()
+    return render(request, "claims/person_list.html", {"people": people, "resolved": resolved_by_topic()})
 
 
 def person_detail(request, slug):
@@ -166,7 +178,7 @@ def person_detail(request, slug):
 
 
 def topic_list(request):
-    return render(request, "claims/topic_list.html", {"topics": _published_topics()})
+    return render(request, "claims/topic_list.html", {"topics": Topic.objects.with_published_counts()})
 
 
 def topic_detail(request, slug):
@@ -180,14 +192,15 @@ def topic_detail(request, slug):
 def timeline(request):
     form = TimelineForm(request.GET)
     if not form.is_valid():
-        return _bad_request(form)
+        return _bad_request(request, form)
     # The newest claims only: the timeline is for reading, the browse page for everything.
     claims = list(form.filter(Claim.objects.for_list())[: TIMELINE_CLAIMS + 1])
     context = {
         "form": form,
         "truncated": len(claims) > TIMELINE_CLAIMS,
         "limit": TIMELINE_CLAIMS,
-        "years": timeline_events(claims[:TIMELINE_CLAIMS], with_data=form.cleaned_data.get("show") != "claims"),
+        "timeline": build_timeline(claims[:TIMELINE_CLAIMS], with_data=form.cleaned_data.get("show") != "claims",
+                                   lanes_by=form.cleaned_data.get("lanes") or "person"),
         "query_string": request.GET.urlencode(),
     }
     return _render(request, "claims/timeline.html", "events", context)

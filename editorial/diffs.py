@@ -1,4 +1,10 @@
-"""Field-by-field differences between two snapshots of a claim, for the history page."""
+"""Field-by-field differences between two snapshots of a claim, for the history page.
+
+Inside a field the diff is by word, then cleaned up for reading: a lone space or
+word left "equal" between two changes is folded into them, so a rewritten sentence
+reads as one deletion followed by one insertion ("The seed says" -> "GPQA Diamond
+shows") instead of interleaved fragments ("TheGPQA seedDiamond...").
+"""
 
 import dataclasses
 import difflib
@@ -11,7 +17,17 @@ LABELS = {
     "verdict_as_of": "Verdict as of", "verdict_as_of_precision": "Verdict as-of precision",
     "editorial_state": "Editorial state", "topics": "Topics",
 }
-_TOKENS = re.compile(r"\s+|\w+|[^\w\s]")
+# A word with the whitespace after it, so equal runs keep their spacing and no change
+# is a bare space.
+_TOKENS = re.compile(r"\S+\s*|\s+")
+# Single values (a status, a date, a slug, a person) read best as "old -> new", not as a word diff.
+WHOLE_VALUE_FIELDS = {
+    "slug", "person_id", "source_id", "date_made", "date_precision", "kind", "deadline", "status",
+    "verdict_as_of", "verdict_as_of_precision", "editorial_state", "topics",
+}
+# An equal run this short between two changes is folded into them.
+_FOLD_WORDS = 2
+
 
 @dataclasses.dataclass
 class FieldDiff:
@@ -22,6 +38,11 @@ class FieldDiff:
     # [(op, text)] with op in {"equal", "delete", "insert"}: drawn as <del>/<ins>.
     segments: list[tuple[str, str]]
 
+    @property
+    def is_short(self) -> bool:
+        return self.field in WHOLE_VALUE_FIELDS
+
+
 def _text(field: str, value, names: dict) -> str:
     if value is None or value == "":
         return "—"
@@ -31,7 +52,8 @@ def _text(field: str, value, names: dict) -> str:
         return names.get((field, value), f"#{value} (deleted)")
     return str(value)
 
-def word_diff(old: str, new: str) -> list[tuple[str, str]]:
+
+def _raw_segments(old: str, new: str) -> list[tuple[str, str]]:
     a, b = _TOKENS.findall(old), _TOKENS.findall(new)
     segments = []
     for op, i1, i2, j1, j2 in difflib.SequenceMatcher(a=a, b=b, autojunk=False).get_opcodes():
@@ -43,6 +65,43 @@ def word_diff(old: str, new: str) -> list[tuple[str, str]]:
         if op in {"insert", "replace"}:
             segments.append(("insert", "".join(b[j1:j2])))
     return segments
+
+
+def _is_minor(text: str) -> bool:
+    return len(text.split()) <= _FOLD_WORDS
+
+
+def word_diff(old: str, new: str) -> list[tuple[str, str]]:
+    """Word-level segments with short equal runs between changes folded into them."""
+    raw = _raw_segments(old, new)
+    out: list[tuple[str, str]] = []
+    deleted, inserted = "", ""
+
+    def flush():
+        nonlocal deleted, inserted
+        if deleted:
+            out.append(("delete", deleted))
+        if inserted:
+            out.append(("insert", inserted))
+        deleted, inserted = "", ""
+
+    for index, (op, text) in enumerate(raw):
+        if op == "delete":
+            deleted += text
+        elif op == "insert":
+            inserted += text
+        else:
+            pending = deleted or inserted
+            more_changes = any(o != "equal" for o, _ in raw[index + 1:index + 2])
+            if pending and more_changes and _is_minor(text):
+                deleted += text
+                inserted += text
+                continue
+            flush()
+            out.append(("equal", text))
+    flush()
+    return out
+
 
 def diff_snapshots(old: dict | None, new: dict, names: dict | None = None) -> list[FieldDiff]:
     names = names or {}
@@ -58,6 +117,7 @@ def diff_snapshots(old: dict | None, new: dict, names: dict | None = None) -> li
         diffs.append(FieldDiff(field, LABELS[field], old_text, new_text, word_diff(old_text, new_text)))
     return diffs
 
+
 def names_for(revisions) -> dict:
     """Display names for the people and sources the snapshots refer to (two queries)."""
     from claims.models import Person, Source
@@ -68,6 +128,7 @@ def names_for(revisions) -> dict:
     names.update({("source_id", s.pk): s.title for s in Source.objects.filter(pk__in=source_ids)})
     return names
 
+
 def history(revisions) -> list[tuple]:
     """[(revision, [FieldDiff])] newest first; each diff is against the revision before it."""
     ordered = sorted(revisions, key=lambda r: (r.created, r.pk))
@@ -77,4 +138,3 @@ def history(revisions) -> list[tuple]:
         rows.append((revision, diff_snapshots(previous, revision.snapshot, names)))
         previous = revision.snapshot
     return list(reversed(rows))
-

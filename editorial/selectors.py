@@ -8,7 +8,7 @@ from measures.models import Measure
 
 from .models import AuditEntry, ProposedVerdict
 
-QUEUE_PAGE_SIZE = 50
+QUEUE_PAGE_SIZE = 20  # a page an editor can finish; abstracts are collapsed too
 
 
 def claims_tests_for_claim(claim) -> list[Measure]:

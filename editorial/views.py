@@ -8,7 +8,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.http import HttpResponse, HttpResponseBadRequest
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.utils.cache import patch_vary_headers
@@ -16,10 +16,12 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from claims import services
+from claims.errors import form_bad_request
 from claims.models import Claim, Evidence, Revision
 from claims.services import EditorialConflict
 
 from . import checks, proposals, selectors
+from .corrections import RevertForm
 from .diffs import history
 from .forms import (
     AuditFilterForm,
@@ -42,8 +44,8 @@ from .permissions import editor_required, staff_required
 CURATE = "claims.change_evidence"
 
 
-def _bad_request(form):
-    return HttpResponseBadRequest(f"Invalid parameters: {form.error_text()}", content_type="text/plain")
+def _bad_request(request, form):
+    return form_bad_request(request, form)
 
 
 def _validation_messages(exc: ValidationError) -> str:
@@ -74,6 +76,7 @@ def _queue_context(request, page: int = 1, bound: Evidence | None = None) -> dic
                        ProposalDismissForm(prefix=f"dismiss-{p.pk}")) for p in selectors.pending_proposals()],
         "page": page,
         "pages": pages,
+        "page_size": selectors.QUEUE_PAGE_SIZE,
         "bulk_form": BulkDecisionForm(),
     }
 
@@ -84,7 +87,7 @@ def _queue_context(request, page: int = 1, bound: Evidence | None = None) -> dic
 def queue(request):
     form = PageForm(request.GET)
     if not form.is_valid():
-        return _bad_request(form)
+        return _bad_request(request, form)
     return render(request, "editorial/queue.html", _queue_context(request, form.cleaned_data["page"] or 1))
 
 
@@ -209,7 +212,7 @@ def _editable_claim(slug):
 def claim_list(request):
     form = PageForm(request.GET)
     if not form.is_valid():
-        return _bad_request(form)
+        return _bad_request(request, form)
     state = form.cleaned_data["state"] or None
     page = Paginator(selectors.claims_for_editors(state), 50).get_page(form.cleaned_data["page"] or 1)
     return render(request, "editorial/claim_list.html", {"page": page, "state": state,
@@ -330,14 +333,21 @@ def claim_verdict(request, slug):
 def claim_history(request, slug):
     claim = _editable_claim(slug)
     revisions = selectors.claim_revisions(claim)
-    context = {
+    return render(request, "editorial/claim_history.html", _history_context(request, claim, revisions))
+
+
+def _history_context(request, claim, revisions, *, failed=None, form=None):
+    for revision in revisions:
+        # One form per revision, prefixed so field ids stay unique; a refused one keeps its errors.
+        revision.revert_form = form if revision.pk == failed else RevertForm(prefix=f"revert-{revision.pk}")
+    return {
         "claim": claim,
         "history": history(revisions),
         "latest_id": revisions[0].pk if revisions else None,
         "audit": selectors.claim_audit(claim),
         "can_revert": request.user.has_perm("claims.change_claim"),
+        "failed_revert": failed,
     }
-    return render(request, "editorial/claim_history.html", context)
 
 
 @require_POST
@@ -346,8 +356,12 @@ def claim_revert(request, slug, revision_id):
     claim = _editable_claim(slug)
     # Object by object: only a revision of this very claim can be restored onto it.
     revision = get_object_or_404(Revision, pk=revision_id, target=Revision.Target.CLAIM, object_id=claim.pk)
+    form = RevertForm(request.POST, prefix=f"revert-{revision.pk}")
+    if not form.is_valid():
+        context = _history_context(request, claim, selectors.claim_revisions(claim), failed=revision.pk, form=form)
+        return render(request, "editorial/claim_history.html", context, status=400)
     try:
-        new = services.revert_claim(claim, revision, user=request.user)
+        new = services.revert_claim(claim, revision, user=request.user, reason=form.cleaned_data["reason"])
     except EditorialConflict as exc:
         messages.warning(request, str(exc))
     else:
@@ -428,7 +442,7 @@ def test_delete(request, slug, pk):
 def audit_log(request):
     form = AuditFilterForm(request.GET)
     if not form.is_valid():
-        return _bad_request(form)
+        return _bad_request(request, form)
     entries = selectors.audit_log()
     if form.cleaned_data["action"]:
         entries = entries.filter(action=form.cleaned_data["action"])

@@ -1,12 +1,10 @@
-from functools import wraps
-
-from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 from django.views.decorators.vary import vary_on_headers
+
+from project.access import staff_required
 
 from . import progress_store
 from .diff_export import DIFF_COLUMNS, diff_csv, diff_rows
@@ -23,20 +21,6 @@ STOP_POLLING = 286
 def healthz(request):
     body, status = health_report(show_errors=request.user.is_staff)
     return JsonResponse(body, status=status)
-
-
-def staff_required(view):
-    """Anonymous -> the login page; signed in but not staff -> 403. Checked on every fragment too."""
-
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
-        if not request.user.is_staff:
-            raise PermissionDenied("The ingest pages are for staff.")
-        return view(request, *args, **kwargs)
-
-    return wrapper
 
 
 def _with_progress(run: IngestRun | None) -> IngestRun | None:

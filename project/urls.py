@@ -17,3 +17,9 @@ urlpatterns = [
     path("", include("ingest.urls")),
     path("", include("editorial.urls")),
 ]
+
+# Error pages in the site's design (claims/errors.py); the 500 page needs no database.
+handler400 = "claims.errors.handler400"
+handler403 = "claims.errors.handler403"
+handler404 = "claims.errors.handler404"
+handler500 = "claims.errors.handler500"

@@ -51,7 +51,7 @@ def test_revision_records_changed_fields_and_skips_identical_saves(db):
     assert [r.comment for r in revisions_for(c)] == ["verdict", "created"]
 
 
-def test_track_record_buckets_in_progress_statuses_as_open(db):
+def test_track_record_counts_every_status_in_its_own_column(db):
     t = factories.topic(name="Scaling")
     claims = [
         factories.claim(status="resolved_true", topics=[t]),
@@ -61,7 +61,32 @@ def test_track_record_buckets_in_progress_statuses_as_open(db):
     ]
     record = track_record(Claim.objects.filter(pk__in=[c.pk for c in claims]).prefetch_related("topics"))
     overall = {key: n for key, _label, n in record["overall"]}
-    assert overall == {"resolved_true": 1, "resolved_false": 1, "resolved_partly": 0, "unresolvable": 0, "open": 2}
+    # "supported so far" is not folded into "open"; statuses nobody has get no column.
+    assert overall == {"open": 1, "supported": 1, "resolved_true": 1, "resolved_false": 1}
     assert record["total"] == 4
     (topic, cells), = record["by_topic"]
-    assert topic == t and dict((k, n) for k, _l, n in cells)["open"] == 1
+    assert topic == t and dict((k, n) for k, _l, n in cells) == {
+        "open": 0, "supported": 1, "resolved_true": 1, "resolved_false": 1}
+    (summary,) = record["resolved"]["by_topic"]
+    assert summary.topic == t and summary.n == 2 and summary.true_share == 50
+    assert record["resolved"]["overall"].n == 2
+
+
+def test_named_querysets_count_and_show_only_published_claims(db):
+    from claims.models import Evidence, Person, Topic, Verdict
+
+    t, p = factories.topic(), factories.person()
+    shown = factories.claim(topics=[t], person=p)
+    draft = factories.claim(topics=[t], person=p, editorial_state="draft")
+    factories.person()  # no claims at all
+    assert Topic.objects.with_published_counts().get(pk=t.pk).n == 1
+    assert list(Person.objects.with_published_claims()) == [p]
+    Verdict.objects.create(claim=shown, status="supported", rationale="r")
+    Verdict.objects.create(claim=draft, status="supported", rationale="r")
+    assert [v.claim for v in Verdict.objects.public()] == [shown]
+    Evidence.objects.create(claim=shown, state="accepted", summary="ok")
+    Evidence.objects.create(claim=shown, state="accepted", summary="")  # nothing to show
+    Evidence.objects.create(claim=draft, state="accepted", summary="hidden")
+    Evidence.objects.create(claim=shown, state="suggested", summary="pending")
+    assert [e.summary for e in Evidence.objects.newest_public()] == ["ok"]
+    assert Evidence.objects.public().count() == 2

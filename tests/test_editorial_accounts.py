@@ -131,6 +131,7 @@ def test_createeditor_makes_an_editor_from_the_environment_variable(db, monkeypa
     out = io.StringIO()
     call_command("createeditor", "ellen", "--email", "ellen@example.org", stdout=out)
     assert "Editor 'ellen' created" in out.getvalue()
+    assert "Log in at http://127.0.0.1:8000/accounts/login/?next=/curate/" in out.getvalue()
     client = Client()
     assert _login(client, "ellen", PASSWORD)["Location"] == "/curate/"
     from django.contrib.auth import get_user_model

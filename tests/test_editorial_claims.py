@@ -222,7 +222,26 @@ def test_history_page_shows_each_revision_with_word_diffs_against_the_previous(e
 
 
 def test_word_diff_marks_deletions_and_insertions():
-    assert word_diff("a b c", "a x c") == [("equal", "a "), ("delete", "b"), ("insert", "x"), ("equal", " c")]
+    assert word_diff("a b c", "a x c") == [("equal", "a "), ("delete", "b "), ("insert", "x "), ("equal", "c")]
+
+
+def test_word_diff_reads_a_rewritten_phrase_as_one_deletion_then_one_insertion():
+    # Before: "TheGPQA seedDiamond ..." as words of old and new interleaved around shared spaces.
+    segments = word_diff("The seed document says deep learning is hitting a wall.",
+                         "GPQA Diamond scores show deep learning is hitting a wall.")
+    assert segments == [("delete", "The seed document says "), ("insert", "GPQA Diamond scores show "),
+                        ("equal", "deep learning is hitting a wall.")]
+    # A lone shared word between two changes is folded in rather than splitting them.
+    assert word_diff("big red fast car", "small red slow car") == [
+        ("delete", "big red fast "), ("insert", "small red slow "), ("equal", "car")]
+
+
+def test_history_shows_single_values_as_old_to_new(editor_client, db):
+    claim = factories.claim(slug="hs", date_made=dt.date(2020, 1, 2))
+    _edit(editor_client, claim, kind="prediction")
+    html = editor_client.get("/curate/claims/hs/history/").content.decode()
+    assert ('<dd class="diff diff-short"><del>assessment</del> <span aria-hidden="true">→</span>'
+            '<span class="visually-hidden">changed to</span> <ins>prediction</ins></dd>') in html
 
 
 def test_revert_restores_an_earlier_revision_and_is_recorded_as_a_new_one(editor, editor_client, db):
@@ -231,16 +250,35 @@ def test_revert_restores_an_earlier_revision_and_is_recorded_as_a_new_one(editor
                             date_made=dt.date(2020, 1, 2))
     _edit(editor_client, claim, title="Vandalised", quote="Wrong quote.", topics=[topic_b.pk])
     original = Revision.objects.filter(target="claim", object_id=claim.pk).order_by("created", "id").first()
-    response = editor_client.post(f"/curate/claims/r/revert/{original.pk}/")
+    response = editor_client.post(f"/curate/claims/r/revert/{original.pk}/",
+                                  {f"revert-{original.pk}-reason": "Vandalism."})
     assert response["Location"] == "/curate/claims/r/history/"
     claim.refresh_from_db()
     assert (claim.title, claim.quote) == ("Original", "Original quote.")
     assert list(claim.topics.values_list("slug", flat=True)) == ["ta"]
     latest = Revision.objects.filter(target="claim", object_id=claim.pk).order_by("-created", "-id").first()
     assert latest.comment.startswith(f"Reverted to revision #{original.pk}")
+    assert latest.comment.endswith("Reason: Vandalism.")
     assert latest.user == editor
     assert Revision.objects.filter(target="claim", object_id=claim.pk).count() == 3
     assert AuditEntry.objects.get(action="claim.reverted").data["revision"] == original.pk
+    assert AuditEntry.objects.get(action="claim.reverted").data["reason"] == "Vandalism."
+
+
+def test_revert_asks_for_a_reason_and_changes_nothing_without_one(editor_client, db):
+    claim = factories.claim(slug="nr", title="Original", date_made=dt.date(2020, 1, 2))
+    _edit(editor_client, claim, title="Changed")
+    original = Revision.objects.filter(target="claim", object_id=claim.pk).order_by("created", "id").first()
+    html = editor_client.get("/curate/claims/nr/history/").content.decode()
+    # The button only opens the confirmation: the form with the reason and "Confirm revert".
+    assert f"<summary>Revert to revision #{original.pk}…</summary>" in html
+    assert f'name="revert-{original.pk}-reason"' in html and f"Confirm revert to revision #{original.pk}" in html
+    response = editor_client.post(f"/curate/claims/nr/revert/{original.pk}/", {f"revert-{original.pk}-reason": " "})
+    assert response.status_code == 400
+    assert "Give a reason for the revert." in response.content.decode()
+    assert '<details class="revert" open>' in response.content.decode()
+    claim.refresh_from_db()
+    assert claim.title == "Changed"
 
 
 def test_reverting_a_verdict_leaves_a_verdict_row_and_keeps_slug_and_publication(editor, editor_client, db):
@@ -249,19 +287,25 @@ def test_reverting_a_verdict_leaves_a_verdict_row_and_keeps_slug_and_publication
     first = Revision.objects.filter(target="claim", object_id=claim.pk).order_by("-created", "-id").first()
     services.change_verdict(claim, user=editor, status="resolved_false", rationale="Deadline passed.")
     services.change_editorial_state(claim, "in_review", user=editor)
-    editor_client.post(f"/curate/claims/rv/revert/{first.pk}/")
+    editor_client.post(f"/curate/claims/rv/revert/{first.pk}/", {f"revert-{first.pk}-reason": "Wrong claim judged."})
     claim.refresh_from_db()
     assert (claim.status, claim.verdict_rationale) == ("supported", "First look.")
     assert (claim.slug, claim.editorial_state) == ("rv", "in_review")
     newest = Verdict.objects.filter(claim=claim).first()
-    assert newest.status == "supported" and newest.rationale.startswith(f"Reverted to revision #{first.pk}")
+    assert newest.status == "supported" and newest.is_correction and newest.recorded_by == editor
+    assert newest.rationale.startswith("Editorial correction: the verdict of ")
+    assert "is restored. Wrong claim judged. First look." in newest.rationale
+    services.change_editorial_state(claim, "published", user=editor)
+    page = Client().get("/claims/rv/").content.decode()
+    assert '<span class="correction">Editorial correction</span>' in page
 
 
 def test_revert_to_the_current_state_says_nothing_changed(editor_client, db):
     claim = factories.claim(slug="same")
     _edit(editor_client, claim, title="Changed")
     latest = Revision.objects.filter(target="claim", object_id=claim.pk).order_by("-created", "-id").first()
-    response = editor_client.post(f"/curate/claims/same/revert/{latest.pk}/", follow=True)
+    response = editor_client.post(f"/curate/claims/same/revert/{latest.pk}/",
+                                  {f"revert-{latest.pk}-reason": "Checking."}, follow=True)
     assert "nothing changed" in response.content.decode()
 
 
@@ -269,7 +313,8 @@ def test_a_revision_of_another_claim_cannot_be_reverted_onto_this_one(editor_cli
     mine, other = factories.claim(slug="mine"), factories.claim(slug="other")
     _edit(editor_client, other, title="Other changed")
     foreign = Revision.objects.filter(target="claim", object_id=other.pk).first()
-    assert editor_client.post(f"/curate/claims/mine/revert/{foreign.pk}/").status_code == 404
+    assert editor_client.post(f"/curate/claims/mine/revert/{foreign.pk}/",
+                              {f"revert-{foreign.pk}-reason": "x"}).status_code == 404
     mine.refresh_from_db()
     assert mine.title != "Other changed"
 

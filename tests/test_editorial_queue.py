@@ -5,7 +5,7 @@ import pytest
 from django.test import Client
 
 from claims.models import Evidence, Revision
-from editorial.markdown import render_markdown
+from claims.markdown import render_markdown
 from editorial.models import AuditEntry, ProposedVerdict
 from measures.models import Measure
 from tests import factories
@@ -226,7 +226,8 @@ def test_queue_query_count_is_the_same_for_5_and_50_suggestions(editor_client, c
     # 6 suggestions with claim, item and item source, 7 pending proposals with claim and test.
     with django_assert_num_queries(7):
         response = editor_client.get("/curate/")
-    assert response.content.decode().count('class="suggestion state-suggested"') == n
+    # 20 a page: the rest wait on the next pages.
+    assert response.content.decode().count('class="suggestion state-suggested"') == min(n, 20)
     assert response.content.decode().count('class="proposal"') == n // 5
 
 
@@ -250,3 +251,38 @@ def test_accepted_evidence_is_in_the_claims_own_feed_at_once(editor_client, clai
     after = reader.get("/feeds/claims/scaling-wall.atom", headers={"If-None-Match": before["ETag"]})
     assert after.status_code == 200
     assert "Evidence for the feed" in after.content.decode()
+
+
+def test_queue_is_paged_twenty_a_page_oldest_first(editor_client, claim, feed_source):
+    items = [suggestion(claim, feed_source, title=f"Paper number {i:02d}") for i in range(45)]
+    first = editor_client.get("/curate/").content.decode()
+    assert first.count('class="suggestion state-suggested"') == 20
+    assert "Page 1 of 3" in first and 'href="?page=2#suggestions-h" rel="next"' in first
+    assert "Paper number 00" in first and "Paper number 19" in first and "Paper number 20" not in first
+    last = editor_client.get("/curate/?page=3").content.decode()
+    assert last.count('class="suggestion state-suggested"') == 5
+    assert "Paper number 44" in last and 'rel="prev"' in last
+    assert len(items) == 45
+
+
+def test_queue_abstracts_are_collapsed(editor_client, claim, feed_source):
+    ev = suggestion(claim, feed_source, title="A long abstract", summary="<p>We scale transformers to 1e26 FLOP.</p>")
+    html = editor_client.get("/curate/").content.decode()
+    row = html.split(f'id="evidence-{ev.pk}"', 1)[1].split("</li>", 1)[0]
+    assert '<details class="item-summary">' in row and "<details class=\"item-summary\" open" not in row
+    assert "<summary>Abstract<span class=\"visually-hidden\"> of “A long abstract”</span></summary>" in row
+    assert "We scale transformers to 1e26 FLOP." in row
+
+
+def test_editors_note_is_shown_publicly_with_the_evidence(editor_client, claim, feed_source):
+    from django.test import Client
+
+    ev = suggestion(claim, feed_source, title="Scaling paper")
+    editor_client.post(f"/curate/evidence/{ev.pk}/accept/",
+                       _accept_data(ev, note="Shows **no wall** up to 1e25 FLOP. <script>x</script>"))
+    page = Client().get(claim.get_absolute_url() + "?tab=supports").content.decode()
+    note = page[page.index('<div class="editor-note">'):]
+    note = note[:note.index("</div>")]
+    assert "Editor’s note" in note and "(edna)" in note
+    assert "Shows <strong>no wall</strong> up to 1e25 FLOP." in note
+    assert "<script>" not in note

@@ -14,6 +14,13 @@ from . import factories
 
 FORMATS = ("rss", "atom")
 KINDS = ("claims", "verdicts", "topic", "person", "claim", "browse")
+SITE = "https://claimwatch.example"
+
+
+@pytest.fixture(autouse=True)
+def _site_url(settings):
+    # Ids and links come from the configured site URL, never from the request's Host.
+    settings.CLAIMWATCH_SITE_URL = SITE
 
 
 @pytest.fixture
@@ -76,11 +83,11 @@ def test_every_atom_entry_has_id_title_updated_author_and_link(client, world, ki
     _, parsed = fetch(client, feed_url(kind, "atom", world))
     assert parsed.entries
     for entry in parsed.entries:
-        assert entry.id.startswith("tag:testserver,2025:")
+        assert entry.id.startswith("tag:claimwatch.example,2025:")
         assert entry.title
         assert entry.updated_parsed is not None
         assert entry.author
-        assert entry.link.startswith("http://testserver/claims/")
+        assert entry.link.startswith(f"{SITE}/claims/")
 
 
 @pytest.mark.parametrize("kind", KINDS)
@@ -96,8 +103,8 @@ def test_claims_feed_shows_quote_statement_person_and_topics(client, world):
     assert "We are going to hit a wall with pure scaling." in entry.summary
     assert "Scaling alone will stop paying off." in entry.summary
     assert entry.author == "Ada Quoteworthy"
-    assert entry.author_detail.href == "http://testserver/people/ada/"
-    assert entry.link == "http://testserver/claims/walls-ahead/"
+    assert entry.author_detail.href == f"{SITE}/people/ada/"
+    assert entry.link == f"{SITE}/claims/walls-ahead/"
     assert [t.term for t in entry.tags] == ["Scaling walls"]
 
 
@@ -129,7 +136,7 @@ def test_feed_descriptions_escape_markup_in_quotes(client, world):
 def test_rss_guids_are_stable_tag_uris_not_permalinks(client, world):
     root = ET.fromstring(client.get(reverse("reader:claims_rss")).content)
     guids = {g.text: g.get("isPermaLink") for g in root.iter("guid")}
-    assert f"tag:testserver,2025:claim/{world['claim'].pk}" in guids
+    assert f"tag:claimwatch.example,2025:claim/{world['claim'].pk}" in guids
     assert set(guids.values()) == {"false"}
 
 
@@ -139,7 +146,8 @@ def test_verdicts_feed_lists_changes_on_published_claims_only(client, world):
     entry = parsed.entries[0]
     assert "Scores kept climbing through 2024." in entry.summary
     assert "We are going to hit a wall with pure scaling." in entry.summary
-    assert entry.author == "Ada Quoteworthy"
+    # The editors' judgement, not the claimant's words: no recorder known, so the desk.
+    assert entry.author == "Claimwatch editors"
     assert "Draft verdict" not in client.get(reverse("reader:verdicts_rss")).content.decode()
 
 
@@ -185,7 +193,7 @@ def test_browse_feed_applies_the_browse_filters(client, world):
     assert "Scaling will hit a wall" in titles and "A resolved one" not in titles
     assert "status “open”" in open_only.feed.title
     self_link = next(link.href for link in open_only.feed.links if link.rel == "self")
-    assert self_link == "http://testserver/feeds/browse.atom?status=open&kind=assessment"
+    assert self_link == f"{SITE}/feeds/browse.atom?status=open&kind=assessment"
     _, by_person = fetch(client, reverse("reader:browse_rss") + "?person=ada")
     assert [e.title for e in by_person.entries] == ["Scaling will hit a wall"]
 
@@ -343,3 +351,48 @@ def test_an_empty_feed_has_an_etag_and_answers_304_without_a_made_up_date(client
     # No claim, no honest modification date: the ETag alone carries the validation.
     assert not response.has_header("Last-Modified")
     assert client.get(url, headers={"If-None-Match": response["ETag"]}).status_code == 304
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_atom_ids_and_links_do_not_change_with_the_host_header(client, world, kind):
+    url = feed_url(kind, "atom", world)
+    seen = []
+    for host in ("127.0.0.1", "localhost"):
+        body = client.get(url, HTTP_HOST=host).content.decode()
+        parsed = feedparser.parse(body)
+        seen.append((parsed.feed.id, [e.id for e in parsed.entries], [e.link for e in parsed.entries]))
+        assert host not in body
+    assert seen[0] == seen[1]
+    assert seen[0][0].startswith(f"{SITE}/feeds/")
+
+
+def test_verdict_entries_are_authored_by_the_editor_who_recorded_them(client, world, django_user_model):
+    editor = django_user_model.objects.create(username="edna", first_name="Edna", last_name="Mode")
+    Verdict.objects.filter(claim=world["claim"]).update(recorded_by=editor)
+    _, parsed = fetch(client, reverse("reader:verdicts_atom"))
+    assert parsed.entries[0].author == "Edna Mode"
+    _, claim_feed = fetch(client, reverse("reader:claim_atom", args=["walls-ahead"]))
+    authors = {e.title.split(":")[0]: e.author for e in claim_feed.entries}
+    assert authors == {"Verdict": "Edna Mode", "Evidence (contradicts)": "Claimwatch editors"}
+
+
+def test_summaries_carry_no_internal_seed_document_ids(client, seeded):
+    for url in ("/feeds/verdicts.atom", "/feeds/claims/marcus-deep-learning-hitting-a-wall.atom"):
+        body = client.get(url).content.decode()
+        assert "(000)" not in body and "(004)" not in body
+
+
+def test_internal_ids_are_dropped_but_real_figures_kept():
+    from claims.wording import without_internal_ids
+
+    assert without_internal_ids("The seed (000) reports it (2022).") == "The seed reports it (2022)."
+    assert without_internal_ids("Huszár's retrospective (004), independently") == "Huszár's retrospective, independently"
+    assert without_internal_ids("top (100) models") == "top (100) models"
+
+
+def test_a_revert_reads_as_an_editorial_correction_in_the_feeds(client, world):
+    Verdict.objects.filter(claim=world["claim"]).update(is_correction=True)
+    _, parsed = fetch(client, reverse("reader:verdicts_atom"))
+    assert parsed.entries[0].title == "Editorial correction: Scaling will hit a wall: contradicted so far"
+    _, claim_feed = fetch(client, reverse("reader:claim_atom", args=["walls-ahead"]))
+    assert "Editorial correction: verdict contradicted so far" in [e.title for e in claim_feed.entries]

@@ -18,7 +18,7 @@ QUERIES = {
     # claim, topics, evidence, measures (the primary one is charted), its chart (claims on the series,
     # version, benchmark, points, runs), verdicts, related (+topics), the quote's attributions
     "claim": 13,
-    "person_list": 1,  # people with claim counts
+    "person_list": 3,  # people with claim counts, resolved claims by topic and overall
     "person": 3,  # person, claims, their topics
     "topic_list": 1,  # topics with claim counts
     # topic, claim count, page of claims (+topics), its claims' measures (with the claims), version,
@@ -92,6 +92,40 @@ def test_home_shows_status_counts_and_latest_claims(client, seeded):
     assert newest.title in html.split("Latest claims")[1]
 
 
+def test_home_status_counts_are_one_compact_row_of_the_statuses_claims_have(client, seeded):
+    import re
+
+    html = client.get("/").content.decode()
+    strip = html[html.index('<ul class="status-strip">'):]
+    strip = strip[:strip.index("</ul>")]
+    cells = re.findall(r'<span class="stat-n">(\d+)</span> <span class="stat-label">([^<]+)</span>', strip)
+    counts = {label: int(n) for n, label in cells}
+    assert counts["all claims"] == Claim.objects.published().count() == sum(
+        n for label, n in counts.items() if label != "all claims")
+    assert counts["resolved false"] == 3 and counts["resolved partly true"] == 1
+    assert "unresolvable" not in counts and "mixed evidence" not in counts  # no claim has them: no "0" boxes
+    assert "headline_deltas" not in html  # the deltas' place renders nothing until measures fill it
+
+
+def test_home_newest_evidence_skips_empty_rows_and_falls_back_to_data(client, db):
+    from ingest.models import AIModel
+
+    factories.ingested(3)
+    claim = factories.claim(title="Scaling keeps working")
+    claim.evidence.create(state="accepted", stance="supports", summary="")  # nothing to show
+    html = client.get("/").content.decode()
+    section = html[html.index('<h2 id="evidence-h">'):html.index("</section>", html.index('<h2 id="evidence-h">'))]
+    assert "Editors have not accepted evidence yet" in section
+    newest = AIModel.objects.order_by("-publication_date").first()
+    assert newest.name in section and "Scaling keeps working" not in section
+
+    claim.evidence.create(state="accepted", stance="contradicts", summary="A benchmark plateau in 2024.")
+    html = client.get("/").content.decode()
+    section = html[html.index('<h2 id="evidence-h">'):html.index("</section>", html.index('<h2 id="evidence-h">'))]
+    assert "Scaling keeps working" in section and "A benchmark plateau in 2024." in section
+    assert section.count("<li>") == 1 and "Editors have not accepted" not in section
+
+
 def test_claim_list_lists_published_claims_only(client, db):
     shown = factories.claim(title="A published claim about scaling")
     hidden = factories.claim(title="A draft nobody may see", editorial_state="draft")
@@ -111,9 +145,36 @@ def test_htmx_request_gets_only_the_results_fragment(client, seeded):
     response = client.get("/claims/?topic=scaling-walls", headers={"HX-Request": "true"})
     html = response.content.decode()
     assert response.status_code == 200
-    assert html.lstrip().startswith('<div id="browse"')
+    # The new title and the filtered feed links (out of band) come first, then the results.
+    assert html.lstrip().startswith("<title>Claims: Scaling walls · Claimwatch</title>")
+    assert ('<link id="feed-atom" rel="alternate" type="application/atom+xml" title="Claimwatch: claims matching '
+            'this view" href="/feeds/browse.atom?topic=scaling-walls" hx-swap-oob="true">') in html
+    assert 'href="/feeds/browse.rss?topic=scaling-walls" hx-swap-oob="true">' in html
+    assert '<div id="browse"' in html
     assert "<html" not in html and "Deep learning is hitting a wall" in html
     assert "HX-Request" in response["Vary"]
+
+
+def test_full_browse_page_titles_the_filtered_view_without_out_of_band_markup(client, seeded):
+    html = client.get("/claims/?person=gary-marcus&status=supported").content.decode()
+    assert "<title>Claims: Gary Marcus, supported so far · Claimwatch</title>" in html
+    assert 'href="/feeds/browse.atom?person=gary-marcus&amp;status=supported">' in html
+    assert "hx-swap-oob" not in html and html.count("<title>") == 1
+
+
+def test_no_person_facet_lists_the_essays_own_claims(client, seeded):
+    from claims.models import Claim
+
+    html = client.get("/claims/").content.decode()
+    unnamed = Claim.objects.published().filter(person__isnull=True).count()
+    assert unnamed == 25
+    assert (f'<a class="chip" href="?person=none" hx-get="?person=none">no person: the essays&#x27; own claims '
+            f'<span class="count">{unnamed}</span></a>') in html
+    filtered = client.get("/claims/?person=none").content.decode()
+    assert f"{unnamed} claims" in filtered and "Deep learning is hitting a wall" not in filtered
+    assert "<title>Claims: no person: the essays&#x27; own claims · Claimwatch</title>" in filtered
+    feed = client.get("/feeds/browse.atom?person=none").content.decode()
+    assert "<entry>" in feed and "Deep learning is hitting a wall" not in feed
 
 
 def test_htmx_history_restore_gets_the_full_page(client, seeded):
@@ -191,3 +252,32 @@ def test_pages_send_a_strict_content_security_policy(client, seeded):
     assert "unsafe-inline" not in policy.split("script-src")[1].split(";")[0]
     html = response.content.decode()
     assert " onclick=" not in html and "<script>" not in html
+
+
+def _cells(html, row_label):
+    """The numbers in the table row headed `row_label`."""
+    import re
+
+    row = re.search(rf"<th scope=\"row\">{re.escape(row_label)}</th>(.*?)</tr>", html, re.S).group(1)
+    return re.findall(r"<td>([^<]*)</td>", row)
+
+
+def test_marcus_track_record_counts_his_supported_claim(client, seeded):
+    html = client.get("/people/gary-marcus/").content.decode()
+    head = html[html.index('<h2 id="record-h">'):html.index('<h2 id="resolved-h">')]
+    assert "<th scope=\"col\">open</th><th scope=\"col\">supported so far</th>" in head
+    assert _cells(head, "All claims (2)") == ["1", "1"]
+    assert "None of these claims has been resolved yet." in html
+
+
+def test_huszar_resolved_claims_summary_shows_n_and_outcomes(client, seeded):
+    html = client.get("/people/ferenc-huszar/").content.decode()
+    summary = html[html.index('<h2 id="resolved-h">'):html.index('<h2 id="claims-h">')]
+    # 2016 predictions: 2 true, 1 partly, 3 false, 0 unresolvable; borne out (2 + 0.5) / 6.
+    assert _cells(summary, "All topics") == ["6", "2", "1", "3", "0", "42%"]
+
+
+def test_people_list_summarises_resolved_claims_by_topic(client, seeded):
+    html = client.get("/people/").content.decode()
+    assert "How resolved claims came out, by topic" in html
+    assert _cells(html, "All topics") == ["6", "2", "1", "3", "0", "42%"]

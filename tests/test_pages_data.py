@@ -202,11 +202,11 @@ def test_evidence_tabs_switch_by_htmx_fragment_and_by_plain_link(client, db):
 def test_timeline_mixes_claims_and_data_records_and_filters_by_topic(client, real_data):
     html = client.get("/timeline/").content.decode()
     assert "Deep learning is hitting a wall" in html
-    assert "Largest training run so far" in html and "GPQA diamond record" in html
+    assert "Model releases that set a training-compute record" in html and "GPQA diamond: new records" in html
     filtered = client.get("/timeline/?topic=alphafold-and-science&show=claims",
                           headers={"HX-Request": "true"}).content.decode()
     assert filtered.lstrip().startswith('<div id="timeline"')
-    assert "Deep learning is hitting a wall" not in filtered and "Largest training run" not in filtered
+    assert "Deep learning is hitting a wall" not in filtered and "training-compute record" not in filtered
     assert client.get("/timeline/?person=nobody").status_code == 400
 
 

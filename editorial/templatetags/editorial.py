@@ -1,9 +1,9 @@
 from django import template
 from django.utils.safestring import mark_safe
 
+from claims.markdown import render_markdown
 from ingest.sanitize import safe_url, summary_html
 
-from ..markdown import render_markdown
 
 register = template.Library()
 

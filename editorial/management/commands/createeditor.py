@@ -6,7 +6,9 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.urls import reverse
 
+from claims.site import site_url
 from editorial.roles import ensure_editors_group
 
 PASSWORD_VARIABLE = "CLAIMWATCH_EDITOR_PASSWORD"
@@ -39,6 +41,9 @@ class Command(BaseCommand):
             user = User._default_manager.create_user(username=username, email=email, password=password)
             user.groups.add(ensure_editors_group())
         self.stdout.write(self.style.SUCCESS(f"Editor {username!r} created."))
+        # The next thing a new editor needs is the address; the site URL is the configured one.
+        login = site_url(reverse("login")) + "?next=" + reverse("editorial:queue")
+        self.stdout.write(f"Log in at {login} (the review queue opens after logging in).")
 
     def _prompt(self) -> str:
         if not os.isatty(0):

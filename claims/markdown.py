@@ -1,4 +1,4 @@
-"""Editor notes: Markdown in, sanitised HTML out."""
+"""Editor notes: Markdown in, sanitised HTML out (the queue and the public claim page)."""
 
 import nh3
 from markdown_it import MarkdownIt
