@@ -8,7 +8,7 @@ import bisect
 import dataclasses
 import datetime as dt
 
-from django.db.models import Max
+from django.db.models import F
 
 from ingest.models import AIModel, Benchmark, BenchmarkScore, IngestRun
 
@@ -125,8 +125,11 @@ def chart_key_for(claim_topics) -> str:
 
 
 def benchmark_summaries():
-    """Every benchmark with its number of scores and best score (1 query)."""
-    return Benchmark.objects.annotate(best=Max("scores__score"), latest=Max("scores__date")).order_by("name")
+    """Every benchmark with its number of scores and best score (1 query).
+
+    Read from ingest's precomputed summaries (refreshed by each run), not Max() over every score.
+    """
+    return Benchmark.objects.annotate(best=F("summary__best"), latest=F("summary__latest")).order_by("name")
 
 
 # --- what charts draw: a cached, display-sized view of a series -------------------------
@@ -169,10 +172,13 @@ def _thin(points: list[Point], records: list[Point], limit: int) -> list[Point]:
 
 
 def data_version() -> int:
-    """Changes whenever an ingest run writes data: the cache key for everything derived from it."""
-    from django.db.models import Max
+    """Changes whenever an ingest run writes data: the cache key for everything derived from it.
 
-    return IngestRun.objects.filter(status=IngestRun.Status.OK).aggregate(v=Max("id"))["v"] or 0
+    A generation number bumped by each successful run (ingest/generation.py): no query when warm.
+    """
+    from ingest.generation import data_generation
+
+    return data_generation()
 
 
 def load_view(key: str) -> SeriesView | None:

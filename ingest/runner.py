@@ -143,6 +143,10 @@ def _execute(run: IngestRun, source: DataSource, fetch, on_progress) -> None:
         return
     _finish(run, IngestRun.Status.OK, ctx=ctx)
     _remember_validators(source, payload)
+    # Before the hooks: their on-commit callbacks must already see the new data generation.
+    from .aggregates import refresh_after_run
+
+    refresh_after_run(run)
     transaction.on_commit(lambda: _after_success(run.pk))
 
 
