@@ -13,11 +13,12 @@ from django.utils.safestring import mark_safe
 
 from ingest.models import AIModel, IngestRun
 
-from .browse import cached_facet_counts
+from .browse import EXPANDABLE, cached_facet_counts
 from .charts import build_chart
 from .citation import bibtex, claim_review
 from .forms import BrowseForm, TimelineForm
 from .models import Claim, Evidence, Person, Topic, Verdict
+from .pagination import CachedCountPaginator
 from .series import HEADLINE_BENCHMARK, MAX_MARKERS, chart_key_for, value_at
 from .timeline import timeline_events
 from .track_record import track_record
@@ -79,8 +80,12 @@ def claim_list(request):
     form = BrowseForm(request.GET)
     if not form.is_valid():
         return _bad_request(form)
+    if request.GET.get("expand", "") not in ("", *EXPANDABLE):
+        return HttpResponseBadRequest(f"Invalid parameters: expand must be one of {', '.join(EXPANDABLE)}.",
+                                      content_type="text/plain")
     claims = form.sorted(form.filter(Claim.objects.for_list()))
-    page = Paginator(claims, PAGE_SIZE).get_page(form.cleaned_data.get("page") or 1)
+    counted = {k: v for k, v in form.cleaned_data.items() if k not in ("page", "sort")}
+    page = CachedCountPaginator(claims, PAGE_SIZE, filters=counted).get_page(form.cleaned_data.get("page") or 1)
     context = {
         "form": form,
         "page": page,

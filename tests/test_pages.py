@@ -21,9 +21,10 @@ QUERIES = {
     "person": 3,  # person, claims, their topics
     "topic_list": 1,  # topics with claim counts
     "topic": 8,  # topic, claim count, page of claims (+topics), markers, chart (version, points, runs)
-    # form choices (topics, people), claims (+topics), compute records (version, points, runs),
-    # four timeline benchmarks (benchmark, and for GPQA, the only one here: points, runs)
-    "timeline": 13,
+    # form choices (topics; claims generation, top people), claims (+topics), compute records
+    # (version, points, runs), four timeline benchmarks (benchmark, and for GPQA, the only one
+    # here: points, runs)
+    "timeline": 14,
     "data": 5,  # claims for markers, compute chart (version, points, runs), benchmark summaries
     "benchmark": 6,  # benchmark, claims for markers, chart (version, benchmark, points, runs)
     "models": 2,  # count, page of models with their runs
