@@ -85,7 +85,8 @@ def claim_list(request):
                                       content_type="text/plain")
     claims = form.sorted(form.filter(Claim.objects.for_list()))
     counted = {k: v for k, v in form.cleaned_data.items() if k not in ("page", "sort")}
-    page = CachedCountPaginator(claims, PAGE_SIZE, filters=counted).get_page(form.cleaned_data.get("page") or 1)
+    paginator = CachedCountPaginator(claims, PAGE_SIZE, filters=counted, deferrable=not form.cleaned_data.get("q"))
+    page = paginator.get_page(form.cleaned_data.get("page") or 1)
     context = {
         "form": form,
         "page": page,

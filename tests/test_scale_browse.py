@@ -117,3 +117,21 @@ def test_the_timeline_person_select_is_bounded_and_keeps_the_selected_person(cli
     select = re.search(r'<select name="person".*?</select>', html, re.S).group(0)
     assert f'<option value="{rare.slug}" selected>' in select
     assert "Speaker 064" in html  # the rare person's claim is on the timeline
+
+
+@pytest.mark.parametrize("sort", ["", "oldest", "updated", "evidence"])
+def test_a_deep_page_holds_the_same_claims_as_an_offset_would(client, sort):
+    from claims.forms import SORTS
+    from claims.pagination import DEFERRED_FROM
+
+    people = [factories.person() for _ in range(3)]
+    for i in range(DEFERRED_FROM + 60):
+        factories.claim(person=people[i % 3], evidence_count=i % 7)
+    order = SORTS[sort or "date"][1]
+    expected = list(Claim.objects.published().order_by(*order).values_list("slug", flat=True))
+    number = DEFERRED_FROM // 25 + 2  # past the offset where the ids come first
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(f"/claims/?sort={sort}&page={number}")
+    shown = [c.slug for c in response.context["page"].object_list]
+    assert shown == expected[(number - 1) * 25:number * 25]
+    assert any(sql.startswith('SELECT "claims_claim"."id" AS "pk" FROM') and "OFFSET" in sql for sql in _sql(captured))
