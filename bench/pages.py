@@ -1,200 +1,253 @@
-"""Page benchmark: p50/p95 server time and query count per page on PostgreSQL at scale.
+"""Page benchmark: server p50/p95 and queries per page at scale, warm and cold.
 
-Generates (once) a synthetic data set of 10,000 claims, 500 people, 100,000 evidence links
-and 1,000,000 benchmark scores in its own database, then requests each page many times
-through Django's test client and prints the figures. Not a test: run on demand.
+Generates (once per size, with COPY) a synthetic data set in a database of its own named after
+the size (cwbench_c100000_s10000000 on the server BENCH_DATABASE_URL names), then requests
+every page through Django's test client with parameters drawn at random for each request
+(facets, q words, sorts, pages, claims, people, topics, benchmarks), and prints one row per
+page, the ratio to the 10k-claim size, and the EXPLAIN ANALYZE plan of the slowest query.
 
-    .venv/bin/python bench/pages.py                # uses postgres://postgres@127.0.0.1:5432/claimwatch_bench_pages
-    BENCH_DATABASE_URL=postgres://... .venv/bin/python bench/pages.py --requests 50
+It never touches a database it did not create: each holds a marker table, and a database of
+the same name without it is refused. It starts from an empty cache of its own (locmem, or the
+Redis database BENCH_CACHE_URL names, which it flushes: give it one of its own).
+
+    .venv/bin/python bench/pages.py                                  # 100,000 claims, 10,000,000 scores
+    .venv/bin/python bench/pages.py --claims 10000 --scores 1000000  # the baseline size
+    .venv/bin/python bench/pages.py --sqlite --claims 10000 --scores 1000000  # the embedded default
+    BENCH_DATABASE_URL=postgres://user@host:5432/postgres BENCH_CACHE_URL=redis://127.0.0.1:6379/13 ...
+
+Not a test: run on demand. Figures are also written to var/bench/pages-<size>.json.
 """
 
 import argparse
+import json
 import os
 import random
 import statistics
+import subprocess
 import sys
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
 
-DB_URL = os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/claimwatch_bench_pages")
-os.environ["DATABASE_URL"] = DB_URL
-os.environ.setdefault("CACHE_URL", "redis://127.0.0.1:6379/13")
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "project.settings")
+import _benchdb  # noqa: E402
 
-CLAIMS, PEOPLE, EVIDENCE, SCORES, TOPICS, BENCHMARKS, MODELS = 10_000, 500, 100_000, 1_000_000, 20, 20, 3_000
-WORDS = ("scaling wall compute energy agents autocomplete benchmark reasoning transformer architecture data "
-         "parameters frontier lab open weights alphafold protein science research careers training cost "
-         "inference latency reliability brownout memory planning world model physical understanding").split()
+BASELINE = (10_000, 1_000_000)
+RESULTS = ROOT / "var" / "bench"
 
 
-def ensure_database():
-    import psycopg
-    from urllib.parse import urlsplit
-
-    parts = urlsplit(DB_URL)
-    name = parts.path.lstrip("/")
-    admin = parts._replace(path="/postgres").geturl()
-    with psycopg.connect(admin, autocommit=True) as conn:
-        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
-            conn.execute(f'CREATE DATABASE "{name}"')
-            print(f"created database {name}")
+def percentile(values, q):
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, max(0, int(round(q * len(ordered))) - 1))]
 
 
-# Most words are drawn from a large made-up vocabulary, so that a real search word is as
-# selective as in real text (a 40-word vocabulary would make every query match half the rows).
-FILLER = [f"w{i:04d}" for i in range(5000)]
+class Draw:
+    """Random parameters for each request, from what the data set holds."""
+
+    def __init__(self, seed=7):
+        from claims.forms import SORTS
+        from claims.models import Claim, Person, Topic
+        from ingest.models import Benchmark
+
+        from _dataset import CHART_BENCHMARKS, WORDS
+
+        self.rng = random.Random(seed)
+        self.words = WORDS
+        published = Claim.objects.published()
+        self.claim_count = published.count()
+        # Claims, people and topics drawn by id range: no need to load 100k slugs.
+        self.claims = list(published.order_by("?").values_list("slug", flat=True)[:5000])
+        self.people = list(Person.objects.values_list("slug", flat=True))
+        self.topics = list(Topic.objects.values_list("slug", flat=True))
+        self.benchmarks = list(Benchmark.objects.values_list("slug", flat=True))
+        self.chart_benchmarks = [b for b in CHART_BENCHMARKS if b in self.benchmarks]
+        self.statuses = [s for s, _ in Claim.Status.choices]
+        self.sorts = list(SORTS)
+
+    def pick(self, seq):
+        return self.rng.choice(seq)
+
+    def facets(self, k=None):
+        from urllib.parse import urlencode
+
+        rng = self.rng
+        chosen = rng.sample(["topic", "person", "status", "kind", "year"], k or rng.randint(1, 3))
+        values = {"topic": lambda: self.pick(self.topics), "person": lambda: self.pick(self.people),
+                  "status": lambda: self.pick(self.statuses),
+                  "kind": lambda: self.pick(["prediction", "assessment", "recommendation"]),
+                  "year": lambda: str(rng.randint(2005, 2025))}
+        return urlencode({name: values[name]() for name in chosen})
+
+    def deep_page(self):
+        last = max(1, self.claim_count // 25)
+        return self.rng.randint(max(1, last - last // 10), last)
 
 
-def text(rng, n):
-    return " ".join(rng.choice(WORDS) if rng.random() < 0.04 else rng.choice(FILLER) for _ in range(n))
+def pages(d: Draw) -> dict:
+    rng = d.rng
+    return {
+        "browse": lambda: f"/claims/?page={rng.randint(1, 20)}",
+        "browse facets": lambda: f"/claims/?{d.facets()}",
+        "browse q": lambda: f"/claims/?q={d.pick(d.words)}",
+        "browse q+facet": lambda: f"/claims/?q={d.pick(d.words)}&{d.facets(1)}",
+        "browse sort": lambda: f"/claims/?sort={d.pick(d.sorts)}&page={rng.randint(1, 20)}",
+        "browse deep page": lambda: f"/claims/?page={d.deep_page()}",
+        "browse deep sorted": lambda: f"/claims/?sort={d.pick(d.sorts)}&page={d.deep_page()}",
+        "claim": lambda: f"/claims/{d.pick(d.claims)}/",
+        "person": lambda: f"/people/{d.pick(d.people)}/",
+        "people": lambda: "/people/",
+        "topic": lambda: f"/topics/{d.pick(d.topics)}/?page={rng.randint(1, 10)}",
+        "topics": lambda: "/topics/",
+        "home": lambda: "/",
+        "timeline": lambda: "/timeline/" + d.pick(["", f"?topic={d.pick(d.topics)}", f"?person={d.pick(d.people)}",
+                                                   "?show=claims"]),
+        "search": lambda: f"/search/?q={d.pick(d.words)}+{d.pick(d.words)}",
+        "data": lambda: "/data/",
+        "benchmark (chart)": lambda: f"/data/benchmarks/{d.pick(d.chart_benchmarks)}/",
+        "benchmark (any)": lambda: f"/data/benchmarks/{d.pick(d.benchmarks)}/",
+        "models": lambda: f"/data/models/?page={rng.randint(1, 60)}&sort={d.pick(['date', 'compute', 'name'])}",
+        "feed claims": lambda: d.pick(["/feeds/claims.rss", "/feeds/claims.atom"]),
+        "feed verdicts": lambda: d.pick(["/feeds/verdicts.rss", "/feeds/verdicts.atom"]),
+        "feed topic": lambda: f"/feeds/topics/{d.pick(d.topics)}.rss",
+        "feed person": lambda: f"/feeds/people/{d.pick(d.people)}.atom",
+        "feed claim": lambda: f"/feeds/claims/{d.pick(d.claims)}.rss",
+        "feed browse": lambda: f"/feeds/browse.rss?{d.facets()}",
+        "download claim": lambda: f"/claims/{d.pick(d.claims)}.{d.pick(['csv', 'json'])}",
+        "download browse": lambda: f"/claims.{d.pick(['csv', 'json'])}?{d.facets(2)}",
+        "download benchmark": lambda: f"/data/benchmarks/{d.pick(d.chart_benchmarks)}.csv",
+        "download compute": lambda: "/data/compute.json",
+    }
 
 
-def generate():
-    import datetime as dt
-
-    from django.db import connection, transaction
-    from django.utils import timezone
-
-    from claims.models import Claim, Evidence, Person, Source, Topic, Verdict
-    from ingest.models import AIModel, Benchmark, DataSource, IngestRun
-
-    rng = random.Random(42)
-    started = time.perf_counter()
-    with transaction.atomic():
-        topics = Topic.objects.bulk_create(
-            Topic(slug=f"topic-{i}", name=f"Topic {i} {text(rng, 2)}", description=text(rng, 12)) for i in range(TOPICS)
-        )
-        people = Person.objects.bulk_create(
-            Person(slug=f"person-{i}", name=f"Person {i} {rng.choice(WORDS).title()}", bio=text(rng, 25))
-            for i in range(PEOPLE)
-        )
-        sources = Source.objects.bulk_create(
-            Source(title=f"Source {i}: {text(rng, 6)}", url=f"https://example.org/{i}") for i in range(1000)
-        )
-        statuses = [s for s, _ in Claim.Status.choices]
-        claims = Claim.objects.bulk_create(
-            (
-                Claim(slug=f"claim-{i}", title=f"Claim {i}: {text(rng, 6)}", statement=text(rng, 20),
-                      quote=text(rng, 40), person=rng.choice(people), source=rng.choice(sources),
-                      date_made=dt.date(2010, 1, 1) + dt.timedelta(days=rng.randrange(6000)), date_precision="day",
-                      kind=rng.choice(["prediction", "assessment", "recommendation"]), status=rng.choice(statuses),
-                      editorial_state="published")
-                for i in range(CLAIMS)
-            ),
-            batch_size=2000,
-        )
-        through = Claim.topics.through
-        through.objects.bulk_create(
-            (through(claim_id=c.pk, topic_id=t.pk) for c in claims for t in rng.sample(topics, 2)), batch_size=5000
-        )
-        Evidence.objects.bulk_create(
-            (
-                Evidence(claim=rng.choice(claims), source=rng.choice(sources),
-                         stance=rng.choice(["supports", "contradicts", "context"]), strength=rng.randint(1, 3),
-                         summary=text(rng, 20), state="accepted" if rng.random() < 0.7 else "suggested")
-                for _ in range(EVIDENCE)
-            ),
-            batch_size=5000,
-        )
-        Verdict.objects.bulk_create(
-            Verdict(claim=c, status=c.status, rationale=text(rng, 15), as_of=c.date_made)
-            for c in rng.sample(claims, 3000)
-        )
-        source = DataSource.objects.create(slug="bench", name="Synthetic", kind="epoch-benchmarks",
-                                           publisher="Synthetic", licence="CC0")
-        run = IngestRun.objects.create(source=source, status="ok", finished_at=timezone.now())
-        AIModel.objects.bulk_create(
-            (AIModel(key=f"m{i}", name=f"Model {i}", notable=True, run=run,
-                     publication_date=dt.date(1990, 1, 1) + dt.timedelta(days=rng.randrange(13000)),
-                     training_compute_flop=10 ** rng.uniform(10, 26)) for i in range(MODELS)),
-            batch_size=2000,
-        )
-        benchmarks = Benchmark.objects.bulk_create(
-            [Benchmark(slug="gpqa-diamond", name="GPQA diamond")]
-            + [Benchmark(slug=f"bench-{i}", name=f"Benchmark {i}") for i in range(1, BENCHMARKS)]
-        )
-        per = SCORES // BENCHMARKS
-        with connection.cursor() as cursor:
-            columns = "(key, benchmark_id, model_name, date, score, stderr, source_link, run_id)"
-            with cursor.cursor.copy(f"COPY ingest_benchmarkscore {columns} FROM STDIN") as copy:
-                for b in benchmarks:
-                    for j in range(per):
-                        day = dt.date(2019, 1, 1) + dt.timedelta(days=rng.randrange(2500))
-                        copy.write_row((f"{b.slug}-{j}", b.pk, f"Model {rng.randrange(MODELS)}", day,
-                                        rng.random(), 0.02, "", run.pk))
-    with connection.cursor() as cursor:
-        cursor.execute("ANALYZE")
-    print(f"generated the data set in {time.perf_counter() - started:.0f} s")
-
-
-def measure(requests):
+def measure(requests, cold_runs, only=None):
+    from django.core.cache import cache
     from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
-    from claims.models import Claim
-
-    rng = random.Random(7)
-    slugs = list(Claim.objects.values_list("slug", flat=True)[:2000])
+    draw = Draw()
     client = Client()
-    pages = {
-        "browse": lambda: f"/claims/?page={rng.randint(1, 50)}",
-        "browse (topic+year)": lambda: f"/claims/?topic=topic-{rng.randrange(TOPICS)}&year={rng.randint(2010, 2026)}",
-        "browse (q)": lambda: f"/claims/?q={rng.choice(WORDS)}",
-        "claim": lambda: f"/claims/{rng.choice(slugs)}/",
-        "person": lambda: f"/people/person-{rng.randrange(PEOPLE)}/",
-        "search": lambda: f"/search/?q={rng.choice(WORDS)}+{rng.choice(WORDS)}",
-        "home": lambda: "/",
-        "topic": lambda: f"/topics/topic-{rng.randrange(TOPICS)}/",
-        "timeline": lambda: "/timeline/",
-        "benchmark": lambda: "/data/benchmarks/gpqa-diamond/",
-        "models": lambda: f"/data/models/?page={rng.randint(1, 50)}",
-    }
-    print(f"\n{'page':22} {'p50 ms':>8} {'p95 ms':>8} {'queries':>8}   (n={requests}, PostgreSQL, warm cache)")
-    for name, url_for in pages.items():
-        for _ in range(3):  # warm-up: caches, connection, plotly's first figure
+    rows, slowest = [], []
+    for name, url_for in pages(draw).items():
+        if only and not any(o in name for o in only):
+            continue
+        # Cold: the first request after a cache flush (the generation numbers go too).
+        cold = []
+        for _ in range(cold_runs):
+            cache.clear()
+            url = url_for()
+            start = time.perf_counter()
+            response = client.get(url)
+            if response.streaming:
+                b"".join(response.streaming_content)
+            cold.append((time.perf_counter() - start) * 1000)
+            assert response.status_code == 200, (url, response.status_code)
+        for _ in range(3):  # warm-up: connection, templates, the shared series views
             client.get(url_for())
-        times, queries = [], set()
+        times, queries, size = [], [], []
         for _ in range(requests):
             url = url_for()
             with CaptureQueriesContext(connection) as captured:
                 start = time.perf_counter()
                 response = client.get(url)
-                times.append((time.perf_counter() - start) * 1000)
+                body = b"".join(response.streaming_content) if response.streaming else response.content
+                elapsed = (time.perf_counter() - start) * 1000
             assert response.status_code == 200, (url, response.status_code)
-            queries.add(len(captured.captured_queries))
-        times.sort()
-        p95 = times[min(len(times) - 1, int(round(0.95 * len(times))) - 1)]
-        span = f"{min(queries)}" if len(queries) == 1 else f"{min(queries)}-{max(queries)}"
-        print(f"{name:22} {statistics.median(times):8.1f} {p95:8.1f} {span:>8}")
+            times.append(elapsed)
+            queries.append(len(captured.captured_queries))
+            size.append(len(body))
+            for q in captured.captured_queries:
+                slowest.append((float(q["time"]) * 1000, name, url, q["sql"]))
+        slowest = sorted(slowest, reverse=True)[:5]
+        row = {"page": name, "p50_ms": statistics.median(times), "p95_ms": percentile(times, 0.95),
+               "queries": [min(queries), max(queries)], "cold_p50_ms": statistics.median(cold),
+               "cold_max_ms": max(cold), "kb": statistics.median(size) / 1024}
+        rows.append(row)
+        span = f"{min(queries)}" if min(queries) == max(queries) else f"{min(queries)}-{max(queries)}"
+        print(f"{name:20} {row['p50_ms']:8.1f} {row['p95_ms']:8.1f} {span:>8}   "
+              f"{row['cold_p50_ms']:8.1f} {row['cold_max_ms']:8.1f} {row['kb']:8.1f}", flush=True)
+    return rows, slowest
+
+
+def explain(sql):
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(f"EXPLAIN (ANALYZE, BUFFERS) {sql}")
+        else:
+            cursor.execute(f"EXPLAIN QUERY PLAN {sql}")
+        return "\n".join(" ".join(str(c) for c in row) for row in cursor.fetchall())
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--requests", type=int, default=40)
-    parser.add_argument("--regenerate", action="store_true", help="drop and rebuild the data set")
+    parser.add_argument("--claims", type=int, default=100_000)
+    parser.add_argument("--scores", type=int, default=10_000_000)
+    parser.add_argument("--requests", type=int, default=40, help="warm requests per page")
+    parser.add_argument("--cold", type=int, default=3, help="cold requests per page (cache flushed before each)")
+    parser.add_argument("--sqlite", action="store_true", help="the embedded default (SQLite) instead of PostgreSQL")
+    parser.add_argument("--regenerate", action="store_true", help="drop and rebuild this size's data set")
+    parser.add_argument("--no-baseline", action="store_true", help="do not run the 10k size for the ratio")
+    parser.add_argument("--only", nargs="*", help="measure only pages whose name contains one of these")
+    parser.add_argument("--generate-only", action="store_true", help="build the data set, measure nothing")
+    parser.add_argument("--plans", type=int, default=1, help="EXPLAIN ANALYZE the N slowest queries")
     args = parser.parse_args()
-    ensure_database()
-    import django
+    size = _benchdb.Size(args.claims, args.scores, "sqlite" if args.sqlite else "postgresql")
+    baseline = _benchdb.Size(*BASELINE, size.engine)
+    if size != baseline and not args.no_baseline and not (RESULTS / f"pages-{baseline.label}.json").exists():
+        print(f"no baseline figures yet: measuring {baseline.label} first")
+        command = [sys.executable, __file__, "--claims", str(BASELINE[0]), "--scores", str(BASELINE[1]),
+                   "--requests", str(args.requests), "--cold", str(args.cold), "--no-baseline"]
+        subprocess.run(command + (["--sqlite"] if args.sqlite else []), check=True)
 
-    django.setup()
+    needs_data = _benchdb.prepare(size, regenerate=args.regenerate)
+    _benchdb.configure_django(size, os.environ.get("BENCH_CACHE_URL"))
     from django.core.management import call_command
 
     call_command("migrate", verbosity=0)
-    from claims.models import Claim
+    if needs_data:
+        from _dataset import generate
 
-    if args.regenerate:
-        call_command("flush", "--noinput", verbosity=0)
-    if Claim.objects.count() < CLAIMS:
-        call_command("flush", "--noinput", verbosity=0)
-        generate()
+        print(f"generating {size.label}: {size.claims:,} claims, {size.people:,} people, "
+              f"{size.evidence:,} evidence links, {size.scores:,} scores")
+        generate(size)
+        _benchdb.mark_complete(size)
+    if args.generate_only:
+        return
+    from django.db import connection
+
+    from claims.models import Claim, Evidence, Person
     from ingest.models import BenchmarkScore
 
-    print(f"data: {Claim.objects.count():,} claims, {BenchmarkScore.objects.count():,} benchmark scores")
-    measure(args.requests)
+    print(f"data ({connection.vendor}, {size.label}): {Claim.objects.count():,} claims, "
+          f"{Person.objects.count():,} people, {Evidence.objects.count():,} evidence links, "
+          f"{BenchmarkScore.objects.count():,} benchmark scores")
+    print(f"\n{'page':20} {'p50_ms':>8} {'p95_ms':>8} {'queries':>8}   {'cold_p50':>8} {'cold_max':>8} {'KB':>8}"
+          f"   (warm n={args.requests}, cold n={args.cold}, random parameters per request)")
+    rows, slowest = measure(args.requests, args.cold, args.only)
+
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    out = RESULTS / f"pages-{size.label}.json"
+    if not args.only:
+        out.write_text(json.dumps({"size": size.label, "rows": rows}, indent=1))
+    base_file = RESULTS / f"pages-{baseline.label}.json"
+    if size != baseline and base_file.exists():
+        base = {r["page"]: r for r in json.loads(base_file.read_text())["rows"]}
+        print(f"\nratio to {baseline.label} (p95 here / p95 there; target <= 1.5)")
+        for row in rows:
+            if row["page"] in base:
+                ratio = row["p95_ms"] / max(base[row["page"]]["p95_ms"], 0.1)
+                print(f"{row['page']:20} {base[row['page']]['p95_ms']:8.1f} -> {row['p95_ms']:8.1f}   "
+                      f"x{ratio:4.2f}{'  OVER' if ratio > 1.5 else ''}")
+    over = [r["page"] for r in rows if r["p95_ms"] > 100]
+    cold_over = [r["page"] for r in rows if r["cold_max_ms"] > 500]
+    print(f"\npages over 100 ms p95: {', '.join(over) or 'none'}")
+    print(f"pages over 500 ms cold: {', '.join(cold_over) or 'none'}")
+    for ms, name, url, sql in slowest[: args.plans]:
+        print(f"\nslowest query: {ms:.1f} ms on {name} ({url})\n{sql[:2000]}\n\nplan:\n{explain(sql)}")
 
 
 if __name__ == "__main__":

@@ -6,4 +6,4 @@ class ClaimsConfig(AppConfig):
     verbose_name = "Claims"
 
     def ready(self):
-        from . import signals  # noqa: F401  (connects the receivers)
+        from . import generation, signals  # noqa: F401  (connects the receivers)

@@ -109,6 +109,15 @@ class TimelineForm(forms.Form):
         self.fields["topic"].queryset = Topic.objects.order_by("name")
         self.fields["person"].queryset = Person.objects.filter(claims__isnull=False).distinct().order_by("name")
 
+    def full_clean(self):
+        # The select offers the most prolific people only (any slug still validates): after
+        # cleaning, so the selected person, whoever it is, stays selected.
+        from .people_choices import person_choices
+
+        super().full_clean()
+        selected = getattr(self, "cleaned_data", {}).get("person")
+        self.fields["person"].widget.choices = person_choices(selected)
+
     def filter(self, queryset):
         if self.cleaned_data.get("topic"):
             queryset = queryset.filter(topics=self.cleaned_data["topic"])

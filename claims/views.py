@@ -18,11 +18,12 @@ from measures.claim_charts import claim_chart, featured_charts, topic_charts
 from measures.selectors import claim_measures
 from measures.series import value_at
 
-from .browse import browse_title, cached_facet_counts
+from .browse import EXPANDABLE, browse_title, cached_facet_counts
 from .citation import bibtex, claim_review, meta_tags
 from .errors import bad_request, form_bad_request
 from .forms import BrowseForm, TimelineForm
 from .models import Claim, Evidence, Person, Topic, Verdict
+from .pagination import CachedCountPaginator
 from .site import site_url
 from .timeline import build_timeline
 from .track_record import resolved_by_topic, track_record
@@ -76,8 +77,12 @@ def claim_list(request):
     form = BrowseForm(request.GET)
     if not form.is_valid():
         return _bad_request(request, form)
+    if request.GET.get("expand", "") not in ("", *EXPANDABLE):
+        return bad_request(request, f"Invalid parameters: expand must be one of {', '.join(EXPANDABLE)}.")
     claims = form.sorted(form.filter(Claim.objects.for_list()))
-    page = Paginator(claims, PAGE_SIZE).get_page(form.cleaned_data.get("page") or 1)
+    counted = {k: v for k, v in form.cleaned_data.items() if k not in ("page", "sort")}
+    paginator = CachedCountPaginator(claims, PAGE_SIZE, filters=counted, deferrable=not form.cleaned_data.get("q"))
+    page = paginator.get_page(form.cleaned_data.get("page") or 1)
     facets = cached_facet_counts(form, request.GET)
     context = {
         "form": form,

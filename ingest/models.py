@@ -364,3 +364,36 @@ class HeldPayload(models.Model):
     data = models.BinaryField()
     companions = models.JSONField(default=dict, blank=True, help_text="{name: base64 of the bytes}")
     created = models.DateTimeField(auto_now_add=True)
+
+
+class Generation(models.Model):
+    """A counter bumped on every commit that changes what pages derive from (see ingest/generation.py).
+
+    Cache keys carry the counter instead of an aggregate over the data, so a warm page pays no
+    query to learn whether its cached parts are still current.
+    """
+
+    name = models.CharField(max_length=50, primary_key=True)
+    value = models.PositiveBigIntegerField(default=0)
+
+    def __str__(self):
+        return f"{self.name} generation {self.value}"
+
+
+class BenchmarkSummary(models.Model):
+    """Per benchmark: how many scores, the best one and the latest date, refreshed after each ingest.
+
+    /data/ lists every benchmark with these figures; aggregating 10M scores per request would
+    cost a sequential scan each time (ingest/aggregates.py keeps this table current).
+    """
+
+    benchmark = models.OneToOneField(Benchmark, on_delete=models.CASCADE, primary_key=True, related_name="summary")
+    scores = models.PositiveIntegerField(default=0)
+    best = models.FloatField(null=True, blank=True)
+    latest = models.DateField(null=True, blank=True)
+
+    class Meta:
+        verbose_name_plural = "benchmark summaries"
+
+    def __str__(self):
+        return f"{self.benchmark}: {self.scores} scores, best {self.best}"

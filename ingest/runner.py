@@ -24,6 +24,7 @@ from .fetch import FetchError, Payload, fetch_url, read_path
 from .hold import hold_reasons
 from .inputs import Inputs, read_inputs
 from .models import DataSource, HeldPayload, IngestRun
+from .aggregates import refresh_after_run
 from .table_lock import lock_tables
 
 log = logging.getLogger(__name__)
@@ -159,6 +160,9 @@ def _apply(run: IngestRun, source: DataSource, inputs: Inputs, on_progress, *, r
                 raise _Held(reasons)
             ctx.diff.save(run)
             _finish(run, IngestRun.Status.OK, ctx=ctx)
+            # In the same transaction: no page sees the new scores with old summaries, and
+            # the data generation (cache keys) moves when they commit.
+            refresh_after_run(run)
     except _Held as held:
         # The rollback above undid every write; what is kept is the payload and the diff.
         run.hold_reasons = held.reasons

@@ -13,7 +13,7 @@ import datetime as dt
 from urllib.parse import quote
 
 from django.core.cache import cache
-from django.db.models import Max
+from django.db.models import F, Max
 from django.urls import reverse
 
 from ingest.models import AIModel, Benchmark, BenchmarkScore, IngestRun, Series, SeriesPoint
@@ -300,8 +300,11 @@ def value_at(records: list[Point], when: dt.date | None) -> Point | None:
 
 
 def benchmark_summaries():
-    """Every benchmark with its number of scores and best score (1 query)."""
-    return Benchmark.objects.annotate(best=Max("scores__score"), latest=Max("scores__date")).order_by("name")
+    """Every benchmark with its number of scores and best score (1 query).
+
+    Read from ingest's precomputed summaries (refreshed by each run), not Max() over every score.
+    """
+    return Benchmark.objects.annotate(best=F("summary__best"), latest=F("summary__latest")).order_by("name")
 
 
 def series_summaries():
@@ -355,8 +358,13 @@ def _thin(points: list[Point], records: list[Point], limit: int) -> list[Point]:
 
 
 def data_version() -> int:
-    """Changes whenever an ingest run writes data: the cache key for everything derived from it."""
-    return IngestRun.objects.filter(status=IngestRun.Status.OK).aggregate(v=Max("id"))["v"] or 0
+    """Changes whenever an ingest run writes data: the cache key for everything derived from it.
+
+    A generation number bumped by each successful run (ingest/generation.py): no query when warm.
+    """
+    from ingest.generation import data_generation
+
+    return data_generation()
 
 
 def load_view(ref: SeriesRef, version: int | None = None) -> SeriesView | None:

@@ -78,4 +78,7 @@ def ingested(count):
                        stderr=0.02, date=dt.date(2023, 1, 1) + dt.timedelta(days=7 * i), run=run)
         for i in range(count)
     )
+    from ingest.aggregates import refresh_after_run
+
+    refresh_after_run(run)  # as the runner does after a successful run
     return run

@@ -8,7 +8,8 @@ from claims.models import Claim
 from . import factories
 
 # Queries per page, whatever the data size. A change here must be deliberate.
-# Cold cache (the worst case); a chart costs its data version, then (on a miss) its series.
+# Cold cache (the worst case); the first generation read costs its row, later ones the cache;
+# a chart costs (on a miss) its series.
 QUERIES = {
     # status counts, latest claims (+topics), verdicts, evidence, topics, model count, last run,
     # featured charts (config, data version), compute chart (claims measured on it, points, runs),
