@@ -9,7 +9,7 @@ from django.db import transaction
 from claims.browse import claims_version
 from claims.generation import CLAIMS
 from claims.models import Claim, Evidence, Verdict
-from claims.series import data_version
+from measures.series import data_version
 from ingest import generation
 from ingest.bundled import MODEL_VERSIONS
 from ingest.models import Benchmark, BenchmarkScore, BenchmarkSummary, Generation
