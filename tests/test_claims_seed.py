@@ -121,6 +121,9 @@ def test_claim_page_shows_every_attribution_of_the_disputed_words(client, seeded
     assert "leading AI companies (their own acknowledgment)" in section
     assert "Gary Marcus, a message referencing his 2022 paper" in section
     assert "Why Current Architectures Hit a Wall" in section
+    assert "The essays disagree on who said these words." in html
+    agreed = client.get("/claims/clark-ai-progress-accelerating-stakes-higher/").content.decode()
+    assert "Each essay that carries them" in agreed and "disagree on who said" not in agreed
 
 
 def test_a_reported_claim_says_it_is_not_a_direct_quote(client, seeded):
