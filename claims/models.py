@@ -1,3 +1,5 @@
+from dataclasses import dataclass
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -205,9 +207,9 @@ class Claim(models.Model):
     def verdict_as_of_display(self):
         return format_partial_date(self.verdict_as_of, self.verdict_as_of_precision)
 
-    def attribution_list(self):
+    def attribution_list(self) -> "AttributionAccounts":
         """Every source's account of who said the words, in one query (the claim page shows them all)."""
-        return list(self.attributions.select_related("source", "person"))
+        return AttributionAccounts(list(self.attributions.select_related("source", "person")))
 
     @property
     def is_resolved(self):
@@ -348,6 +350,23 @@ class Evidence(models.Model):
         if self.source_id:
             return self.source.url
         return ""
+
+
+@dataclass(frozen=True)
+class AttributionAccounts:
+    """A claim's attributions, and whether the sources disagree on who spoke (a person, or not)."""
+
+    rows: list
+
+    def __iter__(self):
+        return iter(self.rows)
+
+    def __len__(self):
+        return len(self.rows)
+
+    @property
+    def disagree(self) -> bool:
+        return len({row.person_id for row in self.rows}) > 1
 
 
 class Attribution(models.Model):

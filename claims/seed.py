@@ -33,6 +33,7 @@ class UnbackedSeedStatus(Exception):
 class SeedCounts:
     created: dict = field(default_factory=lambda: {
         "sources": 0, "people": 0, "topics": 0, "claims": 0, "verdicts": 0, "attributions": 0, "evidence": 0,
+        "corrections": 0,
     })
     existing: int = 0
 
@@ -81,6 +82,9 @@ def load_seed(path: Path = SEED_DIR / "claims.json") -> SeedCounts:
         )
         tally("topics", created)
         _fill_blank_phrases(topics[spec["slug"]], spec)
+    corrections = path.parent / "corrections.json"
+    if corrections.exists():
+        counts.created["corrections"] = apply_corrections(json.loads(corrections.read_text(encoding="utf-8")))
     new_claims = []
     for spec in data["claims"]:
         existing = Claim.objects.filter(slug=spec["slug"]).first()
@@ -166,3 +170,38 @@ def _fill_blank_phrases(row, spec) -> None:
             changed.append(name)
     if changed:
         row.save(update_fields=changed)
+
+
+def apply_corrections(spec: dict) -> int:
+    """Fix defects in rows loaded from an earlier seed: each only while the row still holds the
+    old value (an editor's change wins), each recorded as a revision. Returns how many applied."""
+    applied = 0
+    claims = {c.slug: c for c in Claim.objects.filter(slug__in={fix["slug"] for fix in spec.get("claims", [])})}
+    changed = {}
+    for fix in spec.get("claims", []):
+        claim = claims.get(fix["slug"])
+        if claim is None:
+            continue
+        if fix["field"] == "date_made":
+            was, now = parse_partial_date(fix["was"]), parse_partial_date(fix["now"])
+            if (claim.date_made, claim.date_precision) == was:
+                claim.date_made, claim.date_precision = now
+                changed.setdefault(claim.slug, []).append("date")
+        elif getattr(claim, fix["field"]) == fix["was"]:
+            setattr(claim, fix["field"], fix["now"])
+            changed.setdefault(claim.slug, []).append(fix["field"])
+    for slug, fields in changed.items():
+        claim = claims[slug]
+        claim.save()
+        record_revision(claim, comment=f"Corrected against “{claim.source.title}”: {', '.join(fields)}.")
+        applied += len(fields)
+    people = {p.slug: p for p in Person.objects.filter(slug__in={fix["slug"] for fix in spec.get("people", [])})}
+    for fix in spec.get("people", []):
+        person = people.get(fix["slug"])
+        if person is not None and getattr(person, fix["field"]) == fix["was"]:
+            setattr(person, fix["field"], fix["now"])
+            person.save(update_fields=[fix["field"], "updated"])
+            applied += 1
+    for fix in spec.get("verdicts", []):
+        applied += Verdict.objects.filter(claim__slug=fix["claim"], rationale=fix["was"]).update(rationale=fix["now"])
+    return applied

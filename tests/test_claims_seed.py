@@ -6,6 +6,7 @@ from django.test import Client
 
 from claims import services
 from claims.backing import Backing, backings, register_backer, require_backing, unregister_backer
+from claims.history import record_revision
 from claims.models import Attribution, Claim, Evidence, Person, Revision, Source, Topic, Verdict
 from claims.seed import SEED_DIR, UnbackedSeedStatus, load_seed
 from tests import factories
@@ -120,6 +121,9 @@ def test_claim_page_shows_every_attribution_of_the_disputed_words(client, seeded
     assert "leading AI companies (their own acknowledgment)" in section
     assert "Gary Marcus, a message referencing his 2022 paper" in section
     assert "Why Current Architectures Hit a Wall" in section
+    assert "The essays disagree on who said these words." in html
+    agreed = client.get("/claims/clark-ai-progress-accelerating-stakes-higher/").content.decode()
+    assert "Each essay that carries them" in agreed and "disagree on who said" not in agreed
 
 
 def test_a_reported_claim_says_it_is_not_a_direct_quote(client, seeded):
@@ -178,3 +182,28 @@ def test_public_pages_feeds_and_downloads_show_no_internal_ids_file_names_or_the
     body = b"".join(response.streaming_content) if response.streaming else response.content
     text = body.decode().lower()
     assert [marker for marker in INTERNAL if marker.lower() in text] == []
+
+
+def test_reloading_corrects_defects_left_by_an_earlier_seed_but_keeps_editors_changes(seeded):
+    """A database seeded before the fixes holds the old defects; a reload fixes only untouched ones."""
+    old_rationale = ("The seed (000) reports that the prediction is being validated by the very companies that "
+                     "initially dismissed such concerns, which now say current architectures are not enough.")
+    Claim.objects.filter(slug="marcus-deep-learning-hitting-a-wall").update(
+        quote='his 2022 prediction that "deep learning is hitting a wall"', verdict_rationale=old_rationale)
+    Verdict.objects.filter(claim__slug="marcus-deep-learning-hitting-a-wall").update(rationale=old_rationale)
+    Claim.objects.filter(slug="huszar-2016-phd-vs-residency-depends").update(date_made="2016-01-01")
+    Claim.objects.filter(slug="sutskever-era-of-research-with-big-compute").update(quote="An editor's own wording")
+    Person.objects.filter(slug="theprimeagen").update(
+        bio="Software engineer and programming streamer/YouTuber, formerly an engineer at Netflix.")
+    record_revision(Claim.objects.get(slug="marcus-deep-learning-hitting-a-wall"), comment="As first seeded.")
+
+    counts = load_seed()
+
+    wall = Claim.objects.get(slug="marcus-deep-learning-hitting-a-wall")
+    assert wall.quote == "deep learning is hitting a wall" and "(000)" not in wall.verdict_rationale
+    assert "(000)" not in wall.verdicts.get().rationale
+    assert Claim.objects.get(slug="huszar-2016-phd-vs-residency-depends").date_made.year == 2015
+    assert Claim.objects.get(slug="sutskever-era-of-research-with-big-compute").quote == "An editor's own wording"
+    assert "formerly" not in Person.objects.get(slug="theprimeagen").bio
+    assert counts.created["corrections"] == 5  # quote, rationale, date, the verdict row, the bio
+    assert wall.revisions.first().comment.startswith("Corrected against “Deep Learning's Evolution")

@@ -486,3 +486,15 @@ def test_smaller_defects_stay_fixed(data, claims_by_slug):
 )
 def test_claims_missing_before_are_present(data, fragment):
     assert [c for c in data["claims"] if fragment in c["quote"]], fragment
+
+
+def test_every_correction_lands_on_the_current_seed_value(data):
+    corrections = json.loads((SEED_DIR / "corrections.json").read_text(encoding="utf-8"))
+    claims = {c["slug"]: c for c in data["claims"]}
+    people = {p["slug"]: p for p in data["people"]}
+    for fix in corrections["claims"]:
+        assert claims[fix["slug"]][fix["field"]] == fix["now"] != fix["was"], fix["slug"]
+    for fix in corrections["people"]:
+        assert people[fix["slug"]][fix["field"]] == fix["now"] != fix["was"], fix["slug"]
+    for fix in corrections["verdicts"]:
+        assert claims[fix["claim"]]["verdict_rationale"] == fix["now"]
