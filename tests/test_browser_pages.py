@@ -9,7 +9,6 @@ from claims.seed import load_seed
 from ingest.models import DataSource
 from ingest.runner import queue_run, run_ingest
 
-from .browser import browser, page  # noqa: F401  (fixtures)
 
 pytestmark = pytest.mark.browser
 

@@ -7,7 +7,7 @@ from ingest.models import FeedItem, IngestRun
 from ingest.suggest import is_about_ai, stem, suggest_for_run, terms, topic_hits
 from ingest.topic_keywords import TOPIC_KEYWORDS
 
-from .ingest_fixtures import Answer, http_server, make_source, run_once  # noqa: F401
+from .ingest_fixtures import Answer, make_source, run_once
 
 pytestmark = pytest.mark.django_db
 
