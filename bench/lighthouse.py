@@ -113,11 +113,16 @@ def wait_until_up(url: str, timeout: float = 30):
 def audit(binary: str, url: str, out: Path) -> dict:
     flags = "--headless=new --no-sandbox --disable-gpu --disable-background-networking --disable-component-update " \
             "--disable-sync --no-first-run --disable-quic"
-    subprocess.run(
-        [binary, url, "--preset=desktop", f"--chrome-path={CHROMIUM}", f"--chrome-flags={flags}",
-         f"--only-categories={','.join(CATEGORIES)}", "--output=json", f"--output-path={out}", "--quiet"],
-        check=True, timeout=300,
-    )
+    command = [binary, url, "--preset=desktop", f"--chrome-path={CHROMIUM}", f"--chrome-flags={flags}",
+               f"--only-categories={','.join(CATEGORIES)}", "--output=json", f"--output-path={out}", "--quiet"]
+    for attempt in (1, 2):
+        # One retry: on a loaded machine Chromium occasionally fails to start in time.
+        done = subprocess.run(command, capture_output=True, text=True, timeout=300)
+        if done.returncode == 0:
+            break
+        print(f"lighthouse failed on {url} (attempt {attempt}): {done.stderr.strip()[-500:]}", file=sys.stderr)
+    else:
+        sys.exit(f"lighthouse could not audit {url}")
     report = json.loads(out.read_text())
     scores = {c: report["categories"][c]["score"] for c in CATEGORIES}
     audits = report["audits"]
