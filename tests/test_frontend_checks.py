@@ -17,7 +17,7 @@ SNAP = "ingest/snapshots/epoch"
 PAGES = [
     "/", "/claims/", "/claims/?topic=scaling-walls&year=2022", "/claims/marcus-deep-learning-hitting-a-wall/",
     "/claims/lecun-llms-are-a-dead-end/", "/people/", "/people/ferenc-huszar/", "/topics/",
-    "/topics/llm-dead-ends/", "/timeline/", "/data/", "/data/benchmarks/gpqa-diamond/", "/data/models/",
+    "/topics/llm-dead-ends/", "/timeline/", "/timeline/?lanes=topic", "/data/", "/data/benchmarks/gpqa-diamond/", "/data/models/",
     "/search/", "/search/?q=scaling", "/feeds/",
 ]
 
