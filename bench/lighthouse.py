@@ -27,6 +27,10 @@ import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bench.databases import ensure_database  # noqa: E402  (after the path is set)
+
 PYTHON = sys.executable
 DB_URL = os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/claimwatch_bench_lighthouse")
 CACHE_URL = os.environ.get("BENCH_CACHE_URL", "redis://127.0.0.1:6379/14")
@@ -69,19 +73,6 @@ def environment(port: int, static_root: Path) -> dict:
     }
 
 
-def ensure_database():
-    import psycopg
-    from urllib.parse import urlsplit
-
-    parts = urlsplit(DB_URL)
-    name = parts.path.lstrip("/")
-    admin = parts._replace(path="/postgres").geturl()
-    with psycopg.connect(admin, autocommit=True) as conn:
-        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
-            conn.execute(f'CREATE DATABASE "{name}"')
-            print(f"created database {name}")
-
-
 LOAD_DATA = f"""
 from claims.seed import load_seed
 from ingest.models import DataSource
@@ -101,7 +92,7 @@ for slug, kind, path, options in (
 
 
 def prepare(env: dict):
-    ensure_database()
+    ensure_database(DB_URL)
     for args in (["migrate", "--noinput", "-v", "0"], ["collectstatic", "--noinput", "-v", "0"]):
         subprocess.run([PYTHON, "manage.py", *args], cwd=ROOT, env=env, check=True)
     subprocess.run([PYTHON, "manage.py", "shell", "-c", LOAD_DATA], cwd=ROOT, env=env, check=True)
@@ -122,11 +113,16 @@ def wait_until_up(url: str, timeout: float = 30):
 def audit(binary: str, url: str, out: Path) -> dict:
     flags = "--headless=new --no-sandbox --disable-gpu --disable-background-networking --disable-component-update " \
             "--disable-sync --no-first-run --disable-quic"
-    subprocess.run(
-        [binary, url, "--preset=desktop", f"--chrome-path={CHROMIUM}", f"--chrome-flags={flags}",
-         f"--only-categories={','.join(CATEGORIES)}", "--output=json", f"--output-path={out}", "--quiet"],
-        check=True, timeout=300,
-    )
+    command = [binary, url, "--preset=desktop", f"--chrome-path={CHROMIUM}", f"--chrome-flags={flags}",
+               f"--only-categories={','.join(CATEGORIES)}", "--output=json", f"--output-path={out}", "--quiet"]
+    for attempt in (1, 2):
+        # One retry: on a loaded machine Chromium occasionally fails to start in time.
+        done = subprocess.run(command, capture_output=True, text=True, timeout=300)
+        if done.returncode == 0:
+            break
+        print(f"lighthouse failed on {url} (attempt {attempt}): {done.stderr.strip()[-500:]}", file=sys.stderr)
+    else:
+        sys.exit(f"lighthouse could not audit {url}")
     report = json.loads(out.read_text())
     scores = {c: report["categories"][c]["score"] for c in CATEGORIES}
     audits = report["audits"]

@@ -2,6 +2,10 @@ import os
 
 import pytest
 
+# Shared fixtures, registered once for every test module (no per-module `noqa` imports):
+# the Playwright browser and page, the editorial personas and clients, the ingest HTTP server.
+pytest_plugins = ["tests.browser", "tests.editorial_fixtures", "tests.ingest_fixtures"]
+
 
 @pytest.fixture(autouse=True)
 def _eager_celery():

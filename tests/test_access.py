@@ -7,7 +7,7 @@ from django.test import Client
 from editorial import permissions
 from ingest import views as ingest_views
 from project import access
-from tests.editorial_fixtures import admin, client_for, editor, fast_passwords, private_cache  # noqa: F401
+from tests.editorial_fixtures import client_for
 
 
 def test_ingest_and_editorial_share_one_staff_check():
@@ -23,7 +23,7 @@ def test_anonymous_htmx_request_to_a_staff_page_gets_a_client_redirect(db, url):
 
 
 @pytest.mark.parametrize("url", ["/ingest/", "/curate/audit/"])
-def test_editors_get_the_same_403_from_both_staff_pages(editor, url):  # noqa: F811
+def test_editors_get_the_same_403_from_both_staff_pages(editor, url):
     response = client_for(editor).get(url)
     assert response.status_code == 403
     assert "This page is for administrators." in response.content.decode()

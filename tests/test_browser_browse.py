@@ -7,7 +7,6 @@ from playwright.sync_api import expect
 
 from claims.seed import load_seed
 
-from .browser import browser, page  # noqa: F401  (fixtures)
 
 pytestmark = pytest.mark.browser
 

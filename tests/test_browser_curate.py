@@ -7,9 +7,8 @@ import pytest
 from playwright.sync_api import expect
 
 from tests import factories
-from tests.editorial_fixtures import PASSWORD, fast_passwords, make_user, private_cache, suggestion  # noqa: F401
+from tests.editorial_fixtures import PASSWORD, make_user, suggestion
 
-from .browser import browser, page  # noqa: F401  (fixtures)
 
 pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("private_cache", "fast_passwords")]
 

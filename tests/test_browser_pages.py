@@ -14,7 +14,6 @@ from measures.models import FeaturedChart, Measure
 
 from . import factories
 
-from .browser import browser, page  # noqa: F401  (fixtures)
 
 pytestmark = pytest.mark.browser
 

@@ -8,7 +8,6 @@ from playwright.sync_api import expect
 
 from claims.seed import load_seed
 
-from .browser import browser, page  # noqa: F401  (fixtures)
 
 pytestmark = pytest.mark.browser
 
@@ -53,7 +52,7 @@ def test_paging_moves_focus_and_scroll_to_the_top_of_the_results(site, page):
     assert page.evaluate("window.__sameDocument") is True
 
 
-def test_copy_buttons_appear_with_js_and_copy_the_bibtex(site, browser):  # noqa: F811
+def test_copy_buttons_appear_with_js_and_copy_the_bibtex(site, browser):
     context = browser.new_context(permissions=["clipboard-read", "clipboard-write"])
     try:
         pg = context.new_page()

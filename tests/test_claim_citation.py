@@ -10,7 +10,7 @@ import pytest
 
 from claims.citation import bibtex, structured_data
 from claims.models import Claim
-from tests.editorial_fixtures import client_for, editor, fast_passwords, private_cache, reader  # noqa: F401
+from tests.editorial_fixtures import client_for
 
 from . import factories
 
@@ -114,7 +114,7 @@ def test_copy_buttons_are_hidden_until_the_script_runs(client, seeded):
     assert 'href="/claims/lecun-llms-are-a-dead-end.bib" download' in html
 
 
-def test_edit_link_is_shown_to_editors_only(client, seeded, editor, reader):  # noqa: F811
+def test_edit_link_is_shown_to_editors_only(client, seeded, editor, reader):
     url = "/claims/lecun-llms-are-a-dead-end/"
     edit = 'href="/curate/claims/lecun-llms-are-a-dead-end/edit/"'
     assert edit in client_for(editor).get(url).content.decode()

@@ -8,7 +8,7 @@ import pytest
 
 from ingest.models import FeedItem, IngestRun
 
-from .ingest_fixtures import Answer, http_server, make_source, run_once, snapshot  # noqa: F401
+from .ingest_fixtures import Answer, make_source, run_once, snapshot
 
 pytestmark = pytest.mark.django_db
 API = "arxiv/api_query_all-electron-AND-all-proton_2025-11.xml"

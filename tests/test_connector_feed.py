@@ -9,7 +9,7 @@ import pytest
 
 from ingest.models import FeedItem, IngestRun
 
-from .ingest_fixtures import Answer, SNAPSHOTS, http_server, make_source, rejected_reasons, run_once, snapshot  # noqa: F401
+from .ingest_fixtures import Answer, SNAPSHOTS, make_source, rejected_reasons, run_once, snapshot
 
 pytestmark = pytest.mark.django_db
 BUNDLED = sorted(str(p.relative_to(SNAPSHOTS)) for p in SNAPSHOTS.glob("feeds/*/*") if "/odd/" not in str(p))

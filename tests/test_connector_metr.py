@@ -7,7 +7,7 @@ import yaml
 
 from ingest.models import Benchmark, BenchmarkScore, IngestRun
 
-from .ingest_fixtures import Answer, http_server, make_source, rejected_reasons, run_once, snapshot  # noqa: F401
+from .ingest_fixtures import Answer, make_source, rejected_reasons, run_once, snapshot
 
 pytestmark = pytest.mark.django_db
 FILE = "metr/benchmark_results_1_1.yaml"

@@ -6,7 +6,7 @@ import pytest
 
 from ingest.models import IngestRun, Series, SeriesPoint
 
-from .ingest_fixtures import Answer, http_server, make_source, rejected_reasons, run_once, snapshot  # noqa: F401
+from .ingest_fixtures import Answer, make_source, rejected_reasons, run_once, snapshot
 
 pytestmark = pytest.mark.django_db
 

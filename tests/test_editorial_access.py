@@ -8,16 +8,7 @@ from claims.history import record_revision
 from editorial.models import ProposedVerdict
 from measures.models import Measure
 from tests import factories
-from tests.editorial_fixtures import (  # noqa: F401  (fixtures)
-    admin,
-    client_for,
-    editor,
-    feed_source,
-    fast_passwords,
-    private_cache,
-    reader,
-    suggestion,
-)
+from tests.editorial_fixtures import client_for, suggestion
 
 pytestmark = pytest.mark.usefixtures("private_cache", "fast_passwords")
 

@@ -11,15 +11,7 @@ from django.test import Client
 from editorial import throttle
 from editorial.models import AuditEntry
 from editorial.roles import EDITOR_PERMISSIONS, EDITORS_GROUP
-from tests.editorial_fixtures import (  # noqa: F401  (fixtures)
-    PASSWORD,
-    admin,
-    client_for,
-    editor,
-    fast_passwords,
-    private_cache,
-    reader,
-)
+from tests.editorial_fixtures import PASSWORD, client_for
 
 pytestmark = pytest.mark.usefixtures("private_cache", "fast_passwords")
 

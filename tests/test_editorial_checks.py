@@ -18,7 +18,6 @@ from ingest.models import AIModel, Benchmark, BenchmarkScore, DataSource, Ingest
 from ingest.runner import queue_run, run_ingest
 from ingest.signals import run_succeeded
 from tests import factories
-from tests.editorial_fixtures import client_for, editor, editor_client, fast_passwords, private_cache  # noqa: F401
 
 pytestmark = pytest.mark.usefixtures("private_cache", "fast_passwords")
 

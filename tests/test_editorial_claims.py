@@ -13,7 +13,6 @@ from editorial.diffs import word_diff
 from editorial.models import AuditEntry
 from editorial.validators import is_private_host
 from tests import factories
-from tests.editorial_fixtures import client_for, editor, editor_client, fast_passwords, private_cache  # noqa: F401
 
 pytestmark = pytest.mark.usefixtures("private_cache", "fast_passwords")
 

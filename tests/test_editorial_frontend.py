@@ -10,16 +10,8 @@ from editorial import checks
 from measures.models import Measure
 from ingest.models import DataSource
 from tests import factories
-from tests.editorial_fixtures import (  # noqa: F401  (fixtures)
-    PASSWORD,
-    client_for,
-    fast_passwords,
-    make_user,
-    private_cache,
-    suggestion,
-)
+from tests.editorial_fixtures import PASSWORD, client_for, make_user, suggestion
 
-from .browser import browser, page  # noqa: F401  (fixtures)
 from .page_checks import AXE, axe_violations, need, nu_errors
 
 pytestmark = pytest.mark.usefixtures("private_cache", "fast_passwords")
@@ -66,7 +58,7 @@ def test_editorial_pages_pass_the_nu_html_checker(db, django_user_model, tmp_pat
 
 
 @pytest.mark.browser
-def test_editorial_pages_have_no_axe_violations(live_server, transactional_db, django_user_model, browser):  # noqa: F811
+def test_editorial_pages_have_no_axe_violations(live_server, transactional_db, django_user_model, browser):
     need(AXE)
     _data(django_user_model)
     context = browser.new_context(bypass_csp=True, viewport={"width": 1280, "height": 900})

@@ -9,15 +9,7 @@ from claims.markdown import render_markdown
 from editorial.models import AuditEntry, ProposedVerdict
 from measures.models import Measure
 from tests import factories
-from tests.editorial_fixtures import (  # noqa: F401  (fixtures)
-    client_for,
-    editor,
-    editor_client,
-    fast_passwords,
-    feed_source,
-    private_cache,
-    suggestion,
-)
+from tests.editorial_fixtures import suggestion
 
 pytestmark = pytest.mark.usefixtures("private_cache", "fast_passwords")
 HTMX = {"HX-Request": "true"}

@@ -7,7 +7,7 @@ import pytest
 from django.test import RequestFactory
 
 from claims.errors import handler500, render_429
-from tests.editorial_fixtures import client_for, editor, fast_passwords, private_cache  # noqa: F401  (fixtures)
+from tests.editorial_fixtures import client_for
 
 from .page_checks import nu_errors
 
@@ -52,7 +52,7 @@ def test_bad_evidence_tab_is_a_400_page(client, db):
     assert "tab must be supports, contradicts or context" in response.content.decode()
 
 
-def test_permission_denied_renders_the_403_page_with_the_reason(editor):  # noqa: F811
+def test_permission_denied_renders_the_403_page_with_the_reason(editor):
     response = client_for(editor).get("/curate/audit/")
     assert response.status_code == 403
     html = response.content.decode()
@@ -95,7 +95,7 @@ def test_a_crashing_view_gets_the_500_page(client, db, settings, monkeypatch):
     assert "Something went wrong on our side" in response.content.decode()
 
 
-def test_error_pages_pass_the_nu_html_checker(client, db, tmp_path, editor, rf):  # noqa: F811
+def test_error_pages_pass_the_nu_html_checker(client, db, tmp_path, editor, rf):
     from django.contrib.auth.models import AnonymousUser
 
     request = rf.get("/accounts/login/")

@@ -10,7 +10,6 @@ from claims.seed import load_seed
 from ingest.models import DataSource
 from ingest.runner import queue_run, run_ingest
 
-from .browser import browser, page  # noqa: F401  (fixtures)
 from .page_checks import AXE, axe_violations, need, nu_errors
 
 SNAP = "ingest/snapshots/epoch"
@@ -18,7 +17,7 @@ SNAP = "ingest/snapshots/epoch"
 PAGES = [
     "/", "/claims/", "/claims/?topic=scaling-walls&year=2022", "/claims/marcus-deep-learning-hitting-a-wall/",
     "/claims/lecun-llms-are-a-dead-end/", "/people/", "/people/ferenc-huszar/", "/topics/",
-    "/topics/llm-dead-ends/", "/timeline/", "/data/", "/data/benchmarks/gpqa-diamond/", "/data/models/",
+    "/topics/llm-dead-ends/", "/timeline/", "/timeline/?lanes=topic", "/data/", "/data/benchmarks/gpqa-diamond/", "/data/models/",
     "/search/", "/search/?q=scaling", "/feeds/",
 ]
 
@@ -52,7 +51,7 @@ def test_every_page_passes_the_nu_html_checker(db, client, tmp_path):
 
 
 @pytest.mark.browser
-def test_every_page_has_no_axe_violations(site, browser):  # noqa: F811
+def test_every_page_has_no_axe_violations(site, browser):
     need(AXE)
     # axe is injected as a script; the page's own CSP would (rightly) refuse it.
     context = browser.new_context(bypass_csp=True, viewport={"width": 1280, "height": 900})
@@ -73,7 +72,7 @@ def test_every_page_has_no_axe_violations(site, browser):  # noqa: F811
 
 
 @pytest.mark.browser
-def test_pages_are_usable_at_375_pixels(site, browser):  # noqa: F811
+def test_pages_are_usable_at_375_pixels(site, browser):
     context = browser.new_context(viewport={"width": 375, "height": 800})
     try:
         for url in PAGES:

@@ -4,7 +4,7 @@ import pytest
 
 from ingest.models import AIModel, IngestRun
 
-from .ingest_fixtures import Answer, fast_fetch, http_server, make_source, run_once, snapshot  # noqa: F401
+from .ingest_fixtures import Answer, make_source, run_once, snapshot
 
 pytestmark = pytest.mark.django_db
 CSV = snapshot("epoch/notable_ai_models.csv").read_bytes()

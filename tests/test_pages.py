@@ -282,3 +282,15 @@ def test_people_list_summarises_resolved_claims_by_topic(client, seeded):
     html = client.get("/people/").content.decode()
     assert "How resolved claims came out, by topic" in html
     assert _cells(html, "All topics") == ["6", "2", "1", "3", "0", "42%"]
+
+
+def test_html_is_sent_gzip_compressed_to_browsers_that_accept_it(client, seeded):
+    import gzip
+
+    plain = client.get("/claims/")
+    packed = client.get("/claims/", HTTP_ACCEPT_ENCODING="gzip, deflate, br")
+    assert "Content-Encoding" not in plain
+    assert packed["Content-Encoding"] == "gzip" and "Accept-Encoding" in packed["Vary"]
+    body = gzip.decompress(packed.content)
+    assert b"Deep learning is hitting a wall" in body
+    assert len(packed.content) * 4 < len(body)  # HTML compresses at least 4x

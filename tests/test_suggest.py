@@ -14,7 +14,7 @@ from editorial.topic_keywords import TOPIC_KEYWORDS
 from ingest.bundled import register_bundled_sources
 from ingest.models import FeedItem, IngestRun
 
-from .ingest_fixtures import Answer, http_server, make_source, run_once  # noqa: F401
+from .ingest_fixtures import Answer, make_source, run_once
 
 pytestmark = pytest.mark.django_db
 

@@ -40,7 +40,7 @@ def test_year_dated_claim_spans_its_year_and_day_dated_claim_is_a_point(db):
     assert [m.title for m in t.undated] == ["Undated claim"]
 
 
-def test_timeline_draws_lanes_of_claims_and_data_records(client, real_data):  # noqa: F811
+def test_timeline_draws_lanes_of_claims_and_data_records(client, real_data):
     html = client.get("/timeline/").content.decode()
     marcus = _lane(html, "Gary Marcus")
     # Marcus's claim is dated 2022 only: drawn as a span across 2022, linking to the claim.
@@ -55,7 +55,7 @@ def test_timeline_draws_lanes_of_claims_and_data_records(client, real_data):  # 
     assert re.findall(r'<li style="left: ([\d.]+)%">(\d{4})</li>', html)[0] == ("0.0", "2010")
 
 
-def test_undated_claims_have_their_own_labelled_group(client, real_data):  # noqa: F811
+def test_undated_claims_have_their_own_labelled_group(client, real_data):
     html = client.get("/timeline/").content.decode()
     n = Claim.objects.published().filter(date_made__isnull=True).count()
     assert n > 10
@@ -66,7 +66,7 @@ def test_undated_claims_have_their_own_labelled_group(client, real_data):  # noq
     assert 'href="/claims/lecun-llms-are-a-dead-end/"' not in html[:html.index('<section class="tl-undated"')]
 
 
-def test_lanes_by_topic_and_filters_swap_with_htmx(client, real_data):  # noqa: F811
+def test_lanes_by_topic_and_filters_swap_with_htmx(client, real_data):
     html = client.get("/timeline/?lanes=topic").content.decode()
     assert "Claims by topic" in html and ">Scaling walls</a>" in html
     fragment = client.get("/timeline/?person=gary-marcus&show=claims", headers={"HX-Request": "true"})
@@ -76,7 +76,7 @@ def test_lanes_by_topic_and_filters_swap_with_htmx(client, real_data):  # noqa: 
     assert client.get("/timeline/?lanes=sideways").status_code == 400
 
 
-def test_timeline_page_is_bounded_in_size(client, real_data):  # noqa: F811
+def test_timeline_page_is_bounded_in_size(client, real_data):
     html = client.get("/timeline/").content
     # The old year-by-year list was ~8,000 px tall; the lanes fit in a bounded page.
     assert len(html) < 150_000, len(html)
