@@ -11,8 +11,9 @@ from django.shortcuts import get_object_or_404, render
 from django.utils.cache import patch_vary_headers
 from django.utils.safestring import mark_safe
 
-from ingest.models import AIModel, IngestRun
+from ingest.models import IngestRun
 
+from . import dashboard
 from .browse import EXPANDABLE, cached_facet_counts
 from .charts import build_chart
 from .citation import bibtex, claim_review
@@ -51,7 +52,7 @@ def _published_topics():
 
 
 def home(request):
-    status_counts = dict(Claim.objects.published().values_list("status").annotate(n=Count("id")).order_by())
+    status_counts = dashboard.status_counts()
     dated = list(
         Claim.objects.published().filter(date_made__isnull=False).select_related("person")
         .order_by("-date_made", "title")[:MAX_MARKERS]
@@ -68,8 +69,8 @@ def home(request):
         )
         .select_related("claim", "source", "feed_item")
         .order_by("-updated")[:5],
-        "topics": _published_topics().filter(n__gt=0).order_by("-n", "name"),
-        "model_count": AIModel.objects.count(),
+        "topics": [t for t in dashboard.topics_with_counts() if t.n],
+        "model_count": dashboard.model_count(),
         "last_run": IngestRun.objects.select_related("source").filter(status__in=IngestRun.FINISHED).first(),
         "charts": [c for c in (build_chart("compute", dated), build_chart(f"benchmark:{HEADLINE_BENCHMARK}", dated)) if c],
     }

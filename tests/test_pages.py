@@ -11,9 +11,10 @@ from . import factories
 # Cold cache (the worst case); the first generation read costs its row, later ones the cache;
 # a chart costs (on a miss) its series.
 QUERIES = {
-    # status counts, dated claims for markers, latest claims (+topics), verdicts, evidence, topics,
-    # model count, last run, compute chart (version, points, runs), GPQA chart (benchmark, points, runs)
-    "home": 15,
+    # claims generation, status counts, dated claims for markers, latest claims (+topics), verdicts,
+    # evidence, topics, data generation, model count, last run, compute chart (points, runs), GPQA
+    # chart (benchmark, points, runs)
+    "home": 16,
     "claim_list": 9,  # claims version, 5 facet counts (cold cache), page count, claims, their topics
     # claim, topics, evidence, chart (version, points, runs), verdicts, measurable tests, related (+topics)
     "claim": 10,
