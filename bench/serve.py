@@ -170,7 +170,7 @@ def export_sqlite(size) -> Path:
     return path
 
 
-def datasette_paths(draw, n) -> dict[str, list[str]]:
+def datasette_paths(draw, n, database) -> dict[str, list[str]]:
     """The Datasette equivalents of our faceted browse and full-text search."""
     facets = "_facet_array=topics&_facet=person&_facet=status&_facet=kind&_facet=year"
     from urllib.parse import urlencode
@@ -186,11 +186,11 @@ def datasette_paths(draw, n) -> dict[str, list[str]]:
                 theirs["person"] = _person_name(value)
             else:
                 theirs[key] = value
-        return ours, f"/claims/claims?{facets}&{urlencode(theirs)}"
+        return ours, f"/{database}/claims?{facets}&{urlencode(theirs)}"
 
     def search():
         q = f"{draw.pick(draw.words)} {draw.pick(draw.words)}"
-        return f"/search/?q={q.replace(' ', '+')}", f"/claims/claims?_search={q.replace(' ', '+')}&_sort_desc=evidence_count"
+        return f"/search/?q={q.replace(' ', '+')}", f"/{database}/claims?_search={q.replace(' ', '+')}&_sort_desc=evidence_count"
 
     pairs = {"browse (5 facets)": [browse() for _ in range(n)], "full-text search": [search() for _ in range(n)]}
     return pairs
@@ -217,7 +217,7 @@ def celery_ingest_rss(env, broker) -> dict:
     worker_env = {**env, "CELERY_BROKER_URL": broker}
     worker = subprocess.Popen(
         [str(ROOT / ".venv/bin/celery"), "-A", "project", "worker", "--loglevel", "WARNING", "--concurrency", "1",
-         "-Q", "celery", "--without-gossip", "--without-mingle", "--without-heartbeat"],
+         "--without-gossip", "--without-mingle", "--without-heartbeat"],
         cwd=ROOT, env=worker_env, stdout=open(OUT / "celery.log", "w"), stderr=subprocess.STDOUT,
         start_new_session=True)
     try:
@@ -228,7 +228,7 @@ def celery_ingest_rss(env, broker) -> dict:
                                                "path": "ingest/snapshots/epoch/all_ai_models.csv"})
         run = start_run(source)
         peak, started = idle, time.time()
-        while time.time() - started < 600:
+        while time.time() - started < 300:
             run.refresh_from_db()
             peak = max([peak, rss_mb(worker.pid)] + [rss_mb(c) for c in children(worker.pid)])
             if run.is_finished:
@@ -325,7 +325,7 @@ def main():
                   f"SQLite; interleaved, {args.rounds} rounds of {args.duration} s each")
             print(f"{'query':20} {'ours req/s':>10} {'theirs':>8} {'ratio':>6} {'ours p99':>9} {'theirs p99':>10}")
             results["datasette"] = {}
-            for name, pairs in datasette_paths(Draw(seed=13), 200).items():
+            for name, pairs in datasette_paths(Draw(seed=13), 200, db.stem).items():
                 ours, theirs = [], []
                 for _ in range(args.rounds):
                     ours.append(wrk(base, [p[0] for p in pairs], args.duration, args.connections))
