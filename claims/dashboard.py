@@ -12,7 +12,7 @@ from ingest.generation import data_generation
 from ingest.models import AIModel
 
 from .generation import claims_generation
-from .models import Claim, Topic
+from .models import Claim, Person, Topic
 
 TTL = 24 * 3600
 
@@ -36,3 +36,10 @@ def topics_with_counts() -> list[Topic]:
 
 def model_count() -> int:
     return _cached("models", data_generation(), AIModel.objects.count)
+
+
+def people_with_counts() -> list[Person]:
+    """People with at least one published claim, ``n`` their number, by name (1 query on a miss)."""
+    return _cached("people", claims_generation(), lambda: list(
+        Person.objects.annotate(n=Count("claims", filter=Q(claims__editorial_state=Claim.EditorialState.PUBLISHED)))
+        .filter(n__gt=0).order_by("name")))

@@ -158,10 +158,7 @@ def _then_and_now(chart, claim):
 
 
 def person_list(request):
-    people = Person.objects.annotate(
-        n=Count("claims", filter=Q(claims__editorial_state=Claim.EditorialState.PUBLISHED))
-    ).filter(n__gt=0)
-    return render(request, "claims/person_list.html", {"people": people})
+    return render(request, "claims/person_list.html", {"people": dashboard.people_with_counts()})
 
 
 def person_detail(request, slug):
@@ -172,7 +169,8 @@ def person_detail(request, slug):
 
 
 def topic_list(request):
-    return render(request, "claims/topic_list.html", {"topics": _published_topics()})
+    topics = sorted(dashboard.topics_with_counts(), key=lambda t: t.name)
+    return render(request, "claims/topic_list.html", {"topics": topics})
 
 
 def topic_detail(request, slug):

@@ -18,9 +18,9 @@ QUERIES = {
     "claim_list": 9,  # claims version, 5 facet counts (cold cache), page count, claims, their topics
     # claim, topics, evidence, chart (version, points, runs), verdicts, measurable tests, related (+topics)
     "claim": 10,
-    "person_list": 1,  # people with claim counts
+    "person_list": 2,  # claims generation, people with claim counts
     "person": 3,  # person, claims, their topics
-    "topic_list": 1,  # topics with claim counts
+    "topic_list": 2,  # claims generation, topics with claim counts
     "topic": 8,  # topic, claim count, page of claims (+topics), markers, chart (version, points, runs)
     # form choices (topics; claims generation, top people), claims (+topics), compute records
     # (version, points, runs), four timeline benchmarks (benchmark, and for GPQA, the only one
