@@ -106,6 +106,21 @@ def wrk(base, paths, duration, connections, threads=2) -> dict:
             "non2xx": int(non2xx.group(1)) if non2xx else 0, "socket_errors": errors.group(1).strip() if errors else ""}
 
 
+def drain(base, path="/healthz", timeout=120):
+    """Wait until the workers have finished the previous page's backlog (wrk leaves requests queued)."""
+    import urllib.request
+
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        start = time.time()
+        try:
+            urllib.request.urlopen(f"{base}{path}", timeout=timeout).read()
+        except Exception:
+            pass
+        if time.time() - start < 0.5:
+            return
+
+
 def _ms(value, unit):
     return float(value) * {"us": 0.001, "ms": 1, "s": 1000}[unit]
 
@@ -299,6 +314,7 @@ def main():
             for name, paths in draw_paths(200).items():
                 if args.only and not any(o in name for o in args.only):
                     continue
+                drain(base)
                 r = wrk(base, paths, args.duration, args.connections)
                 results["pages"][name] = r
                 flag = f"non-2xx {r['non2xx']}" if r["non2xx"] else ""
@@ -328,7 +344,9 @@ def main():
             for name, pairs in datasette_paths(Draw(seed=13), 200, db.stem).items():
                 ours, theirs = [], []
                 for _ in range(args.rounds):
+                    drain(base)
                     ours.append(wrk(base, [p[0] for p in pairs], args.duration, args.connections))
+                    drain(dbase, "/-/versions.json")
                     theirs.append(wrk(dbase, [p[1] for p in pairs], args.duration, args.connections))
                 o = sum(r["rps"] for r in ours) / len(ours)
                 t = sum(r["rps"] for r in theirs) / len(theirs)
