@@ -49,6 +49,16 @@ end
 """
 
 
+def stop(process):
+    """End a server this script started (its own process group), forcibly if it lingers."""
+    os.killpg(process.pid, signal.SIGTERM)
+    try:
+        process.wait(timeout=30)
+    except subprocess.TimeoutExpired:  # Datasette waits for queries still running
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait(timeout=30)
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -255,8 +265,7 @@ def celery_ingest_rss(env, broker) -> dict:
         _forget(source)
         return figures
     finally:
-        os.killpg(worker.pid, signal.SIGTERM)
-        worker.wait(timeout=30)
+        stop(worker)
 
 
 def _forget(source):
@@ -359,8 +368,7 @@ def main():
     finally:
         for process in (gunicorn, datasette):
             if process is not None:
-                os.killpg(process.pid, signal.SIGTERM)
-                process.wait(timeout=30)
+                stop(process)
 
     if "celery" not in args.skip:
         r = celery_ingest_rss(env, broker)
