@@ -49,6 +49,16 @@ end
 """
 
 
+def stop(process):
+    """End a server this script started (its own process group), forcibly if it lingers."""
+    os.killpg(process.pid, signal.SIGTERM)
+    try:
+        process.wait(timeout=30)
+    except subprocess.TimeoutExpired:  # Datasette waits for queries still running
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait(timeout=30)
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -104,6 +114,21 @@ def wrk(base, paths, duration, connections, threads=2) -> dict:
     errors = re.search(r"Socket errors:(.*)", text)
     return {"rps": rps, "p50_ms": pct.get("50"), "p99_ms": pct.get("99"),
             "non2xx": int(non2xx.group(1)) if non2xx else 0, "socket_errors": errors.group(1).strip() if errors else ""}
+
+
+def drain(base, path="/healthz", timeout=120):
+    """Wait until the workers have finished the previous page's backlog (wrk leaves requests queued)."""
+    import urllib.request
+
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        start = time.time()
+        try:
+            urllib.request.urlopen(f"{base}{path}", timeout=timeout).read()
+        except Exception:
+            pass
+        if time.time() - start < 0.5:
+            return
 
 
 def _ms(value, unit):
@@ -170,7 +195,7 @@ def export_sqlite(size) -> Path:
     return path
 
 
-def datasette_paths(draw, n) -> dict[str, list[str]]:
+def datasette_paths(draw, n, database) -> dict[str, list[str]]:
     """The Datasette equivalents of our faceted browse and full-text search."""
     facets = "_facet_array=topics&_facet=person&_facet=status&_facet=kind&_facet=year"
     from urllib.parse import urlencode
@@ -186,11 +211,11 @@ def datasette_paths(draw, n) -> dict[str, list[str]]:
                 theirs["person"] = _person_name(value)
             else:
                 theirs[key] = value
-        return ours, f"/claims/claims?{facets}&{urlencode(theirs)}"
+        return ours, f"/{database}/claims?{facets}&{urlencode(theirs)}"
 
     def search():
         q = f"{draw.pick(draw.words)} {draw.pick(draw.words)}"
-        return f"/search/?q={q.replace(' ', '+')}", f"/claims/claims?_search={q.replace(' ', '+')}&_sort_desc=evidence_count"
+        return f"/search/?q={q.replace(' ', '+')}", f"/{database}/claims?_search={q.replace(' ', '+')}&_sort_desc=evidence_count"
 
     pairs = {"browse (5 facets)": [browse() for _ in range(n)], "full-text search": [search() for _ in range(n)]}
     return pairs
@@ -217,7 +242,7 @@ def celery_ingest_rss(env, broker) -> dict:
     worker_env = {**env, "CELERY_BROKER_URL": broker}
     worker = subprocess.Popen(
         [str(ROOT / ".venv/bin/celery"), "-A", "project", "worker", "--loglevel", "WARNING", "--concurrency", "1",
-         "-Q", "celery", "--without-gossip", "--without-mingle", "--without-heartbeat"],
+         "--without-gossip", "--without-mingle", "--without-heartbeat"],
         cwd=ROOT, env=worker_env, stdout=open(OUT / "celery.log", "w"), stderr=subprocess.STDOUT,
         start_new_session=True)
     try:
@@ -228,7 +253,7 @@ def celery_ingest_rss(env, broker) -> dict:
                                                "path": "ingest/snapshots/epoch/all_ai_models.csv"})
         run = start_run(source)
         peak, started = idle, time.time()
-        while time.time() - started < 600:
+        while time.time() - started < 300:
             run.refresh_from_db()
             peak = max([peak, rss_mb(worker.pid)] + [rss_mb(c) for c in children(worker.pid)])
             if run.is_finished:
@@ -240,8 +265,7 @@ def celery_ingest_rss(env, broker) -> dict:
         _forget(source)
         return figures
     finally:
-        os.killpg(worker.pid, signal.SIGTERM)
-        worker.wait(timeout=30)
+        stop(worker)
 
 
 def _forget(source):
@@ -299,6 +323,7 @@ def main():
             for name, paths in draw_paths(200).items():
                 if args.only and not any(o in name for o in args.only):
                     continue
+                drain(base)
                 r = wrk(base, paths, args.duration, args.connections)
                 results["pages"][name] = r
                 flag = f"non-2xx {r['non2xx']}" if r["non2xx"] else ""
@@ -325,10 +350,12 @@ def main():
                   f"SQLite; interleaved, {args.rounds} rounds of {args.duration} s each")
             print(f"{'query':20} {'ours req/s':>10} {'theirs':>8} {'ratio':>6} {'ours p99':>9} {'theirs p99':>10}")
             results["datasette"] = {}
-            for name, pairs in datasette_paths(Draw(seed=13), 200).items():
+            for name, pairs in datasette_paths(Draw(seed=13), 200, db.stem).items():
                 ours, theirs = [], []
                 for _ in range(args.rounds):
+                    drain(base)
                     ours.append(wrk(base, [p[0] for p in pairs], args.duration, args.connections))
+                    drain(dbase, "/-/versions.json")
                     theirs.append(wrk(dbase, [p[1] for p in pairs], args.duration, args.connections))
                 o = sum(r["rps"] for r in ours) / len(ours)
                 t = sum(r["rps"] for r in theirs) / len(theirs)
@@ -341,8 +368,7 @@ def main():
     finally:
         for process in (gunicorn, datasette):
             if process is not None:
-                os.killpg(process.pid, signal.SIGTERM)
-                process.wait(timeout=30)
+                stop(process)
 
     if "celery" not in args.skip:
         r = celery_ingest_rss(env, broker)

@@ -18,6 +18,7 @@ from measures.claim_charts import claim_chart, featured_charts, topic_charts
 from measures.selectors import claim_measures
 from measures.series import value_at
 
+from . import dashboard
 from .browse import EXPANDABLE, browse_title, cached_facet_counts
 from .citation import bibtex, claim_review, meta_tags
 from .errors import bad_request, form_bad_request
@@ -50,7 +51,7 @@ def _bad_request(request, form):
 
 
 def home(request):
-    status_counts = dict(Claim.objects.published().values_list("status").annotate(n=Count("id")).order_by())
+    status_counts = dashboard.status_counts()
     newest = list(Evidence.objects.newest_public()[:5])
     context = {
         # Only the statuses claims have: one compact row, not eight boxes of which most say 0.
@@ -65,8 +66,8 @@ def home(request):
         # Until editors accept evidence, the newest data records stand in (so never an empty box).
         "newest_models": [] if newest else AIModel.objects.filter(notable=True, publication_date__isnull=False)
         .order_by("-publication_date", "name")[:5],
-        "topics": Topic.objects.with_published_claims().order_by("-n", "name"),
-        "model_count": AIModel.objects.count(),
+        "topics": [t for t in dashboard.topics_with_counts() if t.n],
+        "model_count": dashboard.model_count(),
         "last_run": IngestRun.objects.select_related("source").filter(status__in=IngestRun.FINISHED).first(),
         "charts": featured_charts(FeaturedChart.Place.DASHBOARD),
     }
@@ -171,8 +172,8 @@ def _then_and_now(chart, claim):
 
 
 def person_list(request):
-    people = Person.objects.with_published_claims()
-    return render(request, "claims/person_list.html", {"people": people, "resolved": resolved_by_topic()})
+    return render(request, "claims/person_list.html",
+                  {"people": dashboard.people_with_counts(), "resolved": resolved_by_topic()})
 
 
 def person_detail(request, slug):
@@ -183,7 +184,8 @@ def person_detail(request, slug):
 
 
 def topic_list(request):
-    return render(request, "claims/topic_list.html", {"topics": Topic.objects.with_published_counts()})
+    topics = sorted(dashboard.topics_with_counts(), key=lambda t: t.name)
+    return render(request, "claims/topic_list.html", {"topics": topics})
 
 
 def topic_detail(request, slug):

@@ -161,3 +161,33 @@ def test_a_failed_run_changes_no_generation(tmp_path):
     run = run_once(source)
     assert run.status == "failed"
     assert data_version() == before
+
+
+def test_dashboard_figures_follow_the_edit_that_changes_them(client):
+    claims, _, topics = factories.many_claims(4)
+    before = client.get("/").context
+    assert dict((v, n) for v, _, n in before["status_counts"])["open"] == 3
+    assert {t.slug: t.n for t in before["topics"]}[topics[0].slug] == 3
+    claims[1].status = Claim.Status.RESOLVED_FALSE
+    claims[1].save()
+    claims[3].topics.remove(topics[0])
+    after = client.get("/").context
+    counts = dict((v, n) for v, _, n in after["status_counts"])
+    assert counts["open"] == 2 and counts["resolved_false"] == 1
+    assert {t.slug: t.n for t in after["topics"]}[topics[0].slug] == 2
+    assert after["claim_total"] == 4
+
+
+def test_the_people_and_topic_lists_follow_the_edit_that_changes_them(client):
+    claims, people, topics = factories.many_claims(3)
+    assert {p.slug: p.n for p in client.get("/people/").context["people"]} == {p.slug: 1 for p in people}
+    claims[0].person = people[1]
+    claims[0].save()
+    claims[2].editorial_state = Claim.EditorialState.DRAFT
+    claims[2].save()
+    listed = {p.slug: p.n for p in client.get("/people/").context["people"]}
+    assert listed == {people[1].slug: 2}  # people[0] has no published claim left, people[2] a draft only
+    before = {t.slug: t.n for t in client.get("/topics/").context["topics"]}
+    claims[1].topics.add(topics[0])
+    after = {t.slug: t.n for t in client.get("/topics/").context["topics"]}
+    assert after[topics[0].slug] == before[topics[0].slug] + 1
