@@ -217,6 +217,15 @@ def discard_held_run(run_id: int, user: str) -> IngestRun:
     return run
 
 
+def _log_bundled_progress(source: DataSource) -> None:
+    # The first `make run` loads the bundled snapshots on the worker; its console says how far.
+    from .bundled import BUNDLED_SLUGS, bundled_progress
+
+    if source.slug in BUNDLED_SLUGS:
+        done, total = bundled_progress()
+        log.info("bundled ingest: %s/%s sources", done, total)
+
+
 def _remember_validators(source, payload):
     if payload.etag or payload.last_modified:
         DataSource.objects.filter(pk=source.pk).update(etag=payload.etag, last_modified=payload.last_modified)
@@ -258,3 +267,4 @@ def _finish(run: IngestRun, status: str, error: str = "", ctx: LoadContext | Non
         if status == IngestRun.Status.FAILED:
             run.created_count = run.updated_count = run.unchanged_count = 0
     run.save()
+    _log_bundled_progress(run.source)
