@@ -138,8 +138,11 @@ def register_bundled_sources() -> list:
 
 def bundled_progress() -> tuple[int, int]:
     """(bundled sources with a finished first run, bundled sources): "12/32 sources"."""
+    from django.db.models import Count, Q
+
     from .models import DataSource, IngestRun
 
-    bundled = DataSource.objects.filter(slug__in=BUNDLED_SLUGS)
-    done = bundled.filter(runs__status__in=IngestRun.FINISHED).distinct().count()
-    return done, bundled.count()
+    counts = DataSource.objects.filter(slug__in=BUNDLED_SLUGS).aggregate(
+        total=Count("pk", distinct=True), done=Count("pk", filter=Q(runs__status__in=IngestRun.FINISHED), distinct=True)
+    )
+    return counts["done"], counts["total"]
