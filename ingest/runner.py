@@ -177,7 +177,8 @@ def _apply(run: IngestRun, source: DataSource, inputs: Inputs, on_progress, *, r
         log.exception("ingest run %s of %s crashed", run.pk, source.slug)
         _finish(run, IngestRun.Status.FAILED, error=f"unexpected error: {type(exc).__name__}: {exc}", ctx=ctx)
         return False
-    transaction.on_commit(lambda: _after_success(run.pk))
+    changed = {table: frozenset(keys) for table, keys in ctx.diff.touched.items()}
+    transaction.on_commit(lambda: _after_success(run.pk, changed))
     return True
 
 
@@ -231,11 +232,13 @@ def _remember_validators(source, payload):
         DataSource.objects.filter(pk=source.pk).update(etag=payload.etag, last_modified=payload.last_modified)
 
 
-def _after_success(run_id: int) -> None:
+def _after_success(run_id: int, changed: dict | None = None) -> None:
     """Hooks that follow a successful run (evidence suggestions, operationalisations)."""
-    from .signals import run_succeeded
+    from .signals import data_changed, run_succeeded
 
     run_succeeded.send(sender=IngestRun, run_id=run_id)
+    if changed:
+        data_changed.send(sender=IngestRun, run_id=run_id, changed=changed)
 
 
 def _finish_unchanged(run: IngestRun, source: DataSource, last_good: IngestRun | None = None) -> None:
