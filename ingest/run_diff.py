@@ -47,6 +47,9 @@ class DiffRecorder:
         # many it would change, and how many its own source had set that it now leaves empty.
         self.compared_values = self.blanked_values = 0
         self._kept: dict[str, list[RunChange]] = {}
+        # Exact, unbounded: which records of which table this run created, changed or lost,
+        # for receivers of ingest.signals.data_changed (measures, re-checks).
+        self.touched: dict[str, set[str]] = {}
 
     def _keep(self, line: RunChange) -> None:
         if line.flag:
@@ -55,8 +58,12 @@ class DiffRecorder:
         if len(bucket) < MAX_KEPT:
             bucket.append(line)
 
+    def _touch(self, table: str, record: str) -> None:
+        self.touched.setdefault(table, set()).add(record)
+
     def record_created(self, table: str, record: str) -> None:
         self.created += 1
+        self._touch(table, record)
         self._keep(RunChange(kind=RunChange.Kind.CREATED, table=table, record=record[:500]))
 
     def record_field(self, table: str, record: str, field: str, before, after, *, conflict: str = "") -> None:
@@ -66,11 +73,13 @@ class DiffRecorder:
                                  before=_text(before), after=_text(after), note=conflict[:300]))
             return
         self.changed_values += 1
+        self._touch(table, record)
         self._keep(RunChange(kind=RunChange.Kind.CHANGED, table=table, record=record[:500], field=field,
                              before=_text(before), after=_text(after), flag=flag_for(before, after)))
 
     def record_disappeared(self, table: str, record: str) -> None:
         self.disappeared += 1
+        self._touch(table, record)
         self._keep(RunChange(kind=RunChange.Kind.DISAPPEARED, table=table, record=record[:500],
                              flag=RunChange.Flag.DISAPPEARED, note="carried by this source before, not in this payload"))
 

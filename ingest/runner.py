@@ -180,7 +180,8 @@ def _apply(run: IngestRun, source: DataSource, inputs: Inputs, on_progress, *, r
         log.exception("ingest run %s of %s crashed", run.pk, source.slug)
         _finish(run, IngestRun.Status.FAILED, error=f"unexpected error: {type(exc).__name__}: {exc}", ctx=ctx)
         return False
-    transaction.on_commit(lambda: _after_success(run.pk))
+    changed = {table: frozenset(keys) for table, keys in ctx.diff.touched.items()}
+    transaction.on_commit(lambda: _after_success(run.pk, changed))
     return True
 
 
@@ -220,16 +221,27 @@ def discard_held_run(run_id: int, user: str) -> IngestRun:
     return run
 
 
+def _log_bundled_progress(source: DataSource) -> None:
+    # The first `make run` loads the bundled snapshots on the worker; its console says how far.
+    from .bundled import BUNDLED_SLUGS, bundled_progress
+
+    if source.slug in BUNDLED_SLUGS:
+        done, total = bundled_progress()
+        log.info("bundled ingest: %s/%s sources", done, total)
+
+
 def _remember_validators(source, payload):
     if payload.etag or payload.last_modified:
         DataSource.objects.filter(pk=source.pk).update(etag=payload.etag, last_modified=payload.last_modified)
 
 
-def _after_success(run_id: int) -> None:
+def _after_success(run_id: int, changed: dict | None = None) -> None:
     """Hooks that follow a successful run (evidence suggestions, operationalisations)."""
-    from .signals import run_succeeded
+    from .signals import data_changed, run_succeeded
 
     run_succeeded.send(sender=IngestRun, run_id=run_id)
+    if changed:
+        data_changed.send(sender=IngestRun, run_id=run_id, changed=changed)
 
 
 def _finish_unchanged(run: IngestRun, source: DataSource, last_good: IngestRun | None = None) -> None:
@@ -261,3 +273,4 @@ def _finish(run: IngestRun, status: str, error: str = "", ctx: LoadContext | Non
         if status == IngestRun.Status.FAILED:
             run.created_count = run.updated_count = run.unchanged_count = 0
     run.save()
+    _log_bundled_progress(run.source)

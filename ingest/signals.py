@@ -2,3 +2,10 @@ from django.dispatch import Signal
 
 # Sent after a run's data has committed; receivers take the run id (suggestions, re-checks).
 run_succeeded = Signal()
+
+# Sent after a run's data has committed, when it created, changed or lost records:
+# ``run_id`` and ``changed`` = {model name: frozenset of record keys} (the keys shown in the
+# run's diff, e.g. "gpt-4" for an AIModel, "epoch-run:<id>" for a BenchmarkScore). The
+# blast radius of a run: receivers (measures, re-checks) find what depends on those records
+# without ingest knowing about them.
+data_changed = Signal()

@@ -7,6 +7,7 @@ from django.views.decorators.vary import vary_on_headers
 from project.access import staff_required
 
 from . import progress_store
+from .bundled import bundled_progress
 from .diff_export import DIFF_COLUMNS, diff_csv, diff_rows
 from .health import health_report
 from .models import DataSource, IngestRun, RunChange
@@ -38,7 +39,9 @@ def source_list(request):
     sources = list(DataSource.objects.for_status_page())
     for source in sources:
         _with_progress(source.latest_run)
-    return render(request, "ingest/source_list.html", {"sources": sources})
+    done, total = bundled_progress()
+    return render(request, "ingest/source_list.html", {"sources": sources, "bundled_done": done,
+                                                        "bundled_total": total})
 
 
 @require_POST

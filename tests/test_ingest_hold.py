@@ -174,3 +174,33 @@ def test_only_staff_decide_and_only_by_post(client, held):
     held.refresh_from_db()
     assert held.status == IngestRun.Status.HELD
     assert RunChange.objects.filter(run=held).count() == 3
+
+
+def test_data_changed_names_exactly_the_records_a_run_created_changed_or_lost(tmp_path, django_capture_on_commit_callbacks):
+    from ingest.signals import data_changed
+
+    seen = []
+
+    def receiver(sender, run_id, changed, **kwargs):
+        seen.append((run_id, changed))
+
+    path = tmp_path / "models.csv"
+    write_models(path, [["Foo", "2023-01-01", "1000", "1e20"], ["Bar", "2023-06-01", "5", "1e18"],
+                        ["Baz", "2023-02-01", "7", "2e18"], ["Qux", "2023-03-01", "9", "3e18"],
+                        ["Quux", "2023-04-01", "11", "4e18"]])
+    source = make_source("models", "epoch-models", path=str(path))
+    data_changed.connect(receiver, dispatch_uid="test-data-changed")
+    try:
+        with django_capture_on_commit_callbacks(execute=True):
+            first = run_once(source)
+            # Foo changes, Quux disappears (a 20% drop, not over it), the rest stay as they were.
+            write_models(path, [["Foo", "2023-05-01", "1200", "1e20"], ["Bar", "2023-06-01", "5", "1e18"],
+                                ["Baz", "2023-02-01", "7", "2e18"], ["Qux", "2023-03-01", "9", "3e18"]])
+            second = run_once(source)
+            third = run_once(source)  # unchanged: no signal
+    finally:
+        data_changed.disconnect(dispatch_uid="test-data-changed")
+    assert second.status == IngestRun.Status.OK, second.hold_reasons
+    assert third.status == IngestRun.Status.UNCHANGED
+    assert seen == [(first.pk, {"AIModel": frozenset({"foo", "bar", "baz", "qux", "quux"})}),
+                    (second.pk, {"AIModel": frozenset({"foo", "quux"})})]

@@ -4,7 +4,7 @@ import csv
 import io
 from collections.abc import Callable, Iterable
 
-from django.db import models
+from django.db import connections, models, router
 from django.utils import timezone
 
 from .. import asof, merge
@@ -118,7 +118,7 @@ class LoadContext:
         model.objects.bulk_create(to_create, batch_size=batch_size)
         self.created += len(to_create)
         if to_update:
-            model.objects.bulk_update(list(to_update.values()), sorted(fields_changed), batch_size=batch_size)
+            write_fields(model, list(to_update.values()), sorted(fields_changed))
         return result
 
     def _existing(self, model, fields, rows, key_of) -> dict:
@@ -157,6 +157,24 @@ class LoadContext:
                 self.diff.record_disappeared(model.__name__, _label(key))
                 merge.unmark_carried(obj, slug)
                 to_update[obj.pk] = obj
+
+
+def write_fields(model: type[models.Model], objects: list, fields: list[str]) -> None:
+    """UPDATE ``fields`` of ``objects`` by primary key, one prepared statement run for all rows.
+
+    Django's bulk_update builds one CASE expression per field over every object, which
+    costs about a millisecond per object to compile; executemany sends the same statement
+    with each row's values (pipelined on psycopg 3), several times faster for ingest.
+    """
+    connection = connections[router.db_for_write(model)]
+    quote = connection.ops.quote_name
+    columns = [model._meta.get_field(name) for name in fields]
+    sql = (f"UPDATE {quote(model._meta.db_table)} SET "
+           + ", ".join(f"{quote(c.column)} = %s" for c in columns)
+           + f" WHERE {quote(model._meta.pk.column)} = %s")
+    params = [[c.get_db_prep_save(getattr(obj, c.attname), connection) for c in columns] + [obj.pk] for obj in objects]
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, params)
 
 
 def _label(key: tuple) -> str:

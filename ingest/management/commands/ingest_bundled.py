@@ -1,4 +1,5 @@
 from django.core.management.base import BaseCommand
+from django.db import transaction
 
 from ingest.bundled import register_bundled_sources
 from ingest.models import IngestRun
@@ -12,6 +13,14 @@ class Command(BaseCommand):
     )
 
     def handle(self, *args, **options):
+        # One transaction for all the queued runs: on SQLite every separate write would wait
+        # for the worker, which starts on the first runs while the rest are still queuing;
+        # the messages go out together when it commits.
+        with transaction.atomic():
+            queued = self._queue_all()
+        self.stdout.write(f"ingest_bundled: {queued} run(s) queued for the worker")
+
+    def _queue_all(self) -> int:
         queued = 0
         for source in register_bundled_sources():
             done = source.runs.filter(status__in=[IngestRun.Status.OK, IngestRun.Status.UNCHANGED]).exists()
@@ -21,4 +30,4 @@ class Command(BaseCommand):
             run = start_run(source)
             queued += 1
             self.stdout.write(f"queued run {run.pk} of {source.slug}")
-        self.stdout.write(f"ingest_bundled: {queued} run(s) queued for the worker")
+        return queued
