@@ -2,7 +2,7 @@ from functools import wraps
 
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
-from django.http import JsonResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
@@ -11,7 +11,7 @@ from django.views.decorators.vary import vary_on_headers
 from . import progress_store
 from .health import health_report
 from .models import DataSource, IngestRun
-from .tasks import start_run
+from .tasks import QueueUnavailable, start_run
 
 # htmx stops polling when a response has this status (and still swaps it in).
 STOP_POLLING = 286
@@ -59,7 +59,13 @@ def source_list(request):
 @staff_required
 def run_now(request, slug):
     source = get_object_or_404(DataSource, slug=slug)
-    run = start_run(source)
+    try:
+        run = start_run(source)
+    except QueueUnavailable as exc:
+        # The run is recorded as failed with the reason, so nothing is left pending; htmx
+        # swaps only 2xx answers, so its row (showing that failed run) comes back as a 200.
+        if not request.htmx:
+            return HttpResponse(f"Run not started: {exc}.", status=503, content_type="text/plain; charset=utf-8")
     if not request.htmx:
         return redirect("ingest:run", run.pk)
     source = DataSource.objects.for_status_page().get(pk=source.pk)
