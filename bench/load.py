@@ -158,7 +158,7 @@ def ingest_loop(env, stop_file: Path, log):
     script = (
         f'while [ ! -e "{stop_file}" ]; do '
         + " ".join(f'"{PY}" manage.py ingest --kind epoch-models --file {f} >/dev/null 2>>"{log}";' for f in INGEST_FILES)
-        + ' echo run >> "{log}.count"; done'
+        + f' echo run >> "{log}.count"; done'
     )
     return subprocess.Popen(["bash", "-c", script], cwd=ROOT, env=env)
 
