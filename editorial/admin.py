@@ -10,6 +10,17 @@ class ProposedVerdictAdmin(admin.ModelAdmin):
     search_fields = ["claim__title", "reason"]
     raw_id_fields = ["claim", "measure", "verdict", "decided_by"]
 
+    # Proposals are decided in the editors' queue (with an audit entry), and a decided
+    # one is part of the record: the admin only shows them.
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
 
 @admin.register(AuditEntry)
 class AuditEntryAdmin(admin.ModelAdmin):

@@ -135,6 +135,11 @@ class IngestRun(models.Model):
     queued_at = models.DateTimeField(auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+    # Liveness of a running run (ingest/locking.py): its worker beats while it runs; a
+    # stale beat means the worker died and the run is taken back, retried once or failed.
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
+    worker = models.CharField(max_length=200, blank=True, help_text="host:pid of the process that last took the run.")
+    attempts = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
         ordering = ["-queued_at", "-id"]

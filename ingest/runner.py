@@ -14,23 +14,21 @@ from collections.abc import Callable
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 
 from . import asof, progress_store
 from .connectors import get_connector
 from .connectors.base import LoadContext, ParseError
+from .aggregates import refresh_after_run
 from .fetch import FetchError, Payload, fetch_url, read_path
 from .hold import hold_reasons
 from .inputs import Inputs, read_inputs
+from .locking import LOCK_TTL, Heartbeat, RunInHands, acquire_lock, claim_run, release_lock  # noqa: F401
 from .models import DataSource, HeldPayload, IngestRun
-from .aggregates import refresh_after_run
 from .table_lock import lock_tables
 
 log = logging.getLogger(__name__)
 
-# A lock older than this belongs to a worker that died mid-run.
-LOCK_TTL = dt.timedelta(hours=1)
 PROGRESS_EVERY = 200
 
 
@@ -42,41 +40,34 @@ def queue_run(source: DataSource) -> IngestRun:
     return IngestRun.objects.create(source=source, status=IngestRun.Status.PENDING, upstream=source.location)
 
 
-def _acquire_lock(source_id: int, run_id: int) -> bool:
-    # One conditional UPDATE is atomic on PostgreSQL and SQLite alike.
-    now = timezone.now()
-    return bool(
-        DataSource.objects.filter(pk=source_id)
-        .filter(Q(locked_by_run__isnull=True) | Q(locked_at__lt=now - LOCK_TTL))
-        .update(locked_by_run=run_id, locked_at=now)
-    )
-
-
-def _release_lock(source_id: int, run_id: int) -> None:
-    DataSource.objects.filter(pk=source_id, locked_by_run=run_id).update(locked_by_run=None, locked_at=None)
-
-
 def run_ingest(
     run_id: int,
     *,
     fetch: Callable | None = None,
     on_progress: Callable[[int, int | None], None] | None = None,
 ) -> IngestRun:
-    """Carry out a queued run. Idempotent: a run that already finished is returned as is."""
-    run = IngestRun.objects.select_related("source").get(pk=run_id)
+    """Carry out a queued run. Idempotent: a run that already finished is returned as is.
+
+    A run whose worker died is taken back (see ingest/locking.py); one that a live
+    worker holds raises RunInHands and is left alone.
+    """
+    run = claim_run(run_id)
+    if run is None:
+        raise RunInHands(f"run {run_id} is being carried out by a live worker; this delivery is dropped")
     if run.is_finished:
         return run
     source = run.source
-    if not _acquire_lock(source.pk, run.pk):
+    if not acquire_lock(source.pk, run.pk):
         run.status = IngestRun.Status.FAILED
         run.error = "another run of this source is in progress; this one was not started"
         run.finished_at = timezone.now()
         run.save(update_fields=["status", "error", "finished_at"])
         raise SourceBusy(run.error)
     try:
-        _execute(run, source, fetch or _default_fetch, on_progress)
+        with Heartbeat(run.pk, source.pk):
+            _execute(run, source, fetch or _default_fetch, on_progress)
     finally:
-        _release_lock(source.pk, run.pk)
+        release_lock(source.pk, run.pk)
         DataSource.objects.filter(pk=source.pk).update(last_run_at=run.started_at or timezone.now())
     return run
 

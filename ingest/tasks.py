@@ -3,19 +3,31 @@
 import logging
 
 from celery import shared_task
+from kombu.exceptions import OperationalError as KombuOperationalError
 from django.db import transaction
 from django.utils import timezone
 
+from .locking import LOCK_TTL, RunInHands, reap_dead_runs
 from .models import DataSource, IngestRun
-from .runner import LOCK_TTL, SourceBusy, queue_run, run_ingest
+from .runner import SourceBusy, queue_run, run_ingest
 
 log = logging.getLogger(__name__)
+
+# What publishing raises when the broker cannot be reached (kombu wraps most of them).
+BROKER_ERRORS = (KombuOperationalError, ConnectionError, OSError)
+
+
+class QueueUnavailable(Exception):
+    """The broker could not take the task; the run was recorded as failed, not left pending."""
 
 
 @shared_task(acks_late=True, reject_on_worker_lost=True, ignore_result=True)
 def run_ingest_task(run_id: int) -> str:
     try:
         run = run_ingest(run_id)
+    except RunInHands as exc:
+        log.info("%s", exc)
+        return "in-hands"
     except SourceBusy as exc:
         log.warning("run %s not started: %s", run_id, exc)
         return "busy"
@@ -25,11 +37,42 @@ def run_ingest_task(run_id: int) -> str:
     return run.status
 
 
+def send_run(run_id: int) -> None:
+    """Hand a run to a worker; if the broker is down, fail the run with the reason and raise."""
+    try:
+        # retry=False: a person is waiting on "Run now"; an unreachable broker is an answer.
+        run_ingest_task.apply_async(args=[run_id], retry=False)
+    except BROKER_ERRORS as exc:
+        reason = ("not started: the task queue (Celery broker) could not be reached; "
+                  "the run can be started again once it is back")
+        log.error("run %s %s (%s: %s)", run_id, reason, type(exc).__name__, exc)
+        IngestRun.objects.filter(pk=run_id, status=IngestRun.Status.PENDING).update(
+            status=IngestRun.Status.FAILED, error=reason, finished_at=timezone.now()
+        )
+        raise QueueUnavailable(reason) from None
+
+
 def start_run(source: DataSource) -> IngestRun:
-    """Queue a run and hand it to a worker once the row is committed."""
+    """Queue a run and hand it to a worker once the row is committed.
+
+    Raises QueueUnavailable (after recording the run as failed) when the broker is down.
+    """
     run = queue_run(source)
-    transaction.on_commit(lambda: run_ingest_task.delay(run.pk))
+    transaction.on_commit(lambda: send_run(run.pk))
     return run
+
+
+@shared_task(ignore_result=True)
+def reap_stale_runs() -> int:
+    """Beat calls this every minute: runs whose worker died are retried once or failed."""
+    retried = 0
+    for run in reap_dead_runs():
+        try:
+            send_run(run.pk)
+        except QueueUnavailable:
+            continue
+        retried += 1
+    return retried
 
 
 @shared_task(ignore_result=True)
@@ -45,6 +88,9 @@ def dispatch_due_sources() -> int:
     started = 0
     for source in DataSource.objects.filter(enabled=True):
         if source.pk not in busy and source.is_due(now):
-            start_run(source)
+            try:
+                start_run(source)
+            except QueueUnavailable:
+                return started  # the broker is down for every source alike; try again next minute
             started += 1
     return started

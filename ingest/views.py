@@ -12,7 +12,7 @@ from .diff_export import DIFF_COLUMNS, diff_csv, diff_rows
 from .health import health_report
 from .models import DataSource, IngestRun, RunChange
 from .runner import apply_held_run, discard_held_run
-from .tasks import start_run
+from .tasks import QueueUnavailable, start_run
 
 # htmx stops polling when a response has this status (and still swaps it in).
 STOP_POLLING = 286
@@ -48,7 +48,13 @@ def source_list(request):
 @staff_required
 def run_now(request, slug):
     source = get_object_or_404(DataSource, slug=slug)
-    run = start_run(source)
+    try:
+        run = start_run(source)
+    except QueueUnavailable as exc:
+        # The run is recorded as failed with the reason, so nothing is left pending; htmx
+        # swaps only 2xx answers, so its row (showing that failed run) comes back as a 200.
+        if not request.htmx:
+            return HttpResponse(f"Run not started: {exc}.", status=503, content_type="text/plain; charset=utf-8")
     if not request.htmx:
         return redirect("ingest:run", run.pk)
     source = DataSource.objects.for_status_page().get(pk=source.pk)

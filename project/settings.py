@@ -204,6 +204,11 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
         # waiting; 50 ms costs a few directory listings a second and makes them immediate.
         "polling_interval": env_int("CLAIMWATCH_BROKER_POLL_MS", 50) / 1000,
     }
+# A message a worker took but never acknowledged (the worker was killed) comes back after
+# this long. Redelivering a run that is still alive is harmless (its heartbeat is fresh,
+# so the copy is dropped), so this can be much shorter than the longest run.
+if CELERY_BROKER_URL.startswith(("redis://", "rediss://", "sentinel://")):
+    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env_int("CLAIMWATCH_BROKER_VISIBILITY_SECONDS", 300)}
 CELERY_RESULT_BACKEND = None  # results live in IngestRun rows, not in the broker
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
 CELERY_TASK_DEFAULT_QUEUE = env_str("CLAIMWATCH_CELERY_QUEUE", "claimwatch")
@@ -221,6 +226,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "ingest.tasks.dispatch_due_sources",
         "schedule": env_int("CLAIMWATCH_DISPATCH_SECONDS", 60),
     },
+    # A run whose worker died (no heartbeat) is retried once or failed with the reason.
+    "reap-stale-runs": {
+        "task": "ingest.tasks.reap_stale_runs",
+        "schedule": env_int("CLAIMWATCH_REAP_SECONDS", 60),
+    },
 }
 
 CLAIMWATCH_INGEST_MAX_BYTES = env_int("CLAIMWATCH_INGEST_MAX_BYTES", 50 * 1024 * 1024)
@@ -228,6 +238,9 @@ CLAIMWATCH_INGEST_TIMEOUT = env_int("CLAIMWATCH_INGEST_TIMEOUT", 30)
 # Source URLs may not point into our own network (SSRF) unless the operator says so here:
 # ALLOW_PRIVATE lifts the check for every inward range, ALLOWED_NETWORKS for the CIDRs listed.
 # A setting, not a per-source option, so admin access cannot point ingest inward.
+# A running ingest beats this often; silent for STALE seconds, its worker counts as dead.
+CLAIMWATCH_INGEST_HEARTBEAT_SECONDS = env_int("CLAIMWATCH_INGEST_HEARTBEAT_SECONDS", 15)
+CLAIMWATCH_INGEST_STALE_SECONDS = env_int("CLAIMWATCH_INGEST_STALE_SECONDS", 4 * CLAIMWATCH_INGEST_HEARTBEAT_SECONDS)
 CLAIMWATCH_INGEST_ALLOW_PRIVATE = env_bool("CLAIMWATCH_INGEST_ALLOW_PRIVATE", False)
 CLAIMWATCH_INGEST_ALLOWED_NETWORKS = env_list("CLAIMWATCH_INGEST_ALLOWED_NETWORKS", [])
 
