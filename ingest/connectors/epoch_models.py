@@ -29,11 +29,6 @@ def load(data: bytes, ctx: LoadContext) -> None:
         raise ParseError("this Epoch AI models file has neither 'Parameters' nor 'Training compute (FLOP)'")
     columns = {field: _pick(header, names) for field, names in ALIASES.items()}
     notable = bool(ctx.source.options.get("notable", "notable" in ctx.source.slug))
-    _absent = [field for field, present in (
-        ("training_compute_cost_usd", columns["cost"]), ("training_power_draw_w", "Training power draw (W)" in header),
-        ("organization", columns["organization"]), ("accessibility", columns["accessibility"]),
-        ("country", columns["country"]), ("parameters", "Parameters" in header),
-        ("training_compute_flop", "Training compute (FLOP)" in header)) if not present]
     accepted: dict[str, dict] = {}
     first_line: dict[str, str] = {}
     total = len(rows)
@@ -74,9 +69,6 @@ def load(data: bytes, ctx: LoadContext) -> None:
         except BadValue as exc:
             ctx.reject(where, str(exc), row)
             continue
-        # A file without a column says nothing about it: never blank what another file gave.
-        for field in _absent:
-            values.pop(field)
         if notable:
             values["notable"] = True
         if "Frontier model" in header:
