@@ -48,6 +48,8 @@ class Provenance:
     publisher: str = ""
     licence: str = ""
     runs: list = dataclasses.field(default_factory=list)  # [(run id, source name, finished)]
+    # The data's own newest date over these runs (ingest.asof), not when they were fetched.
+    data_as_of: dt.datetime | None = None
 
     @property
     def latest(self):
@@ -59,12 +61,13 @@ def _provenance(run_ids) -> Provenance:
         IngestRun.objects.filter(pk__in=set(run_ids))
         .select_related("source")
         .order_by("-finished_at")
-        .values_list("pk", "source__name", "finished_at", "source__publisher", "source__licence")
+        .values_list("pk", "source__name", "finished_at", "source__publisher", "source__licence", "as_of")
     )
     return Provenance(
         publisher=", ".join(sorted({r[3] for r in runs if r[3]})),
         licence=", ".join(sorted({r[4] for r in runs if r[4]})),
         runs=[(r[0], r[1], r[2]) for r in runs],
+        data_as_of=max((r[5] for r in runs if r[5]), default=None),
     )
 
 
