@@ -26,31 +26,23 @@ class OutcomeChange:
     outcome: str
 
 
-def _json_number(value):
-    """JSON as PostgreSQL's jsonb gives it back (4.64e26 returns as an int): numbers as floats,
-    so an unchanged result compares equal."""
-    if isinstance(value, bool) or value is None or isinstance(value, str):
-        return value
-    if isinstance(value, int | float):
-        return float(value)
-    if isinstance(value, dict):
-        return {k: _json_number(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_json_number(v) for v in value]
-    return value
-
-
 def _apply(measure: Measure, result: Evaluation, now) -> tuple[bool, OutcomeChange | None]:
-    """Set the result on the row; (did anything but last_checked change, the outcome change)."""
+    """Set the result on the row; (did anything but last_checked change, the outcome change).
+
+    `detail` is left out of the comparison (and not even read by recheck_all): it is the
+    serialised form of the same records, so the records' ids, the value and the sentence
+    say whether it changed."""
     previous = measure.outcome
     values = {
         "value": result.value, "value_low": result.low, "value_high": result.high, "sentence": result.sentence,
         "outcome": result.outcome, "robustness": result.robustness, "robustness_note": result.robustness_note[:500],
-        "detail": result.detail, "record_ids": result.record_ids, "run_ids": result.run_ids,
+        "record_ids": result.record_ids, "run_ids": result.run_ids,
     }
-    changed = any(_json_number(getattr(measure, name)) != _json_number(value) for name, value in values.items())
+    changed = any(getattr(measure, name) != value for name, value in values.items())
     for name, value in values.items():
         setattr(measure, name, value)
+    if changed:
+        measure.detail = result.detail
     measure.last_checked = now
     return changed, (None if previous == result.outcome else OutcomeChange(measure.pk, previous, result.outcome))
 
@@ -60,7 +52,9 @@ def refresh(measure: Measure, *, today: dt.date | None = None, now=None, cache: 
     """Re-evaluate one measure and store its result; the caller decides what a change means."""
     now = now or timezone.now()
     today = today or timezone.localdate(now)
-    _, change = _apply(measure, evaluate(measure, cache or DataCache(), today), now)
+    result = evaluate(measure, cache or DataCache(), today)
+    _, change = _apply(measure, result, now)
+    measure.detail = result.detail
     measure.save(update_fields=RESULT_FIELDS)
     return change
 
@@ -86,7 +80,9 @@ def recheck_all(*, today: dt.date | None = None, now=None, batch_size: int = 100
     now = now or timezone.now()
     today = today or timezone.localdate(now)
     cache, changes, changed, unchanged = DataCache(), [], [], []
-    measures = Measure.objects.select_related("claim", "benchmark", "series").order_by("pk")
+    # Claims' long texts are not needed to re-check (only dates, kind, status and title are).
+    measures = (Measure.objects.select_related("claim", "benchmark", "series")
+                .defer("detail", "claim__statement", "claim__quote", "claim__verdict_rationale").order_by("pk"))
     with transaction.atomic():
         for measure in measures.iterator(chunk_size=batch_size):
             differs, change = _apply(measure, evaluate(measure, cache, today), now)
