@@ -177,3 +177,13 @@ class Untestable(models.Model):
 
     def __str__(self):
         return f"{self.claim}: {self.reason}"
+
+
+class RemovedSeed(models.Model):
+    """A seeded measure an editor removed: reloading the seed must not bring it back."""
+
+    claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="+")
+    key = models.SlugField(max_length=100)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["claim", "key"], name="removedseed_unique")]
