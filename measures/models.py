@@ -169,16 +169,6 @@ class Measure(models.Model):
         return self.last_checked is not None and self.outcome != self.Outcome.PENDING
 
 
-class Untestable(models.Model):
-    """Why the shipped data cannot test a claim: said on its page instead of a decorative chart."""
-
-    claim = models.OneToOneField(Claim, on_delete=models.CASCADE, related_name="untestable")
-    reason = models.CharField(max_length=500)
-
-    def __str__(self):
-        return f"{self.claim}: {self.reason}"
-
-
 class RemovedSeed(models.Model):
     """A seeded measure an editor removed: reloading the seed must not bring it back."""
 
@@ -187,3 +177,13 @@ class RemovedSeed(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["claim", "key"], name="removedseed_unique")]
+
+
+class Untestable(models.Model):
+    """Why the shipped data cannot test a claim: said on its page instead of a decorative chart."""
+
+    claim = models.OneToOneField(Claim, on_delete=models.CASCADE, related_name="untestable")
+    reason = models.CharField(max_length=500)
+
+    def __str__(self):
+        return f"{self.claim}: {self.reason}"
