@@ -12,7 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from claims.models import Claim
-from measures import results
+from measures import results, seed
 from measures.evaluation import decide_outcome  # noqa: F401  (re-exported for callers and tests)
 from measures.models import Measure
 
@@ -158,4 +158,5 @@ def remove_test(op: Measure, *, user) -> None:
     audit.record(user, "test.deleted", target=op, claim=op.claim,
                  summary=f"Removed measure “{op.description}” from “{op.claim.title}”",
                  data={"kind": op.kind, "threshold": op.threshold, "outcome": op.outcome})
+    seed.forget(op)
     op.delete()

@@ -33,9 +33,19 @@ class Evaluation:
     outcome: str
     robustness: str
     robustness_note: str
-    detail: dict
     record_ids: list
     run_ids: list
+    records: tuple[Point, ...] = ()
+    target: Target | None = None
+    reason: str = ""
+
+    @property
+    def detail(self) -> dict:
+        """The records behind the value, serialised (built only when a result is written)."""
+        if self.target is None:
+            return {"reason": self.reason}
+        return {"unit": self.target.unit, "target": self.target.name,
+                "records": [_record(p) for p in self.records[:50]]}
 
 
 def decide_outcome(measure: Measure, value: float | None, today: dt.date) -> str:
@@ -170,7 +180,7 @@ def evaluate(measure: Measure, cache: DataCache, today: dt.date) -> Evaluation:
     except (NoData, NoTarget) as exc:
         outcome = decide_outcome(measure, None, today)
         note = f"Not testable on the data yet: {exc}."
-        return Evaluation(None, None, None, note, outcome, "", "", {"reason": str(exc)}, [], [])
+        return Evaluation(None, None, None, note, outcome, "", "", [], [], reason=str(exc))
     value = statistic_value(measure, result)
     low, high = result.interval if measure.kind in (Measure.Kind.GROWTH_RATE, Measure.Kind.FRONTIER_AT) else (None, None)
     outcome = decide_outcome(measure, value, today)
@@ -180,9 +190,8 @@ def evaluate(measure: Measure, cache: DataCache, today: dt.date) -> Evaluation:
     if measure.proxy:
         sentence = f"{measure.proxy_label or 'As a proxy'}: {sentence}"
     state, note = robustness(measure, cache, target, today, outcome)
-    detail = {"unit": target.unit, "target": target.name, "records": [_record(p) for p in result.records[:50]]}
     return Evaluation(
         value=value, low=low, high=high, sentence=sentence, outcome=outcome, robustness=state,
-        robustness_note=note, detail=detail, record_ids=[p.ref.as_json() for p in result.records],
-        run_ids=result.run_ids,
+        robustness_note=note, record_ids=[p.ref.as_json() for p in result.records], run_ids=result.run_ids,
+        records=result.records, target=target,
     )

@@ -169,6 +169,16 @@ class Measure(models.Model):
         return self.last_checked is not None and self.outcome != self.Outcome.PENDING
 
 
+class RemovedSeed(models.Model):
+    """A seeded measure an editor removed: reloading the seed must not bring it back."""
+
+    claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="+")
+    key = models.SlugField(max_length=100)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["claim", "key"], name="removedseed_unique")]
+
+
 class Untestable(models.Model):
     """Why the shipped data cannot test a claim: said on its page instead of a decorative chart."""
 

@@ -16,7 +16,7 @@ from django.db import transaction
 from claims.models import Claim
 from ingest.models import Benchmark, Series
 
-from .models import Measure, Untestable
+from .models import Measure, RemovedSeed, Untestable
 
 log = logging.getLogger(__name__)
 SEED_FILE = Path(__file__).resolve().parent / "seed_data" / "measures.json"
@@ -57,6 +57,7 @@ def load_measures(path: Path = SEED_FILE, *, quiet: bool = False) -> MeasureSeed
                                            field_name="slug")
     series = Series.objects.in_bulk({m["series"] for m in data["measures"] if m.get("series")}, field_name="slug")
     existing = set(Measure.objects.filter(claim__slug__in=slugs).exclude(key="").values_list("claim__slug", "key"))
+    existing |= set(RemovedSeed.objects.filter(claim__slug__in=slugs).values_list("claim__slug", "key"))
     for spec in data["measures"]:
         claim = claims.get(spec["claim"])
         if claim is None:
@@ -95,3 +96,9 @@ def on_seed_loaded(sender, **kwargs) -> None:
     counts = load_measures()
     log.info("seed measures: %d created, %d already present, %d waiting for ingested data",
              counts.created, counts.existing, len(counts.waiting_for_data))
+
+
+def forget(measure: Measure) -> None:
+    """Call when an editor removes a measure: a seeded one stays removed on later loads."""
+    if measure.key:
+        RemovedSeed.objects.get_or_create(claim_id=measure.claim_id, key=measure.key)
