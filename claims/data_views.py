@@ -149,7 +149,8 @@ def _provenance_meta(provenance, **extra):
         "licence": provenance.licence,
         "ingest_runs": [{"id": r[0], "source": r[1], "finished": r[2].isoformat() if r[2] else None}
                         for r in provenance.runs],
-        "data_as_of": provenance.latest.isoformat() if provenance.latest else None,
+        "data_as_of": provenance.data_as_of.isoformat() if provenance.data_as_of else None,
+        "last_fetched": provenance.latest.isoformat() if provenance.latest else None,
         "generated_at": timezone.now().isoformat(),
         "generated_by": "Claimwatch",
         **extra,
@@ -203,6 +204,7 @@ def models_data(request, fmt):
         publisher=", ".join(sorted({r.source.publisher for r in runs.values() if r.source.publisher})),
         licence=", ".join(sorted({r.source.licence for r in runs.values() if r.source.licence})),
         runs=[(r.pk, r.source.name, r.finished_at) for r in runs.values()],
+        data_as_of=max((r.as_of for r in runs.values() if r.as_of), default=None),
     )
     meta = _provenance_meta(provenance, title="AI models", query=request.GET.urlencode())
     rows = [(m.name, m.organization, m.publication_date.isoformat() if m.publication_date else "", m.domain,

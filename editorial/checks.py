@@ -17,7 +17,7 @@ from measures.evaluation import decide_outcome  # noqa: F401  (re-exported for c
 from measures.models import Measure
 
 from . import audit
-from .models import ProposedVerdict
+from .models import AuditEntry, ProposedVerdict
 
 log = logging.getLogger(__name__)
 
@@ -43,19 +43,59 @@ def _fmt(value: float | None) -> str:
     return f"{value:.3g}" if abs(value) >= 1e6 or (value and abs(value) < 1e-3) else f"{value:g}"
 
 
-def outcome_changed(op: Measure, previous: str, outcome: str, actor=None) -> ProposedVerdict | None:
-    """Record the change and queue a proposal (the caller holds the transaction)."""
-    audit.record(
+def _outcome_entry(op: Measure, previous: str, outcome: str, actor=None) -> AuditEntry:
+    return audit.entry_for(
         actor, "test.outcome_changed", target=op, claim=op.claim,
         summary=f"Measure “{op.description}”: {previous} → {outcome} (value {_fmt(op.value)})",
         data={"from": previous, "to": outcome, "value": op.value, "sentence": op.sentence},
     )
-    return _propose(op, previous, outcome, actor)
 
 
-def on_outcome_changed(sender, measure, previous, outcome, actor=None, **kwargs) -> None:
-    """Receiver for measures.signals.outcome_changed (the ingest-driven re-check)."""
-    outcome_changed(measure, previous, outcome, actor)
+def _proposal(op: Measure, previous: str, outcome: str) -> ProposedVerdict | None:
+    """The proposal a change argues for (unsaved), or None."""
+    claim = op.claim
+    status = proposed_status(op, outcome, claim.kind)
+    if status is None or status == claim.status:
+        return None
+    verb = {"met": "is now met", "not_met": "is not met", "expired": "expired unmet"}[outcome]
+    condition = f" {op.condition_display}" if op.condition_display else ""
+    reason = (
+        f"Measure “{op.description}” ({op.get_kind_display()}{condition}"
+        f"{', by ' + op.deadline.isoformat() if op.deadline else ''}) {verb}: current value {_fmt(op.value)}"
+        f"{' — ' + op.sentence if op.sentence else ''} Previous outcome: {previous}. "
+        f"The claim is {op.get_expects_display().removeprefix('the claim is ')}."
+    )
+    return ProposedVerdict(claim=claim, measure=op, proposed_status=status, outcome=outcome, reason=reason)
+
+
+def propose_for(changes, actor=None) -> list[ProposedVerdict]:
+    """Record outcome changes [(measure, previous, outcome)] and queue the proposals they
+    argue for, in a few bulk queries whatever their number (the caller holds the transaction).
+    Older pending proposals of the same measures are out of date: one live proposal each."""
+    if not changes:
+        return []
+    ids = [op.pk for op, _, _ in changes]
+    for start in range(0, len(ids), 1000):
+        ProposedVerdict.objects.pending().filter(measure_id__in=ids[start:start + 1000]).update(
+            state=ProposedVerdict.State.DISMISSED, decided_at=timezone.now(),
+            decision_note="Superseded by a newer outcome of the same measure.",
+        )
+    entries = [_outcome_entry(op, previous, outcome, actor) for op, previous, outcome in changes]
+    proposals = [p for p in (_proposal(op, previous, outcome) for op, previous, outcome in changes) if p]
+    ProposedVerdict.objects.bulk_create(proposals, batch_size=1000)
+    entries += [
+        audit.entry_for(actor, "proposal.created", target=p, claim=p.claim,
+                    summary=f"Proposed verdict “{p.get_proposed_status_display()}” for “{p.claim.title}”",
+                    data={"status": p.proposed_status, "outcome": p.outcome, "measure": p.measure_id})
+        for p in proposals
+    ]
+    AuditEntry.objects.bulk_create(entries, batch_size=1000)
+    return proposals
+
+
+def on_outcomes_changed(sender, changes, actor=None, **kwargs) -> None:
+    """Receiver for measures.signals.outcomes_changed (the ingest-driven re-check)."""
+    propose_for(changes, actor)
 
 
 def evaluate(op: Measure, *, today: dt.date | None = None, now=None, actor=None) -> ProposedVerdict | None:
@@ -67,40 +107,12 @@ def evaluate(op: Measure, *, today: dt.date | None = None, now=None, actor=None)
         change = results.refresh(op, today=today, now=now)
         if change is None:
             return None
-        return outcome_changed(op, change.previous, change.outcome, actor)
-
-
-def _propose(op: Measure, previous: str, outcome: str, actor=None) -> ProposedVerdict | None:
-    claim = op.claim
-    status = proposed_status(op, outcome, claim.kind)
-    # Older proposals from this measure are out of date now; one live proposal per measure.
-    ProposedVerdict.objects.pending().filter(measure=op).update(
-        state=ProposedVerdict.State.DISMISSED, decided_at=timezone.now(),
-        decision_note="Superseded by a newer outcome of the same measure.",
-    )
-    if status is None or status == claim.status:
-        return None
-    verb = {"met": "is now met", "not_met": "is not met", "expired": "expired unmet"}[outcome]
-    condition = f" {op.condition_display}" if op.condition_display else ""
-    reason = (
-        f"Measure “{op.description}” ({op.get_kind_display()}{condition}"
-        f"{', by ' + op.deadline.isoformat() if op.deadline else ''}) {verb}: current value {_fmt(op.value)}"
-        f"{' — ' + op.sentence if op.sentence else ''} Previous outcome: {previous}. "
-        f"The claim is {op.get_expects_display().removeprefix('the claim is ')}."
-    )
-    proposal = ProposedVerdict.objects.create(
-        claim=claim, measure=op, proposed_status=status, outcome=outcome, reason=reason
-    )
-    audit.record(
-        actor, "proposal.created", target=proposal, claim=claim,
-        summary=f"Proposed verdict “{proposal.get_proposed_status_display()}” for “{claim.title}”",
-        data={"status": status, "outcome": outcome, "measure": op.pk},
-    )
-    return proposal
+        proposals = propose_for([(op, change.previous, change.outcome)], actor)
+        return proposals[0] if proposals else None
 
 
 def evaluate_all(*, today: dt.date | None = None) -> list[ProposedVerdict]:
-    """Re-check every measure; proposals arrive through the outcome_changed receiver."""
+    """Re-check every measure; proposals arrive through the outcomes_changed receiver, in bulk."""
     before = set(ProposedVerdict.objects.values_list("pk", flat=True))
     results.recheck_all(today=today)
     return list(ProposedVerdict.objects.exclude(pk__in=before).order_by("pk"))

@@ -120,6 +120,9 @@ BUNDLED_SOURCES = [
 ]
 
 
+BUNDLED_SLUGS = frozenset(spec["slug"] for spec in BUNDLED_SOURCES)
+
+
 def register_bundled_sources() -> list:
     """Create the bundled sources that do not exist yet; never overwrite an operator's edits."""
     from .models import DataSource
@@ -131,3 +134,15 @@ def register_bundled_sources() -> list:
         source, _ = DataSource.objects.get_or_create(slug=slug, defaults=spec)
         sources.append(source)
     return sources
+
+
+def bundled_progress() -> tuple[int, int]:
+    """(bundled sources with a finished first run, bundled sources): "12/32 sources"."""
+    from django.db.models import Count, Q
+
+    from .models import DataSource, IngestRun
+
+    counts = DataSource.objects.filter(slug__in=BUNDLED_SLUGS).aggregate(
+        total=Count("pk", distinct=True), done=Count("pk", filter=Q(runs__status__in=IngestRun.FINISHED), distinct=True)
+    )
+    return counts["done"], counts["total"]

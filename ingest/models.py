@@ -85,8 +85,12 @@ class IngestRun(models.Model):
         OK = "ok", "ok"
         UNCHANGED = "unchanged", "unchanged"
         FAILED = "failed", "failed"
+        # A suspicious payload: nothing was stored; staff apply or discard it on the run page.
+        HELD = "held", "held for review"
+        DISCARDED = "discarded", "discarded"
 
-    FINISHED = (Status.OK, Status.UNCHANGED, Status.FAILED)
+    FINISHED = (Status.OK, Status.UNCHANGED, Status.FAILED, Status.HELD, Status.DISCARDED)
+    GOOD = (Status.OK, Status.UNCHANGED)
     MAX_REJECTED_KEPT = 200
 
     source = models.ForeignKey(DataSource, on_delete=models.CASCADE, related_name="runs")
@@ -103,6 +107,19 @@ class IngestRun(models.Model):
     progress = models.PositiveIntegerField(default=0, help_text="Rows processed so far.")
     total = models.PositiveIntegerField(null=True, blank=True)
     error = models.TextField(blank=True)
+    # The payload's own date (see ingest.asof): what the field-level merge compares.
+    as_of = models.DateTimeField(null=True, blank=True)
+    as_of_rule = models.CharField(max_length=200, blank=True, help_text="Where the as-of date came from.")
+    precedence = models.SmallIntegerField(default=0, help_text="Breaks ties between payloads of equal as-of date.")
+    record_count = models.PositiveIntegerField(null=True, blank=True, help_text="Records the payload held.")
+    # The diff, counted exactly (the stored RunChange list is bounded).
+    changed_values = models.PositiveIntegerField(default=0)
+    disappeared_count = models.PositiveIntegerField(default=0)
+    conflict_count = models.PositiveIntegerField(default=0)
+    flagged_count = models.PositiveIntegerField(default=0)
+    hold_reasons = models.JSONField(default=list, blank=True)
+    decided_by = models.CharField(max_length=150, blank=True, help_text="Who applied or discarded a held run.")
+    decided_at = models.DateTimeField(null=True, blank=True)
     queued_at = models.DateTimeField(auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
@@ -123,6 +140,16 @@ class IngestRun(models.Model):
         if self.started_at and self.finished_at:
             return self.finished_at - self.started_at
         return None
+
+    @property
+    def is_held(self):
+        return self.status == self.Status.HELD
+
+    def diff_counts(self) -> dict[str, int]:
+        """Exact counts of the diff (the stored lines are bounded)."""
+        return {"created": self.created_count, "changed values": self.changed_values,
+                "conflicts": self.conflict_count, "disappeared": self.disappeared_count,
+                "flagged": self.flagged_count}
 
     def rows_written(self) -> dict[str, int]:
         """How many stored rows this run last wrote, per kind (provenance, read backwards)."""
@@ -156,6 +183,8 @@ class AIModel(models.Model):
     # Epoch's "Frontier model" flag (only the notable export carries it).
     frontier_model = models.BooleanField(default=False)
     run = models.ForeignKey(IngestRun, on_delete=models.PROTECT, related_name="ai_models")
+    # Per field, the run that set the value: {"fields": {name: run id}, "carried_by": {source slug: run id}}.
+    provenance = models.JSONField(default=dict, blank=True, editable=False)
 
     class Meta:
         ordering = ["-publication_date", "name"]
@@ -186,6 +215,9 @@ class BenchmarkScore(models.Model):
     benchmark = models.ForeignKey(Benchmark, on_delete=models.CASCADE, related_name="scores")
     model_name = models.CharField(max_length=300)
     ai_model = models.ForeignKey(AIModel, null=True, blank=True, on_delete=models.SET_NULL, related_name="scores")
+    # The Epoch model this score names (AIModel.key); ai_model is linked from it after every
+    # run, so the link does not depend on whether models or scores were ingested first.
+    model_key = models.CharField(max_length=300, blank=True, db_index=True)
     date = models.DateField(null=True, blank=True)
     score = models.FloatField()
     stderr = models.FloatField(null=True, blank=True)
@@ -199,6 +231,8 @@ class BenchmarkScore(models.Model):
     # Epoch's human label ("GPT-5.4 (high)") from model_versions.csv or the ECI, when it has one.
     display_name = models.CharField(max_length=300, blank=True)
     run = models.ForeignKey(IngestRun, on_delete=models.PROTECT, related_name="scores")
+    # Per field, the run that set the value: {"fields": {name: run id}, "carried_by": {source slug: run id}}.
+    provenance = models.JSONField(default=dict, blank=True, editable=False)
 
     class Meta:
         ordering = ["benchmark", "date"]
@@ -237,6 +271,8 @@ class SeriesPoint(models.Model):
     date = models.DateField()
     value = models.FloatField()
     run = models.ForeignKey(IngestRun, on_delete=models.PROTECT, related_name="points")
+    # Per field, the run that set the value: {"fields": {name: run id}, "carried_by": {source slug: run id}}.
+    provenance = models.JSONField(default=dict, blank=True, editable=False)
 
     class Meta:
         ordering = ["series", "entity", "date"]
@@ -255,6 +291,8 @@ class FeedItem(models.Model):
     published = models.DateTimeField(null=True, blank=True, db_index=True)
     updated = models.DateTimeField(null=True, blank=True)
     run = models.ForeignKey(IngestRun, on_delete=models.PROTECT, related_name="feed_items")
+    # Per field, the run that set the value: {"fields": {name: run id}, "carried_by": {source slug: run id}}.
+    provenance = models.JSONField(default=dict, blank=True, editable=False)
 
     class Meta:
         ordering = ["-published", "-id"]
@@ -262,3 +300,55 @@ class FeedItem(models.Model):
 
     def __str__(self):
         return self.title
+
+
+class RunChangeQuerySet(models.QuerySet):
+    def for_run_page(self, run):
+        """The lines the run page shows: flagged first, then in the order the run met them."""
+        flagged_first = models.Case(models.When(flag="", then=1), default=0)
+        return self.filter(run=run).order_by(flagged_first, "id")[: RunChange.PAGE_LINES]
+
+
+class RunChange(models.Model):
+    """One line of a run's diff: a record created, a field changed, a conflict, a record gone."""
+
+    PAGE_LINES = 200
+
+    class Kind(models.TextChoices):
+        CREATED = "created", "created"
+        CHANGED = "changed", "changed"
+        CONFLICT = "conflict", "conflict (kept)"
+        DISAPPEARED = "disappeared", "no longer upstream"
+
+    class Flag(models.TextChoices):
+        NONE = "", ""
+        TENFOLD = "10x", "changed 10× or more"
+        DATE_MOVED = "date-moved", "date moved by more than a year"
+        DISAPPEARED = "disappeared", "record disappeared"
+
+    run = models.ForeignKey(IngestRun, on_delete=models.CASCADE, related_name="changes")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    table = models.CharField(max_length=50)
+    record = models.CharField(max_length=500)
+    field = models.CharField(max_length=100, blank=True)
+    before = models.TextField(blank=True)
+    after = models.TextField(blank=True)
+    note = models.CharField(max_length=300, blank=True)
+    flag = models.CharField(max_length=20, choices=Flag.choices, blank=True, db_index=True)
+
+    objects = RunChangeQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["run", "id"]
+
+    def __str__(self):
+        return f"run {self.run_id} {self.kind} {self.table} {self.record} {self.field}"
+
+
+class HeldPayload(models.Model):
+    """The bytes a held run read (payload and companions), kept until staff apply or discard it."""
+
+    run = models.OneToOneField(IngestRun, on_delete=models.CASCADE, related_name="held_payload")
+    data = models.BinaryField()
+    companions = models.JSONField(default=dict, blank=True, help_text="{name: base64 of the bytes}")
+    created = models.DateTimeField(auto_now_add=True)

@@ -1,12 +1,14 @@
 """Running one ingest of one data source: the domain function behind the task and the command.
 
-A run is one transaction: the connector's writes either all land or none do, so a
-failed parse leaves the previous data intact. Fetch problems and parse problems are
+A run reads everything first (payload and companion files, ``ingest.inputs``), then parses
+and merges in one transaction: the connector's writes either all land or none do, so a
+failed parse leaves the previous data intact, and a suspicious payload is rolled back and
+held for review (``ingest.hold``) with its diff. Fetch problems and parse problems are
 recorded on the run with a message a person understands; nothing is silently skipped.
 """
 
+import base64
 import datetime as dt
-import hashlib
 import logging
 from collections.abc import Callable
 
@@ -15,11 +17,14 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from . import progress_store
-from .connectors import get_loader
+from . import asof, progress_store
+from .connectors import get_connector
 from .connectors.base import LoadContext, ParseError
-from .fetch import FetchError, fetch_url, read_path
-from .models import DataSource, IngestRun
+from .fetch import FetchError, Payload, fetch_url, read_path
+from .hold import hold_reasons
+from .inputs import Inputs, read_inputs
+from .models import DataSource, HeldPayload, IngestRun
+from .table_lock import lock_tables
 
 log = logging.getLogger(__name__)
 
@@ -96,20 +101,23 @@ def _execute(run: IngestRun, source: DataSource, fetch, on_progress) -> None:
     run.status = IngestRun.Status.RUNNING
     run.started_at = timezone.now()
     run.save(update_fields=["status", "started_at"])
+    connector = get_connector(source.kind)
     try:
         payload = fetch(source)
+        run.upstream = payload.upstream[:1000]
+        run.http_status = payload.http_status
+        if payload.not_modified:
+            _finish_unchanged(run, source)
+            return
+        # Every read happens here, before the write transaction opens.
+        inputs = read_inputs(payload, getattr(connector, "companions", lambda s: {})(source), source)
     except FetchError as exc:
         _finish(run, IngestRun.Status.FAILED, error=str(exc))
         return
-    run.upstream = payload.upstream[:1000]
-    run.http_status = payload.http_status
-    if payload.not_modified:
-        _finish(run, IngestRun.Status.UNCHANGED, error="")
-        return
     run.bytes = len(payload.data)
-    run.sha256 = hashlib.sha256(payload.data).hexdigest()
+    run.sha256 = inputs.sha256
     last_good = (
-        IngestRun.objects.filter(source=source, status__in=[IngestRun.Status.OK, IngestRun.Status.UNCHANGED])
+        IngestRun.objects.filter(source=source, status__in=IngestRun.GOOD)
         .exclude(sha256="")
         .exclude(pk=run.pk)
         .order_by("-finished_at", "-id")
@@ -117,9 +125,18 @@ def _execute(run: IngestRun, source: DataSource, fetch, on_progress) -> None:
     )
     if last_good is not None and last_good.sha256 == run.sha256:
         # Same bytes as the last good run: nothing can have changed, skip the parse.
-        _finish(run, IngestRun.Status.UNCHANGED)
+        _finish_unchanged(run, source, last_good)
         _remember_validators(source, payload)
         return
+    if _apply(run, source, inputs, on_progress, review=True):
+        _remember_validators(source, payload)
+
+
+def _apply(run: IngestRun, source: DataSource, inputs: Inputs, on_progress, *, review: bool) -> bool:
+    """Parse and merge ``inputs`` in one transaction; hold the run instead when ``review`` finds it suspicious.
+
+    Returns True when the data was applied.
+    """
 
     def progress(done, total):
         if on_progress:
@@ -129,21 +146,84 @@ def _execute(run: IngestRun, source: DataSource, fetch, on_progress) -> None:
             # so live progress goes through the cache, which the status page polls.
             progress_store.set_progress(run.pk, done, total)
 
-    ctx = LoadContext(run, progress)
-    loader = get_loader(source.kind)
+    connector = get_connector(source.kind)
+    run.precedence = getattr(connector, "precedence", lambda s: 0)(source)
+    ctx = LoadContext(run, progress, companions=inputs.companions,
+                      fallback_as_of=asof.fallback(inputs.payload.last_modified, run.started_at or timezone.now()))
     try:
         with transaction.atomic():
-            loader(payload.data, ctx)
+            lock_tables(source.kind)
+            connector.load(inputs.payload.data, ctx)
+            after_load(source.kind)
+            reasons = hold_reasons(run, ctx) if review else []
+            if reasons:
+                raise _Held(reasons)
+            ctx.diff.save(run)
+            _finish(run, IngestRun.Status.OK, ctx=ctx)
+    except _Held as held:
+        # The rollback above undid every write; what is kept is the payload and the diff.
+        run.hold_reasons = held.reasons
+        ctx.diff.save(run)
+        HeldPayload.objects.update_or_create(run=run, defaults={
+            "data": inputs.payload.data,
+            "companions": {name: base64.b64encode(data).decode() for name, data in inputs.companions.items()},
+        })
+        _finish(run, IngestRun.Status.HELD, error="held for review: " + "; ".join(held.reasons), ctx=ctx)
+        return False
     except ParseError as exc:
         _finish(run, IngestRun.Status.FAILED, error=str(exc), ctx=ctx)
-        return
+        return False
     except Exception as exc:  # a bug or a surprise in the data: record it, never lose it
         log.exception("ingest run %s of %s crashed", run.pk, source.slug)
         _finish(run, IngestRun.Status.FAILED, error=f"unexpected error: {type(exc).__name__}: {exc}", ctx=ctx)
-        return
-    _finish(run, IngestRun.Status.OK, ctx=ctx)
-    _remember_validators(source, payload)
+        return False
     transaction.on_commit(lambda: _after_success(run.pk))
+    return True
+
+
+class _Held(Exception):
+    def __init__(self, reasons):
+        super().__init__("; ".join(reasons))
+        self.reasons = reasons
+
+
+def after_load(kind: str) -> None:
+    """What every run of these kinds needs before it commits: links that span sources."""
+    if kind in ("epoch-models", "epoch-benchmarks", "metr"):
+        from .connectors.epoch_benchmarks import link_scores_to_models
+
+        link_scores_to_models()
+
+
+def apply_held_run(run_id: int, user: str) -> IngestRun:
+    """Staff decided a held payload is right: merge it as it is (the hold checks are not repeated)."""
+    run = IngestRun.objects.select_related("source", "held_payload").get(pk=run_id, status=IngestRun.Status.HELD)
+    held = run.held_payload
+    inputs = Inputs(Payload(upstream=run.upstream, data=bytes(held.data)),
+                    {name: base64.b64decode(text) for name, text in held.companions.items()})
+    run.decided_by, run.decided_at = user[:150], timezone.now()
+    run.rejected_rows, run.error = [], ""
+    if _apply(run, run.source, inputs, None, review=False):
+        HeldPayload.objects.filter(run=run).delete()
+    return run
+
+
+def discard_held_run(run_id: int, user: str) -> IngestRun:
+    run = IngestRun.objects.get(pk=run_id, status=IngestRun.Status.HELD)
+    run.status = IngestRun.Status.DISCARDED
+    run.decided_by, run.decided_at = user[:150], timezone.now()
+    run.save(update_fields=["status", "decided_by", "decided_at"])
+    HeldPayload.objects.filter(run=run).delete()
+    return run
+
+
+def _log_bundled_progress(source: DataSource) -> None:
+    # The first `make run` loads the bundled snapshots on the worker; its console says how far.
+    from .bundled import BUNDLED_SLUGS, bundled_progress
+
+    if source.slug in BUNDLED_SLUGS:
+        done, total = bundled_progress()
+        log.info("bundled ingest: %s/%s sources", done, total)
 
 
 def _remember_validators(source, payload):
@@ -158,6 +238,17 @@ def _after_success(run_id: int) -> None:
     run_succeeded.send(sender=IngestRun, run_id=run_id)
 
 
+def _finish_unchanged(run: IngestRun, source: DataSource, last_good: IngestRun | None = None) -> None:
+    # The data did not change, so its as-of date and size are the last good run's.
+    last_good = last_good or (
+        IngestRun.objects.filter(source=source, status=IngestRun.Status.OK).order_by("-finished_at", "-id").first()
+    )
+    if last_good is not None:
+        run.as_of, run.as_of_rule = last_good.as_of, last_good.as_of_rule
+        run.record_count, run.precedence = last_good.record_count, last_good.precedence
+    _finish(run, IngestRun.Status.UNCHANGED)
+
+
 def _finish(run: IngestRun, status: str, error: str = "", ctx: LoadContext | None = None) -> None:
     run.status = status
     run.error = error
@@ -165,12 +256,15 @@ def _finish(run: IngestRun, status: str, error: str = "", ctx: LoadContext | Non
     run.progress = (ctx.created + ctx.updated + ctx.unchanged + ctx.rejected) if ctx else done
     progress_store.clear(run.pk)
     run.finished_at = timezone.now()
-    if ctx is not None and status != IngestRun.Status.FAILED:
+    if ctx is not None:
+        run.record_count = ctx.records
         run.created_count, run.updated_count = ctx.created, ctx.updated
         run.unchanged_count, run.rejected_count = ctx.unchanged, ctx.rejected
-    if ctx is not None:
+        run.changed_values, run.disappeared_count = ctx.diff.changed_values, ctx.diff.disappeared
+        run.conflict_count, run.flagged_count = ctx.diff.conflicts, ctx.diff.flagged
         # Even a failed run keeps what it rejected, so a person can see why.
         run.rejected_rows = ctx.rejected_rows
         if status == IngestRun.Status.FAILED:
-            run.rejected_count = ctx.rejected
+            run.created_count = run.updated_count = run.unchanged_count = 0
     run.save()
+    _log_bundled_progress(run.source)

@@ -11,9 +11,9 @@ import operator
 from collections.abc import Callable, Sequence
 
 from . import metrics, sentences
-from .metrics import MetricResult, NoData
+from .metrics import MetricResult, NoData, frontier_records
 from .models import Measure
-from .records import DataCache, Group, NoTarget, Point, Target
+from .records import DataCache, Group, NoTarget, Point, Target, group_filter
 
 _COMPARE = {
     Measure.Comparison.GTE: operator.ge,
@@ -33,9 +33,19 @@ class Evaluation:
     outcome: str
     robustness: str
     robustness_note: str
-    detail: dict
     record_ids: list
     run_ids: list
+    records: tuple[Point, ...] = ()
+    target: Target | None = None
+    reason: str = ""
+
+    @property
+    def detail(self) -> dict:
+        """The records behind the value, serialised (built only when a result is written)."""
+        if self.target is None:
+            return {"reason": self.reason}
+        return {"unit": self.target.unit, "target": self.target.name,
+                "records": [_record(p) for p in self.records[:50]]}
 
 
 def decide_outcome(measure: Measure, value: float | None, today: dt.date) -> str:
@@ -75,30 +85,33 @@ def _change_start(measure: Measure) -> tuple[dt.date, str | None]:
     return claim.date_made, claim.date_precision
 
 
-def compute(measure: Measure, points: Sequence[Point], target: Target, today: dt.date) -> MetricResult:
+def compute(measure: Measure, points: Sequence[Point], target: Target, today: dt.date,
+            cache: DataCache | None = None) -> MetricResult:
     """The measure's metric over these points (raises NoData with a reason)."""
     Kind = Measure.Kind
+    select = cache.select if cache else group_filter
+    steps = cache.steps if cache else frontier_records
     end, hib = _end(measure, today), target.higher_is_better
     if measure.kind == Kind.FRONTIER_AT:
-        return metrics.frontier_at(points, end, hib)
+        return metrics.frontier_at(points, end, hib, steps=steps)
     if measure.kind == Kind.CHANGE_SINCE:
         start, _ = _change_start(measure)
-        return metrics.change_since(points, start, end, hib)
+        return metrics.change_since(points, start, end, hib, steps=steps)
     if measure.kind == Kind.GROWTH_RATE:
         baseline = (measure.baseline_start, measure.baseline_end) if measure.baseline_end else None
-        return metrics.growth_rate(points, measure.window_start, end, hib, baseline=baseline)
+        return metrics.growth_rate(points, measure.window_start, end, hib, baseline=baseline, steps=steps)
     if measure.kind == Kind.GROUP_LAG:
         return metrics.group_lag(points, _group(measure), measure.window_start, end, hib,
-                                 statistic=measure.statistic or "latest")
+                                 statistic=measure.statistic or "latest", select=select, steps=steps)
     if measure.kind == Kind.GAP:
         return metrics.gap(points, _group(measure), _group(measure, other=True), end, hib,
-                           statistic=measure.statistic or "difference", what=target.name)
+                           statistic=measure.statistic or "difference", what=target.name, select=select, steps=steps)
     if measure.kind == Kind.SERIES_LATEST:
         return metrics.series_latest(points, end)
     if measure.kind == Kind.PROJECTED_CROSSING:
         if measure.threshold is None:
             raise NoData("a projected crossing needs a threshold")
-        return metrics.projected_crossing(points, measure.threshold, measure.window_start, end, hib)
+        return metrics.projected_crossing(points, measure.threshold, measure.window_start, end, hib, steps=steps)
     raise NoData(f"unknown metric kind {measure.kind!r}")
 
 
@@ -130,18 +143,18 @@ VARIANTS: list[tuple[str, Callable[[Sequence[Point]], list[Point] | None]]] = [
 ]
 
 
-def robustness(measure: Measure, points: Sequence[Point], target: Target, today: dt.date,
+def robustness(measure: Measure, cache: DataCache, target: Target, today: dt.date,
                outcome: str) -> tuple[str, str]:
     if outcome in (Outcome.PENDING, Outcome.MEASURED):
         return Measure.Robustness.UNCHECKED, ""
     tried, flips = [], []
     for name, transform in VARIANTS:
-        variant = transform(points)
+        variant = cache.variant(target, name, transform)
         if variant is None:
             continue
         tried.append(name)
         try:
-            value = statistic_value(measure, compute(measure, variant, target, today))
+            value = statistic_value(measure, compute(measure, variant, target, today, cache))
         except NoData:
             value = None
         other = decide_outcome(measure, value, today)
@@ -163,11 +176,11 @@ def evaluate(measure: Measure, cache: DataCache, today: dt.date) -> Evaluation:
     try:
         target = Target.of(measure)
         points = cache.points(target)
-        result = compute(measure, points, target, today)
+        result = compute(measure, points, target, today, cache)
     except (NoData, NoTarget) as exc:
         outcome = decide_outcome(measure, None, today)
         note = f"Not testable on the data yet: {exc}."
-        return Evaluation(None, None, None, note, outcome, "", "", {"reason": str(exc)}, [], [])
+        return Evaluation(None, None, None, note, outcome, "", "", [], [], reason=str(exc))
     value = statistic_value(measure, result)
     low, high = result.interval if measure.kind in (Measure.Kind.GROWTH_RATE, Measure.Kind.FRONTIER_AT) else (None, None)
     outcome = decide_outcome(measure, value, today)
@@ -176,10 +189,9 @@ def evaluate(measure: Measure, cache: DataCache, today: dt.date) -> Evaluation:
                                   series_precision=measure.series.date_precision if measure.series_id else "day")
     if measure.proxy:
         sentence = f"{measure.proxy_label or 'As a proxy'}: {sentence}"
-    state, note = robustness(measure, points, target, today, outcome)
-    detail = {"unit": target.unit, "target": target.name, "records": [_record(p) for p in result.records[:50]]}
+    state, note = robustness(measure, cache, target, today, outcome)
     return Evaluation(
         value=value, low=low, high=high, sentence=sentence, outcome=outcome, robustness=state,
-        robustness_note=note, detail=detail, record_ids=[p.ref.as_json() for p in result.records],
-        run_ids=result.run_ids,
+        robustness_note=note, record_ids=[p.ref.as_json() for p in result.records], run_ids=result.run_ids,
+        records=result.records, target=target,
     )

@@ -5,6 +5,7 @@ Nothing here queries the database or knows about Measure rows; measures.evaluati
 a Measure into these calls, so each metric is tested on its own on real ingested data.
 """
 
+import bisect
 import dataclasses
 import datetime as dt
 import math
@@ -60,14 +61,13 @@ def frontier_records(points: Sequence[Point], higher_is_better: bool = True) -> 
     return steps
 
 
-def best_by(points: Sequence[Point], when: dt.date, higher_is_better: bool = True) -> Point | None:
-    """The best record dated on or before `when` (the earliest of equals)."""
-    best = None
-    for point in points:
-        if point.date <= when and (best is None or _better(point.value, best.value, higher_is_better)
-                                   or (point.value == best.value and point.date < best.date)):
-            best = point
-    return best
+def best_by(points: Sequence[Point], when: dt.date, higher_is_better: bool = True,
+            steps=frontier_records) -> Point | None:
+    """The best record dated on or before `when` (the earliest of equals): the last step of
+    the running best by then."""
+    frontier = steps(points, higher_is_better)
+    i = bisect.bisect_right([p.date for p in frontier], when)
+    return frontier[i - 1] if i else None
 
 
 @dataclasses.dataclass(frozen=True)
@@ -84,8 +84,9 @@ class Frontier(MetricResult):
         return self.best.low, self.best.high
 
 
-def frontier_at(points: Sequence[Point], when: dt.date, higher_is_better: bool = True) -> Frontier:
-    best = best_by(points, when, higher_is_better)
+def frontier_at(points: Sequence[Point], when: dt.date, higher_is_better: bool = True,
+                steps=frontier_records) -> Frontier:
+    best = best_by(points, when, higher_is_better, steps)
     if best is None:
         first = min((p.date for p in points), default=None)
         raise NoData("no records yet" if first is None else f"no records before {when:%-d %B %Y}; "
@@ -122,15 +123,16 @@ class Change(MetricResult):
         return self.ratio
 
 
-def change_since(points: Sequence[Point], start: dt.date, end: dt.date, higher_is_better: bool = True) -> Change:
+def change_since(points: Sequence[Point], start: dt.date, end: dt.date, higher_is_better: bool = True,
+                 steps=frontier_records) -> Change:
     """The frontier at `start` against the frontier at `end`."""
-    now = best_by(points, end, higher_is_better)
+    now = best_by(points, end, higher_is_better, steps)
     if now is None:
         raise NoData(f"no records by {end:%-d %B %Y}")
-    then = best_by(points, start, higher_is_better)
+    then = best_by(points, start, higher_is_better, steps)
     started_later = then is None
     if started_later:
-        then = min(points, key=lambda p: (p.date, -p.value if higher_is_better else p.value))
+        then = steps(points, higher_is_better)[0]  # the best of the series' first day
         if then.date > end:
             raise NoData(f"no records between {start:%-d %B %Y} and {end:%-d %B %Y}")
     return Change(records=(then, now), start=start, end=end, then=then, now=now, started_later=started_later)
@@ -182,17 +184,17 @@ def _window(points: Sequence[Point], start: dt.date | None, end: dt.date) -> lis
 
 
 def growth_rate(points: Sequence[Point], start: dt.date | None, end: dt.date, higher_is_better: bool = True,
-                baseline: tuple[dt.date | None, dt.date] | None = None) -> Growth:
+                baseline: tuple[dt.date | None, dt.date] | None = None, steps=frontier_records) -> Growth:
     """Doubling time from a log-linear fit of the frontier records inside the window.
     The frontier is the running best of *all* records, so a record counts only if it beat
     everything before it, including what came before the window."""
-    steps = _window(frontier_records(points, higher_is_better), start, end)
+    window = _window(steps(points, higher_is_better), start, end)
     try:
-        fit = fit_log_linear([(p.date, p.value) for p in steps], origin=start)
+        fit = fit_log_linear([(p.date, p.value) for p in window], origin=start)
     except TooFewPoints as exc:
         raise NoData(f"{exc} on the frontier{_between(start, end)}") from None
-    base = growth_rate(points, baseline[0], baseline[1], higher_is_better) if baseline else None
-    records = tuple(steps) + (base.records if base else ())
+    base = growth_rate(points, baseline[0], baseline[1], higher_is_better, steps=steps) if baseline else None
+    records = tuple(window) + (base.records if base else ())
     return Growth(records=records, start=start, end=end, fit=fit, baseline=base)
 
 
@@ -230,21 +232,24 @@ class Lag(MetricResult):
 
 
 def group_lag(points: Sequence[Point], group: Group, start: dt.date | None, end: dt.date,
-              higher_is_better: bool = True, statistic: str = "latest") -> Lag:
+              higher_is_better: bool = True, statistic: str = "latest", select=group_filter,
+              steps=frontier_records) -> Lag:
     """For each time the group sets its own best (inside the window), how many months after
     the first record of anyone that reached the same level."""
-    in_time = [p for p in points if p.date <= end]
-    own = frontier_records(group_filter(in_time, group), higher_is_better)
-    own = [p for p in own if start is None or p.date >= start]
+    # Running bests are chronological, so "by `end`" is a prefix of each.
+    own = [p for p in steps(select(points, group), higher_is_better)
+           if p.date <= end and (start is None or p.date >= start)]
     if not own:
         raise NoData(f"no records of {group.describe()}{_between(start, end)}")
-    steps = []
+    # The first record of anyone to reach a level is a step of the overall frontier (every
+    # record before it was below that level), so the steps are all that need searching.
+    frontier = steps(points, higher_is_better)
+    lags = []
     for record in own:
-        first = min((p for p in in_time if _reaches(p.value, record.value, higher_is_better)),
-                    key=lambda p: (p.date, p.ref.id))
-        steps.append(LagStep(record, first, (record.date - first.date).days / DAYS_PER_MONTH))
-    records = tuple(dict.fromkeys(p for s in steps for p in (s.record, s.first)))
-    return Lag(records=records, group=group, steps=tuple(steps), statistic=statistic or "latest")
+        first = next(p for p in frontier if _reaches(p.value, record.value, higher_is_better))
+        lags.append(LagStep(record, first, (record.date - first.date).days / DAYS_PER_MONTH))
+    records = tuple(dict.fromkeys(p for s in lags for p in (s.record, s.first)))
+    return Lag(records=records, group=group, steps=tuple(lags), statistic=statistic or "latest")
 
 
 # ---------------------------------------------------------------- gap
@@ -273,10 +278,11 @@ class Gap(MetricResult):
 
 
 def gap(points: Sequence[Point], group: Group, other: Group, at: dt.date, higher_is_better: bool = True,
-        statistic: str = "difference", what: str = "records") -> Gap:
-    """The best of `group` against the best of `other` (the whole frontier if empty) by `at`."""
-    best = best_by(group_filter(points, group), at, higher_is_better)
-    other_best = best_by(group_filter(points, other), at, higher_is_better)
+        statistic: str = "difference", what: str = "records", select=group_filter, steps=frontier_records) -> Gap:
+    """The best of `group` against the best of `other` (the whole frontier if empty) by `at`.
+    `select(points, group)` filters; a cache may pass a memoised one (and `steps`)."""
+    best = best_by(select(points, group), at, higher_is_better, steps)
+    other_best = best_by(select(points, other), at, higher_is_better, steps)
     missing = [g.describe() for g, b in ((group, best), (other, other_best)) if b is None]
     if missing:
         raise NoData(f"the data has no {what} for {' or '.join(missing)} by {at:%-d %B %Y}")
@@ -327,18 +333,18 @@ def _day(origin: dt.date, days: float | None) -> dt.date | None:
 
 
 def projected_crossing(points: Sequence[Point], threshold: float, start: dt.date | None, end: dt.date,
-                       higher_is_better: bool = True) -> Crossing:
+                       higher_is_better: bool = True, steps=frontier_records) -> Crossing:
     """When the frontier reaches `threshold`: the record that did, or when the fitted trend
     of the frontier records in the window will, with the 90% interval of the slope."""
-    steps = frontier_records([p for p in points if p.date <= end], higher_is_better)
-    if not steps:
+    by_end = [p for p in steps(points, higher_is_better) if p.date <= end]
+    if not by_end:
         raise NoData(f"no records by {end:%-d %B %Y}")
-    current = steps[-1]
-    crossed = next((p for p in steps if _reaches(p.value, threshold, higher_is_better)), None)
+    current = by_end[-1]
+    crossed = next((p for p in by_end if _reaches(p.value, threshold, higher_is_better)), None)
     if crossed is not None:
         return Crossing(records=(crossed, current), threshold=threshold, current=current, crossed=crossed,
                         fit=None, projected=crossed.date, projected_interval=(crossed.date, crossed.date))
-    window = [p for p in steps if start is None or p.date >= start]
+    window = [p for p in by_end if start is None or p.date >= start]
     try:
         fit = fit_log_linear([(p.date, p.value) for p in window], origin=start)
     except TooFewPoints as exc:

@@ -142,12 +142,52 @@ class DataCache:
 
     def __init__(self):
         self._points: dict[Target, tuple[Point, ...]] = {}
+        self._variants: dict[tuple[Target, str], tuple[Point, ...] | None] = {}
+        self._groups: dict[tuple[int, Group], tuple[Point, ...]] = {}
+        self._owned: dict[int, tuple[Point, ...]] = {}
+        self._steps: dict[tuple[int, bool], list[Point]] = {}
         self.queries = 0
+
+    def steps(self, points, higher_is_better: bool = True):
+        """metrics.frontier_records, memoised like `select`."""
+        from .metrics import frontier_records
+
+        if self._owned.get(id(points)) is not points:
+            return frontier_records(points, higher_is_better)
+        key = (id(points), higher_is_better)
+        if key not in self._steps:
+            self._steps[key] = frontier_records(points, higher_is_better)
+        return self._steps[key]
+
+    def select(self, points, group: Group) -> tuple[Point, ...] | list[Point]:
+        """group_filter, memoised for the point tuples this cache made (keyed by identity,
+        which is stable because the cache keeps them alive)."""
+        if group.is_everyone:
+            return points
+        if self._owned.get(id(points)) is not points:
+            return group_filter(points, group)
+        key = (id(points), group)
+        if key not in self._groups:
+            self._groups[key] = tuple(group_filter(points, group))
+            self._owned[id(self._groups[key])] = self._groups[key]
+        return self._groups[key]
+
+    def variant(self, target: Target, name: str, transform) -> tuple[Point, ...] | None:
+        """Another reading of a target's points (interval bounds, no Speculative rows), made
+        once per target: ten thousand measures share a few dozen of them."""
+        key = (target, name)
+        if key not in self._variants:
+            changed = transform(self.points(target))
+            self._variants[key] = None if changed is None else tuple(changed)
+            if changed is not None:
+                self._owned[id(self._variants[key])] = self._variants[key]
+        return self._variants[key]
 
     def points(self, target: Target) -> tuple[Point, ...]:
         if target not in self._points:
             self.queries += 1
             self._points[target] = tuple(sorted(_load(target), key=lambda p: (p.date, p.ref.id)))
+            self._owned[id(self._points[target])] = self._points[target]
         return self._points[target]
 
 

@@ -5,7 +5,7 @@ import math
 
 from claims.dates import Precision, format_partial_date
 
-from . import units
+from . import quantities as units
 from .metrics import Change, Crossing, Frontier, Gap, Growth, Lag, Latest, MetricResult
 from .records import Target
 

@@ -18,7 +18,7 @@ from django.urls import reverse
 
 from ingest.models import AIModel, Benchmark, BenchmarkScore, IngestRun, Series, SeriesPoint
 
-from .units import Unit
+from .quantities import Unit
 
 # Claim markers one chart draws at most (the newest): more would hide the data they sit on.
 MAX_MARKERS = 80
@@ -45,6 +45,8 @@ class Provenance:
     publisher: str = ""
     licence: str = ""
     runs: list = dataclasses.field(default_factory=list)  # [(run id, source name, finished)]
+    # The data's own newest date over these runs (ingest.asof), not when they were fetched.
+    data_as_of: dt.datetime | None = None
 
     @property
     def latest(self):
@@ -56,12 +58,13 @@ def provenance_for(run_ids) -> Provenance:
         IngestRun.objects.filter(pk__in=set(run_ids))
         .select_related("source")
         .order_by("-finished_at")
-        .values_list("pk", "source__name", "finished_at", "source__publisher", "source__licence")
+        .values_list("pk", "source__name", "finished_at", "source__publisher", "source__licence", "as_of")
     )
     return Provenance(
         publisher=", ".join(sorted({r[3] for r in runs if r[3]})),
         licence=", ".join(sorted({r[4] for r in runs if r[4]})),
         runs=[(r[0], r[1], r[2]) for r in runs],
+        data_as_of=max((r[5] for r in runs if r[5]), default=None),
     )
 
 
@@ -359,7 +362,7 @@ def data_version() -> int:
 def load_view(ref: SeriesRef, version: int | None = None) -> SeriesView | None:
     """The view of a series, from the cache when the data has not changed."""
     version = data_version() if version is None else version
-    cache_key = f"series-view:v2:{ref.key}:{version}"
+    cache_key = f"series-view:v3:{ref.key}:{version}"
     view = cache.get(cache_key)
     if view is None:
         view = build_view(ref)

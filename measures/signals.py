@@ -1,6 +1,6 @@
 from django.dispatch import Signal
 
-# Sent (inside the re-check's transaction) when a stored measure's outcome changes; kwargs:
-# measure, previous, outcome, actor (None when an ingest run caused it). Editorial listens
-# and proposes a verdict; measures never imports editorial.
-outcome_changed = Signal()
+# Sent once per re-check (inside its transaction) with every stored outcome that changed:
+# changes=[(measure, previous, outcome), ...], actor=None (an ingest run caused it). Editorial
+# listens and proposes verdicts in bulk; measures never imports editorial.
+outcomes_changed = Signal()

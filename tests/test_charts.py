@@ -11,7 +11,7 @@ from ingest.runner import queue_run, run_ingest
 from measures.chart_config import FeaturedChart
 from measures.charts import ClaimMarker, Threshold, build_chart
 from measures.series import COMPUTE, BenchmarkSeries, ModelAttributeSeries, OwidSeries, ref_from_config
-from measures.units import Unit
+from measures.quantities import Unit
 
 SNAP = "ingest/snapshots/epoch"
 

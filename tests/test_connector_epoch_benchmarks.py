@@ -182,3 +182,24 @@ def test_runs_take_display_name_from_model_versions_and_leave_maker_blank(served
     expected = sum(1 for r in runs if labels.get(r["model"].strip()))
     assert BenchmarkScore.objects.exclude(display_name="").count() == expected > 0
     assert not BenchmarkScore.objects.exclude(organization="").exists()
+
+
+def test_a_change_to_the_companion_file_alone_reparses_and_redates_the_scores(served, http_server):
+    source, first = served("epoch/benchmarks_runs.csv")
+    assert run_once(source).status == IngestRun.Status.UNCHANGED
+    row = rows("epoch/benchmarks_runs.csv")[0]
+    text = snapshot("epoch/model_versions.csv").read_text(encoding="utf-8-sig")
+    old_date = release_dates()[row["model"]]
+    http_server.answer("/model_versions.csv", Answer(body=text.replace(old_date, "2030-01-01").encode()))
+    third = run_once(source)
+    assert third.status == IngestRun.Status.OK, third.error
+    assert third.sha256 != first.sha256
+    assert str(BenchmarkScore.objects.get(key=f"epoch-run:{row['id']}").date) == "2030-01-01"
+
+
+def test_an_unreadable_companion_fails_the_run_before_anything_is_written(served, http_server):
+    http_server.answer("/model_versions.csv", Answer(status=404, body=b"gone"))
+    _, run = served("epoch/benchmarks_runs.csv")
+    assert run.status == IngestRun.Status.FAILED
+    assert "cannot read the companion file" in run.error and "404" in run.error
+    assert not BenchmarkScore.objects.exists()

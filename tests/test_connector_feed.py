@@ -54,7 +54,7 @@ def test_items_without_titles_get_one_derived_from_their_summary(http_server):
     _, run = load(http_server, "feeds/odd/scriptingNews.rss")
     # 39 of 50 have no <title>; two items repeat another item's guid and are rejected as such.
     assert (run.created_count, run.rejected_count) == (48, 2)
-    assert all("duplicate guid" in r for r in rejected_reasons(run))
+    assert all("duplicate of guid" in r for r in rejected_reasons(run))
     item = FeedItem.objects.get(guid="http://scripting.com/2017/06/26.html#a080605")
     assert item.title == "Good morning students and teachers! 🍏"
     long_one = FeedItem.objects.get(guid="http://scripting.com/2017/06/26.html#a020604")

@@ -94,13 +94,14 @@ def test_status_page_query_count_does_not_grow_with_sources(staff, sources):
         return len(captured.captured_queries), ours
 
     total, ours = queries()
-    # Two of them are this page's: sources with their last good finish, and their latest runs.
-    assert len(ours) == 2, ours
+    # Three of them are this page's: sources with their last good finish, their latest runs,
+    # and how many bundled sources have loaded.
+    assert len(ours) == 3, ours
     for n in range(10):
         run_once(make_source(f"extra-{n}", "owid",
                              path="ingest/snapshots/owid/cumulative-number-of-large-scale-ai-models-by-domain.csv"))
     more_total, more_ours = queries()
-    assert (more_total, len(more_ours)) == (total, 2)
+    assert (more_total, len(more_ours)) == (total, 3)
 
 
 def test_run_now_needs_a_csrf_token(sources):
@@ -191,3 +192,13 @@ def test_pages_carry_no_inline_script_or_handlers(staff, sources):
         for tag in re.findall(r"<script\b[^>]*>", html):
             assert "src=" in tag
         assert not re.search(r"\son[a-z]+\s*=", html)
+
+
+def test_status_page_says_while_the_bundled_data_is_still_loading(staff):
+    from ingest.bundled import register_bundled_sources
+
+    sources = register_bundled_sources()
+    for source in sources[:12]:
+        run_once(source)
+    html = staff.get(reverse("ingest:sources")).content.decode()
+    assert f"The bundled data is still loading: 12/{len(sources)} sources." in html

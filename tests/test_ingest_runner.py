@@ -46,10 +46,12 @@ def test_unchanged_bytes_are_not_parsed_again(monkeypatch):
     source = make_source("notable", "epoch-models", path=NOTABLE)
     run_once(source)
 
-    def no_parsing(kind):
+    def no_parsing(data, ctx):
         raise AssertionError("the loader must not run for an unchanged payload")
 
-    monkeypatch.setattr(runner, "get_loader", no_parsing)
+    from ingest.connectors import epoch_models
+
+    monkeypatch.setattr(epoch_models, "load", no_parsing)
     second = run_once(source)
     assert second.status == IngestRun.Status.UNCHANGED and second.sha256
 

@@ -7,7 +7,7 @@ import pytest
 
 from editorial.models import ProposedVerdict
 from ingest.models import AIModel, Benchmark, DataSource, IngestRun
-from measures import units
+from measures import quantities as units
 from measures.evaluation import evaluate
 from measures.models import Measure
 from measures.records import DataCache
@@ -74,6 +74,25 @@ def test_rechecking_many_measures_costs_the_same_queries_as_a_few(claim, django_
     with django_assert_num_queries(6):
         assert recheck_all(today=TODAY) == []
     assert Measure.objects.filter(outcome="measured").count() == 63
+
+
+def test_many_outcome_changes_propose_verdicts_in_the_same_queries_as_a_few(claim, django_assert_num_queries):
+    run = IngestRun.objects.create(source=DataSource.objects.create(slug="s", name="s", kind="epoch-models"))
+    AIModel.objects.create(key="big", name="Big", training_compute_flop=3e25, publication_date=dt.date(2024, 1, 1),
+                           run=run)
+
+    def changed_queries(n):
+        Measure.objects.all().delete()
+        Measure.objects.bulk_create(Measure(claim=claim, description=f"m{i}", kind="frontier_at",
+                                            attribute="training_compute_flop", threshold=1e25) for i in range(n))
+        # Measures, one data read, one bulk update; then the proposals: dismiss older ones,
+        # create the new ones, their audit entries; and the savepoint pair.
+        with django_assert_num_queries(8):
+            assert len(recheck_all(today=TODAY)) == n
+        assert ProposedVerdict.objects.pending().filter(measure__claim=claim).count() == n
+
+    changed_queries(3)
+    changed_queries(80)
 
 
 def test_a_speculative_estimate_that_carries_the_outcome_is_named(claim):

@@ -72,3 +72,67 @@ def test_a_real_worker_runs_an_ingest_to_completion(worker):
     assert len(run.sha256) == 64 and run.bytes > 1_000_000
     assert AIModel.objects.filter(run=run).count() == 954
     assert AIModel.objects.filter(name="Pangu Ultra", organization="Huawei").exists()
+
+
+@pytest.fixture
+def two_workers(transactional_db):
+    """Two worker processes on one private queue: two runs really execute at the same time."""
+    queue = f"test-{uuid.uuid4().hex[:8]}"
+    processes = [
+        subprocess.Popen(
+            [sys.executable, "-m", "celery", "-A", "project", "worker", "-Q", queue, "--pool", "solo",
+             "-n", f"w{index}-{queue}@%h", "--without-heartbeat", "--without-gossip", "--without-mingle",
+             "--loglevel", "INFO"],
+            cwd=ROOT, env=_worker_env(queue), stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        )
+        for index in (1, 2)
+    ]
+    try:
+        yield queue
+    finally:
+        for process in processes:
+            process.terminate()
+        for process in processes:
+            try:
+                output, _ = process.communicate(timeout=30)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                output, _ = process.communicate()
+            print(output[-3000:])
+
+
+def _wait(runs, seconds=240):
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        for run in runs:
+            run.refresh_from_db()
+        if all(run.is_finished for run in runs):
+            return
+        time.sleep(0.5)
+
+
+def test_two_workers_writing_the_models_table_at_once_never_fail_and_match_one_by_one(two_workers):
+    """The three Epoch model sources all write AIModel; run concurrently, then one after another."""
+    from ingest.bundled import register_bundled_sources
+    from ingest.runner import run_ingest
+
+    from .ingest_checksums import table_checksums
+    from .test_ingest_merge import MODEL_SLUGS, wipe
+
+    app.conf.task_always_eager = False
+    sources = [s for s in register_bundled_sources() if s.slug in MODEL_SLUGS]
+    runs = [queue_run(source) for source in sources]
+    for run in runs:
+        run_ingest_task.apply_async(args=[run.pk], queue=two_workers)
+    _wait(runs)
+    assert [(r.source.slug, r.status, r.error) for r in runs] == [(r.source.slug, "ok", "") for r in runs]
+    started = sorted((r.started_at, r.finished_at) for r in runs)
+    # At least two runs overlapped in time (two workers), so the lock was really contended.
+    assert any(later[0] < earlier[1] for earlier, later in zip(started, started[1:], strict=False))
+    together = table_checksums()
+    wipe()
+    for source in register_bundled_sources():
+        if source.slug in MODEL_SLUGS:
+            assert run_ingest(queue_run(source).pk).status == IngestRun.Status.OK
+    assert table_checksums() == together
+    assert AIModel.objects.count() == 2301

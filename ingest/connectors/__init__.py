@@ -19,9 +19,14 @@ REGISTRY = {
 }
 
 
-def get_loader(kind: str):
+def get_connector(kind: str):
+    """The connector module: ``load`` and, optionally, ``precedence(source)`` and ``companions(source)``."""
     try:
         module_name = REGISTRY[kind]
     except KeyError:
         raise ValueError(f"unknown source kind {kind!r}; known: {', '.join(sorted(REGISTRY))}") from None
-    return import_module(f"{__name__}.{module_name}").load
+    return import_module(f"{__name__}.{module_name}")
+
+
+def get_loader(kind: str):
+    return get_connector(kind).load

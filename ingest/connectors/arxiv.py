@@ -18,6 +18,7 @@ import re
 from ..models import FeedItem
 from ..sanitize import plain_text, summary_html
 from .base import LoadContext, ParseError
+from .rows import accept_rows
 from .feed import SUMMARY_MAX_CHARS, entry_categories, entry_datetime, entry_summary, parse_feed
 
 _ID = r"(?P<id>(?:[a-z-]+(?:\.[A-Z]{2})?/\d{7}|\d{4}\.\d{4,5}))(?P<version>v\d+)?"
@@ -28,27 +29,25 @@ _ANNOUNCE = re.compile(r"^\s*arXiv:" + _ID + r"\s+Announce Type:\s*[\w-]+\s*(?:A
 
 def load(data: bytes, ctx: LoadContext) -> None:
     feed, entries = parse_feed(data, "arXiv API response or RSS feed")
-    rows = {}
-    first_seen: dict[str, str] = {}
-    total = len(entries)
-    for done, entry in enumerate(entries, start=1):
-        ctx.progress(done, total)
-        where = f"entry {done}"
+    for entry in entries:
         entry_id = str(entry.get("id") or "")
         if "/api/errors" in entry_id:
             raise ParseError(f"the arXiv API answered with an error: {plain_text(entry.get('summary')) or entry_id}")
-        try:
-            row = _row(entry, ctx)
-        except ValueError as exc:
-            ctx.reject(where, str(exc), {"id": entry_id[:200], "title": str(entry.get("title") or "")[:200]})
-            continue
-        if row["guid"] in rows:
-            ctx.reject(where, f"duplicate of arXiv {row['arxiv_id']} at {first_seen[row['guid']]}", {"id": entry_id})
-            continue
-        rows[row["guid"]], first_seen[row["guid"]] = row, where
-    if entries and not rows:
-        raise ParseError(f"none of the {len(entries)} entries is an arXiv paper; is this an arXiv feed?")
-    ctx.upsert(FeedItem, ("source_id", "guid"), rows.values())
+
+    def parse(entry, where):
+        row = _row(entry, ctx)
+        ctx.saw_date(row["updated"] or row["published"], "published or updated")
+        yield row["guid"], row
+
+    accepted = accept_rows(
+        ctx, entries, parse, shown=_brief, describe=lambda guid: f"arXiv {guid.removeprefix('arxiv:')}",
+        empty_error=f"none of the {len(entries)} entries is an arXiv paper; is this an arXiv feed?",
+    )
+    ctx.upsert(FeedItem, ("source_id", "guid"), accepted.values())
+
+
+def _brief(entry) -> dict:
+    return {"id": str(entry.get("id") or "")[:200], "title": str(entry.get("title") or "")[:200]}
 
 
 def _row(entry: dict, ctx: LoadContext) -> dict:

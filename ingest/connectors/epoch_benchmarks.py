@@ -15,62 +15,101 @@ is that version's release date from ``model_versions.csv``, the join table betwe
 and models; its ``Model`` column also links the score to an Epoch ``AIModel``. The
 companion file comes from ``options["model_versions"]`` (a URL or a project path) or,
 for a local file, ``model_versions.csv`` beside it. Without it, scores load undated.
-A change to the companion alone does not re-parse an unchanged main file (the sha256
-short-cut sees only the main payload); the next change of the main file picks it up.
+The runner reads the companion before the write transaction (``companions`` names it)
+and hashes it with the main file, so a change to the companion alone re-parses too.
 
 Keys are Epoch's own record ids (``epoch-run:<id>``, ``epoch-ext:<id>``) or the model
 version for ECI, so a re-run updates rather than duplicates.
 """
 
+import dataclasses
 import re
+from collections.abc import Callable
 from pathlib import Path
 
-from django.conf import settings
 from django.utils.text import slugify
 
 from ..models import AIModel, Benchmark, BenchmarkScore
 from .base import LoadContext, ParseError, read_csv
+from .rows import accept_rows
 from .values import BadValue, clean, date, model_key, number
 
 WHAT = "Epoch AI benchmark CSV"
+COMPANION = "model_versions"
 
 
-class Table:
-    """How to read one kind of Epoch benchmark table."""
+def _record_id(row) -> str:
+    record_id = clean(row.get("id"))
+    if not record_id:
+        raise BadValue("no record id")
+    return record_id
 
-    def __init__(self, name, required, score, *, key_prefix, benchmark=None, benchmark_column=None,
-                 percent=False, unit="fraction correct", stderr=None, ci=None, version="Model version",
-                 label=None, description="", higher_is_better=True, publisher="Epoch AI"):
-        self.name, self.required, self.score = name, required, score
-        self.key_prefix, self.benchmark, self.benchmark_column = key_prefix, benchmark, benchmark_column
-        self.percent, self.unit, self.stderr, self.ci = percent, unit, stderr, ci
-        self.version, self.label, self.description = version, label, description
-        self.higher_is_better, self.publisher = higher_is_better, publisher
+
+def _run_benchmark(row) -> tuple[str, str]:
+    status = clean(row.get("Status"))
+    if status and status.lower() != "success":
+        raise BadValue(f"run status is {status!r}, not a finished run")
+    task = clean(row.get("task"))
+    if not task:
+        raise BadValue("no task (benchmark) name")
+    return slugify(task)[:150], task
+
+
+def _eci_key(row) -> str:
+    version = clean(row.get("Model version"))
+    if not version:
+        raise BadValue("no model version")
+    return model_key(version)
+
+
+@dataclasses.dataclass(frozen=True)
+class Spec:
+    """How to read one kind of Epoch benchmark table; each difference is a value or a function here."""
+
+    required: tuple
+    score: str
+    key_prefix: str
+    identity: Callable = _record_id  # row -> the record's id within the table
+    benchmark: tuple | Callable = ()  # (slug, name), or row -> (slug, name)
+    version: str = "Model version"
+    percent: bool = False
+    unit: str = "fraction correct"
+    stderr: str | None = None
+    ci: tuple | None = None
+    label: str | None = None
+    # The row names its model and release date itself (the ECI) instead of through model_versions.
+    self_described: bool = False
+    # One row per agent harness around a model: the agent is part of what was scored.
+    agent: bool = False
+    stderr_from_scores: bool = False
+    description: str = ""
+    higher_is_better: bool = True
+    publisher: str = "Epoch AI"
 
 
 TABLES = {
-    "runs": Table("runs", ("id", "task", "model", "Best score (across scorers)"), "Best score (across scorers)",
-                  key_prefix="epoch-run", benchmark_column="task", version="model",
-                  description="Run by Epoch AI's Benchmarking Hub."),
-    "eci": Table("eci", ("Model version", "ECI Score"), "ECI Score", key_prefix="eci",
-                 benchmark=("epoch-capabilities-index", "Epoch Capabilities Index"), unit="ECI points",
-                 label="Display name",
-                 description="Epoch AI's index that stitches many benchmarks into one capability scale."),
-    "mmlu": Table("mmlu", ("id", "EM", "Model version", "Source link"), "EM", key_prefix="epoch-ext",
-                  benchmark=("mmlu", "MMLU"), percent=True, label="Name", publisher="various, compiled by Epoch AI",
-                  description="Massive Multitask Language Understanding, exact match; scores from HELM and papers."),
-    "arc-agi": Table("arc-agi", ("id", "Name", "Model version", "Score", "Source link"), "Score",
-                     key_prefix="epoch-ext", benchmark=("arc-agi", "ARC-AGI"), percent=True, label="Name",
-                     publisher="ARC Prize, compiled by Epoch AI", description="ARC Prize leaderboard."),
-    "metr": Table("metr", ("id", "Model version", "Time horizon", "CI_low", "CI_high"), "Time horizon",
-                  key_prefix="epoch-ext", benchmark=("epoch-metr-time-horizon", "METR time horizon (Epoch's copy)"),
-                  unit="minutes", ci=("CI_low", "CI_high"), publisher="METR, compiled by Epoch AI",
-                  description="Length of tasks (in human minutes) the model completes with 50% success, "
-                              "as copied by Epoch AI from METR's March 2025 report."),
-    "terminal-bench": Table("terminal-bench", ("id", "Agent", "Model version", "Accuracy mean"), "Accuracy mean",
-                            key_prefix="epoch-ext", benchmark=("terminal-bench", "Terminal-Bench"), percent=True,
-                            stderr="Accuracy SE", label="Agent", publisher="Terminal-Bench, compiled by Epoch AI",
-                            description="Terminal-Bench leaderboard: agents completing tasks in a terminal."),
+    "runs": Spec(("id", "task", "model", "Best score (across scorers)"), "Best score (across scorers)", "epoch-run",
+                 benchmark=_run_benchmark, version="model", stderr_from_scores=True,
+                 description="Run by Epoch AI's Benchmarking Hub."),
+    "eci": Spec(("Model version", "ECI Score"), "ECI Score", "eci", identity=_eci_key,
+                benchmark=("epoch-capabilities-index", "Epoch Capabilities Index"), unit="ECI points",
+                label="Display name", self_described=True,
+                description="Epoch AI's index that stitches many benchmarks into one capability scale."),
+    "mmlu": Spec(("id", "EM", "Model version", "Source link"), "EM", "epoch-ext",
+                 benchmark=("mmlu", "MMLU"), percent=True, label="Name", publisher="various, compiled by Epoch AI",
+                 description="Massive Multitask Language Understanding, exact match; scores from HELM and papers."),
+    "arc-agi": Spec(("id", "Name", "Model version", "Score", "Source link"), "Score", "epoch-ext",
+                    benchmark=("arc-agi", "ARC-AGI"), percent=True, label="Name",
+                    publisher="ARC Prize, compiled by Epoch AI", description="ARC Prize leaderboard."),
+    "metr": Spec(("id", "Model version", "Time horizon", "CI_low", "CI_high"), "Time horizon", "epoch-ext",
+                 benchmark=("epoch-metr-time-horizon", "METR time horizon (Epoch's copy)"),
+                 unit="minutes", ci=("CI_low", "CI_high"), publisher="METR, compiled by Epoch AI",
+                 description="Length of tasks (in human minutes) the model completes with 50% success, "
+                             "as copied by Epoch AI from METR's March 2025 report."),
+    "terminal-bench": Spec(("id", "Agent", "Model version", "Accuracy mean"), "Accuracy mean", "epoch-ext",
+                           benchmark=("terminal-bench", "Terminal-Bench"), percent=True, stderr="Accuracy SE",
+                           label="Agent", agent=True, publisher="Terminal-Bench, compiled by Epoch AI",
+                           description="Terminal-Bench leaderboard: agents completing tasks in a terminal."),
 }
 
 # Header signatures, most specific first; the first whose columns are all present wins.
@@ -96,114 +135,90 @@ def _detect(header: list[str]) -> str:
                      f"or an external leaderboard; found {', '.join(h for h in header[:12] if h) or 'none'}")
 
 
+def companions(source) -> dict[str, str]:
+    """{name: location} of the files the runner must read with the payload."""
+    location = (source.options or {}).get("model_versions")
+    if location:
+        return {COMPANION: location}
+    if source.path and not source.url:
+        from ..fetch import resolve_path
+
+        sibling = Path(source.path).with_name("model_versions.csv")
+        if resolve_path(str(sibling)).exists():
+            return {COMPANION: str(sibling)}
+    return {}
+
+
 def load(data: bytes, ctx: LoadContext) -> None:
     options = ctx.source.options or {}
     if options.get("table") and options["table"] not in TABLES:
         raise ParseError(f"unknown Epoch benchmark table {options['table']!r}; known: {', '.join(TABLES)}")
     header, rows = read_csv(data, (), WHAT)
-    table = TABLES[options.get("table") or _detect(header)]
-    missing = [c for c in table.required if c not in header]
+    name = options.get("table") or _detect(header)
+    spec = TABLES[name]
+    missing = [c for c in spec.required if c not in header]
     if missing:
-        raise ParseError(f"this does not look like the Epoch {table.name} table: missing column(s) "
+        raise ParseError(f"this does not look like the Epoch {name} table: missing column(s) "
                          f"{', '.join(missing)}; found {', '.join(h for h in header[:12] if h)}")
-    versions = _model_versions(ctx) if table.name != "eci" else {}
-    ai_models = _ai_models(versions, rows, table)
+    versions = {} if spec.self_described else _model_versions(ctx.companions.get(COMPANION))
     benchmarks: dict[str, Benchmark] = {}
-    accepted: dict[str, dict] = {}
-    first_seen: dict[str, str] = {}
-    total = len(rows)
-    for done, row in enumerate(rows, start=1):
-        ctx.progress(done, total)
-        where = row.lines
-        if row.n_fields > len(header):
-            ctx.reject(where, f"row has {row.n_fields} fields but the header has {len(header)}: columns are shifted", row)
-            continue
-        try:
-            values = _score(row, table, versions, ai_models, benchmarks, ctx)
-        except BadValue as exc:
-            ctx.reject(where, str(exc), row)
-            continue
-        key = values["key"]
-        if key in accepted:
-            ctx.reject(where, f"duplicate of {key} at {first_seen[key]}", row)
-            continue
-        accepted[key], first_seen[key] = values, where
-    if rows and not accepted:
-        raise ParseError(f"none of the {len(rows)} rows could be read; see the rejected rows")
+
+    def parse(row, where):
+        values = _score(row, spec, versions, benchmarks)
+        ctx.saw_date(values["date"], "release date")
+        yield values["key"], values
+
+    accepted = accept_rows(ctx, rows, parse, width=len(header))
     ctx.upsert(BenchmarkScore, "key", accepted.values())
 
 
-def _score(row, table: Table, versions, ai_models, benchmarks, ctx) -> dict:
-    version = clean(row.get(table.version))
-    if table.name == "runs":
-        record_id = clean(row.get("id"))
-        if not record_id:
-            raise BadValue("no run id")
-        key = f"{table.key_prefix}:{record_id}"
-        status = clean(row.get("Status"))
-        if status and status.lower() != "success":
-            raise BadValue(f"run status is {status!r}, not a finished run")
-        task = clean(row.get("task"))
-        if not task:
-            raise BadValue("no task (benchmark) name")
-        benchmark = _benchmark(benchmarks, slugify(task)[:150], task, table)
-    elif table.name == "eci":
-        if not version:
-            raise BadValue("no model version")
-        key = f"{table.key_prefix}:{model_key(version)}"
-        benchmark = _benchmark(benchmarks, *table.benchmark, table)
-    else:
-        record_id = clean(row.get("id"))
-        if not record_id:
-            raise BadValue("no record id")
-        key = f"{table.key_prefix}:{record_id}"
-        benchmark = _benchmark(benchmarks, *table.benchmark, table)
-    raw_score = clean(row.get(table.score))
+def _score(row, spec: Spec, versions, benchmarks) -> dict:
+    key = f"{spec.key_prefix}:{spec.identity(row)}"
+    benchmark = _benchmark(benchmarks, *(spec.benchmark(row) if callable(spec.benchmark) else spec.benchmark), spec)
+    raw_score = clean(row.get(spec.score))
     if not raw_score:
-        raise BadValue(f"{table.score}: no score")
-    score = _value(raw_score, table.score, table.percent)
-    stderr = ci_low = ci_high = None
-    if table.stderr:
-        stderr = _value(row.get(table.stderr), table.stderr, table.percent)
-    if table.name == "runs":
-        stderr = _stderr_from_scores(row.get("Scores"), score)
-    if table.ci:
-        ci_low = _value(row.get(table.ci[0]), table.ci[0], table.percent)
-        ci_high = _value(row.get(table.ci[1]), table.ci[1], table.percent)
+        raise BadValue(f"{spec.score}: no score")
+    score = _value(raw_score, spec.score, spec.percent)
+    version = clean(row.get(spec.version))
     version_info = versions.get(model_key(version), {}) if version else {}
-    if table.name == "eci":
-        score_date = date(row.get("Release date"), "Release date")
-        model_name = clean(row.get("Model name"))
-    else:
-        score_date = version_info.get("date")
-        model_name = version_info.get("model", "")
-    label = clean(row.get(table.label)) if table.label else ""
-    display = version_info.get("display") or (label if table.name != "terminal-bench" else "") or version
-    if table.name == "terminal-bench":
-        # One row per agent harness around a model: the agent is part of what was scored.
-        display = f"{display or 'unnamed model'} ({label or 'unnamed agent'})"
-    if not display:
-        raise BadValue("no model version or name")
+    label = clean(row.get(spec.label)) if spec.label else ""
+    if spec.self_described:
+        version_info = {"date": date(row.get("Release date"), "Release date"), "model": clean(row.get("Model name")),
+                        "display": "", "label": label}
     return {
         "key": key[:400],
         "benchmark_id": benchmark.pk,
-        "model_name": display[:300],
-        "ai_model_id": ai_models.get(model_key(model_name)) if model_name else None,
-        "date": score_date,
+        "model_name": _display(version_info, label, version, spec)[:300],
+        "model_key": model_key(version_info.get("model", ""))[:300],
+        "date": version_info.get("date"),
         "score": score,
-        "stderr": stderr,
-        "ci_low": ci_low,
-        "ci_high": ci_high,
-        "source_link": _link(row, table),
-        **_maker(row, table),
-        "display_name": (clean(row.get("Display name")) if table.name == "eci" else "")
-        or version_info.get("label", "")[:300],
+        **_uncertainty(row, spec, score),
+        "source_link": _link(row),
+        **_maker(row, spec),
+        "display_name": version_info.get("label", "")[:300],
     }
 
 
-def _maker(row, table: Table) -> dict:
+def _display(version_info: dict, label: str, version: str, spec: Spec) -> str:
+    display = version_info.get("display") or ("" if spec.agent else label) or version
+    if spec.agent:
+        display = f"{display or 'unnamed model'} ({label or 'unnamed agent'})"
+    if not display:
+        raise BadValue("no model version or name")
+    return display
+
+
+def _uncertainty(row, spec: Spec, score: float) -> dict:
+    stderr = _value(row.get(spec.stderr), spec.stderr, spec.percent) if spec.stderr else None
+    if spec.stderr_from_scores:
+        stderr = _stderr_from_scores(row.get("Scores"), score)
+    low, high = (_value(row.get(c), c, spec.percent) for c in spec.ci) if spec.ci else (None, None)
+    return {"stderr": stderr, "ci_low": low, "ci_high": high}
+
+
+def _maker(row, spec: Spec) -> dict:
     """Organisation, country and accessibility: only the ECI lists them per scored version."""
-    if table.name != "eci":
+    if not spec.self_described:
         return {"organization": "", "country": "", "accessibility": ""}
     return {"organization": clean(row.get("Organization"))[:500], "country": clean(row.get("Country"))[:300],
             "accessibility": clean(row.get("Model accessibility"))[:200]}
@@ -228,7 +243,7 @@ def _stderr_from_scores(text, best: float) -> float | None:
     return min(parts, key=lambda part: abs(part[0] - best))[1]
 
 
-def _link(row, table: Table) -> str:
+def _link(row) -> str:
     for column in ("Source link", "log viewer", "Log download", "logs"):
         value = clean(row.get(column))
         if value.startswith(("https://", "http://")):
@@ -236,55 +251,38 @@ def _link(row, table: Table) -> str:
     return ""
 
 
-def _benchmark(cache: dict, slug: str, name: str, table: Table) -> Benchmark:
+def _benchmark(cache: dict, slug: str, name: str, spec: Spec) -> Benchmark:
     if slug not in cache:
-        unit = table.unit
         cache[slug], _ = Benchmark.objects.get_or_create(
             slug=slug,
-            defaults={"name": name[:200], "unit": unit, "higher_is_better": table.higher_is_better,
-                      "description": table.description, "publisher": table.publisher, "licence": "CC BY 4.0"},
+            defaults={"name": name[:200], "unit": spec.unit, "higher_is_better": spec.higher_is_better,
+                      "description": spec.description, "publisher": spec.publisher, "licence": "CC BY 4.0"},
         )
     return cache[slug]
 
 
-def _ai_models(versions: dict, rows, table: Table) -> dict:
-    """{model key: AIModel id} for every model these rows can name, in one query."""
-    names = {model_key(v["model"]) for v in versions.values() if v.get("model")}
-    if table.name == "eci":
-        names |= {model_key(clean(row.get("Model name"))) for row in rows if clean(row.get("Model name"))}
-    found = {}
-    names = list(names)
-    for start in range(0, len(names), 5000):
-        found.update(AIModel.objects.filter(key__in=names[start : start + 5000]).values_list("key", "pk"))
-    return found
+def link_scores_to_models() -> int:
+    """Point every score at the AIModel its model_key names; run after any models or scores run.
+
+    Done as one pass over the tables rather than while parsing, so a score links to its
+    model whichever of the two sources was ingested first.
+    """
+    models = dict(AIModel.objects.values_list("key", "pk"))
+    stale = []
+    for score in BenchmarkScore.objects.exclude(model_key="").only("pk", "model_key", "ai_model_id"):
+        wanted = models.get(score.model_key)
+        if score.ai_model_id != wanted:
+            score.ai_model_id = wanted
+            stale.append(score)
+    BenchmarkScore.objects.bulk_update(stale, ["ai_model"], batch_size=500)
+    return len(stale)
 
 
-def _model_versions(ctx: LoadContext) -> dict:
-    """Read the companion model_versions table: {version key: {"date", "model", "display"}}."""
-    from ..fetch import FetchError, fetch_url, read_path
-
-    location = (ctx.source.options or {}).get("model_versions")
-    if not location:
-        if not ctx.source.path or ctx.source.url:
-            return {}
-        sibling = Path(ctx.source.path).with_name("model_versions.csv")
-        from ..fetch import resolve_path
-
-        if not resolve_path(str(sibling)).exists():
-            return {}
-        location = str(sibling)
-    max_bytes = settings.CLAIMWATCH_INGEST_MAX_BYTES
-    try:
-        if location.startswith(("http://", "https://")):
-            payload = fetch_url(location, max_bytes=max_bytes, timeout=settings.CLAIMWATCH_INGEST_TIMEOUT,
-                                attempts=getattr(settings, "CLAIMWATCH_INGEST_ATTEMPTS", 4),
-                                backoff=getattr(settings, "CLAIMWATCH_INGEST_BACKOFF", 1.0),
-                                allow_private=settings.DEBUG or ctx.source.options.get("allow_private", False))
-        else:
-            payload = read_path(location, max_bytes)
-    except FetchError as exc:
-        raise ParseError(f"cannot read the model_versions companion file: {exc}") from None
-    header, rows = read_csv(payload.data, ("id", "Version release date"), "Epoch AI model_versions CSV")
+def _model_versions(data: bytes | None) -> dict:
+    """Read the companion model_versions table: {version key: {"date", "model", "display", "label"}}."""
+    if data is None:
+        return {}
+    header, rows = read_csv(data, ("id", "Version release date"), "Epoch AI model_versions CSV")
     versions = {}
     for row in rows:
         version = clean(row.get("id"))

@@ -8,6 +8,7 @@ the notable file and then the all-models file updates rather than duplicates.
 
 from ..models import AIModel
 from .base import LoadContext, ParseError, read_csv
+from .rows import accept_rows
 from .values import BadValue, clean, date, model_key, number
 
 REQUIRED = ("Model", "Publication date")
@@ -23,69 +24,74 @@ def _pick(header, names):
     return next((name for name in names if name in header), None)
 
 
+# When two exports carry the same as-of date and disagree, the more reviewed table wins:
+# Epoch curates the notable table model by model (it alone has costs, power draw and the
+# frontier flag), the large-scale table is a filtered view reviewed for its compute
+# figures, and all-models is the broad database with the least review of each entry.
+PRECEDENCE = (("notable", 30), ("large_scale", 20), ("large-scale", 20), ("all_ai_models", 10), ("all-models", 10))
+
+
+def precedence(source) -> int:
+    if "precedence" in (source.options or {}):
+        return int(source.options["precedence"])
+    where = f"{source.slug} {source.path} {source.url}".lower()
+    return next((rank for name, rank in PRECEDENCE if name in where), 0)
+
+
 def load(data: bytes, ctx: LoadContext) -> None:
     header, rows = read_csv(data, REQUIRED, "Epoch AI models CSV")
     if "Training compute (FLOP)" not in header and "Parameters" not in header:
         raise ParseError("this Epoch AI models file has neither 'Parameters' nor 'Training compute (FLOP)'")
     columns = {field: _pick(header, names) for field, names in ALIASES.items()}
     notable = bool(ctx.source.options.get("notable", "notable" in ctx.source.slug))
-    _absent = [field for field, present in (
-        ("training_compute_cost_usd", columns["cost"]), ("training_power_draw_w", "Training power draw (W)" in header),
-        ("organization", columns["organization"]), ("accessibility", columns["accessibility"]),
-        ("country", columns["country"]), ("parameters", "Parameters" in header),
-        ("training_compute_flop", "Training compute (FLOP)" in header)) if not present]
-    accepted: dict[str, dict] = {}
-    first_line: dict[str, str] = {}
-    total = len(rows)
-    for done, row in enumerate(rows, start=1):
-        ctx.progress(done, total)
-        where = row.lines
-        if row.n_fields > len(header):
-            # A spreadsheet that broke a quoted cell pushes every later cell one or more
-            # columns right; no value in such a row can be trusted.
-            ctx.reject(where, f"row has {row.n_fields} fields but the header has {len(header)}: "
-                       "columns are shifted", row)
-            continue
+    frontier = "Frontier model" in header
+
+    def parse(row, where):
         name = clean(row.get("Model"))
         if not name:
-            ctx.reject(where, "no model name", row)
-            continue
-        key = model_key(name)
-        if key in accepted:
-            ctx.reject(where, f"duplicate of model {name!r} at {first_line[key]}", row)
-            continue
-        try:
-            values = {
-                "key": key[:300],
-                "name": name[:300],
-                "organization": clean(row.get(columns["organization"]))[:500] if columns["organization"] else "",
-                "publication_date": date(row.get("Publication date"), "Publication date"),
-                "domain": clean(row.get("Domain"))[:300],
-                "task": clean(row.get("Task"))[:500],
-                "parameters": number(row.get("Parameters"), "Parameters"),
-                "training_compute_flop": number(row.get("Training compute (FLOP)"), "Training compute (FLOP)"),
-                "training_compute_cost_usd": number(row.get(columns["cost"]), columns["cost"]) if columns["cost"] else None,
-                "training_power_draw_w": number(row.get("Training power draw (W)"), "Training power draw (W)"),
-                "confidence": clean(row.get("Confidence"))[:100],
-                "accessibility": clean(row.get(columns["accessibility"]))[:200] if columns["accessibility"] else "",
-                "country": clean(row.get(columns["country"]))[:300] if columns["country"] else "",
-                "link": _first_link(row.get("Link")),
-            }
-        except BadValue as exc:
-            ctx.reject(where, str(exc), row)
-            continue
-        # A file without a column says nothing about it: never blank what another file gave.
-        for field in _absent:
-            values.pop(field)
-        if notable:
-            values["notable"] = True
-        if "Frontier model" in header:
+            raise BadValue("no model name")
+        values = _values(row, name, columns)
+        ctx.saw_date(values["publication_date"], "Publication date")
+        if "Last modified" in header:
+            ctx.saw_date(_date_or_none(row.get("Last modified")), "Last modified")
+        values["notable"] = notable
+        if frontier:
             values["frontier_model"] = clean(row.get("Frontier model")).lower() in ("true", "yes", "1")
-        accepted[key] = values
-        first_line[key] = where
-    if rows and not accepted:
-        raise ParseError(f"none of the {len(rows)} rows could be read; see the rejected rows")
+        yield values["key"], values
+
+    accepted = accept_rows(ctx, rows, parse, width=len(header), describe=lambda key: f"model {key!r}")
     ctx.upsert(AIModel, "key", accepted.values())
+
+
+def _date_or_none(text):
+    # A bookkeeping date that does not parse only stops being evidence of the as-of date.
+    try:
+        return date(text, "Last modified")
+    except BadValue:
+        return None
+
+
+def _text(row, column, limit) -> str:
+    return clean(row.get(column))[:limit] if column else ""
+
+
+def _values(row, name: str, columns: dict) -> dict:
+    return {
+        "key": model_key(name)[:300],
+        "name": name[:300],
+        "organization": _text(row, columns["organization"], 500),
+        "publication_date": date(row.get("Publication date"), "Publication date"),
+        "domain": _text(row, "Domain", 300),
+        "task": _text(row, "Task", 500),
+        "parameters": number(row.get("Parameters"), "Parameters"),
+        "training_compute_flop": number(row.get("Training compute (FLOP)"), "Training compute (FLOP)"),
+        "training_compute_cost_usd": number(row.get(columns["cost"]), columns["cost"]) if columns["cost"] else None,
+        "training_power_draw_w": number(row.get("Training power draw (W)"), "Training power draw (W)"),
+        "confidence": _text(row, "Confidence", 100),
+        "accessibility": _text(row, columns["accessibility"], 200),
+        "country": _text(row, columns["country"], 300),
+        "link": _first_link(row.get("Link")),
+    }
 
 
 def _first_link(text) -> str:

@@ -26,6 +26,7 @@ import feedparser
 from ..models import FeedItem
 from ..sanitize import plain_text, safe_url, shorten, summary_html
 from .base import LoadContext, ParseError
+from .rows import accept_rows
 
 SUMMARY_MAX_CHARS = 20_000
 TITLE_FROM_SUMMARY_CHARS = 120
@@ -61,40 +62,40 @@ def parse_feed(data: bytes, what: str = "feed") -> tuple[dict, list[dict]]:
 
 
 def _parse_json_feed(data: bytes, what: str) -> tuple[dict, list[dict]]:
+    document = _json_document(data, what)
+    items = document.get("items")
+    if not isinstance(items, list):
+        raise ParseError("this JSON Feed has no 'items' list")
+    feed_authors = _json_authors(document)
+    return {"title": document.get("title", "")}, [_json_entry(item, feed_authors) for item in items]
+
+
+def _json_entry(item, feed_authors: list[dict]) -> "Entry":
+    if not isinstance(item, dict):
+        return Entry(_invalid="item is not a JSON object")
+    return Entry(
+        id=str(item.get("id") or ""),
+        title=item.get("title") or "",
+        link=item.get("url") or item.get("external_url") or "",
+        summary=item.get("summary") or item.get("content_html") or item.get("content_text") or "",
+        authors=_json_authors(item) or feed_authors,
+        tags=[{"term": str(tag)} for tag in item.get("tags") or []],
+        published=item.get("date_published") or "",
+        updated=item.get("date_modified") or "",
+        _iso_dates=True,
+    )
+
+
+def _json_document(data: bytes, what: str) -> dict:
     try:
         document = json.loads(data.decode("utf-8-sig"))
     except UnicodeDecodeError:
         raise ParseError(f"the JSON {what} is not UTF-8 text") from None
     except json.JSONDecodeError as exc:
-        raise ParseError(
-            f"the JSON {what} is not valid JSON ({exc}); "
-            "the file looks cut off or damaged"
-        ) from None
+        raise ParseError(f"the JSON {what} is not valid JSON ({exc}); the file looks cut off or damaged") from None
     if not isinstance(document, dict) or not str(document.get("version", "")).startswith("https://jsonfeed.org/version/"):
         raise ParseError("this JSON is not a JSON Feed: no 'version' of https://jsonfeed.org/version/…")
-    items = document.get("items")
-    if not isinstance(items, list):
-        raise ParseError("this JSON Feed has no 'items' list")
-    entries = []
-    feed_authors = _json_authors(document)
-    for item in items:
-        if not isinstance(item, dict):
-            entries.append(Entry(_invalid="item is not a JSON object"))
-            continue
-        html_body = item.get("content_html") or ""
-        text_body = item.get("content_text") or ""
-        entries.append(Entry(
-            id=str(item.get("id") or ""),
-            title=item.get("title") or "",
-            link=item.get("url") or item.get("external_url") or "",
-            summary=item.get("summary") or html_body or text_body,
-            authors=_json_authors(item) or feed_authors,
-            tags=[{"term": str(tag)} for tag in item.get("tags") or []],
-            published=item.get("date_published") or "",
-            updated=item.get("date_modified") or "",
-            _iso_dates=True,
-        ))
-    return {"title": document.get("title", "")}, entries
+    return document
 
 
 def _json_authors(obj: dict) -> list[dict]:
@@ -104,22 +105,15 @@ def _json_authors(obj: dict) -> list[dict]:
 
 def load(data: bytes, ctx: LoadContext) -> None:
     _, entries = parse_feed(data, "feed")
-    rows = {}
-    first_seen: dict[str, str] = {}
-    total = len(entries)
-    for done, entry in enumerate(entries, start=1):
-        ctx.progress(done, total)
-        where = f"item {done}"
-        try:
-            row = item_row(entry, ctx)
-        except ValueError as exc:
-            ctx.reject(where, str(exc), _brief(entry))
-            continue
-        if row["guid"] in rows:
-            ctx.reject(where, f"duplicate guid {row['guid'][:80]!r} (same as {first_seen[row['guid']]})", _brief(entry))
-            continue
-        rows[row["guid"]], first_seen[row["guid"]] = row, where
-    ctx.upsert(FeedItem, ("source_id", "guid"), rows.values())
+
+    def parse(entry, where):
+        row = item_row(entry, ctx)
+        ctx.saw_date(row["updated"] or row["published"], "published or updated")
+        yield row["guid"], row
+
+    accepted = accept_rows(ctx, entries, parse, where_prefix="item", shown=_brief,
+                           describe=lambda guid: f"guid {guid[:80]!r}", require_some=False)
+    ctx.upsert(FeedItem, ("source_id", "guid"), accepted.values())
 
 
 def item_row(entry: dict, ctx: LoadContext) -> dict:

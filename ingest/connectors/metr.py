@@ -13,6 +13,7 @@ import yaml
 
 from ..models import Benchmark, BenchmarkScore
 from .base import LoadContext, ParseError, decode_text
+from .rows import accept_rows
 from .values import BadValue, clean, date, number
 
 BENCHMARKS = {
@@ -20,7 +21,6 @@ BENCHMARKS = {
     "p80_horizon_length": ("metr-horizon-p80", "METR time horizon (80% success)"),
 }
 SOURCE_LINK = "https://metr.org/blog/2025-03-19-measuring-ai-ability-to-complete-long-tasks/"
-
 
 def load(data: bytes, ctx: LoadContext) -> None:
     text = decode_text(data, "METR results YAML")
@@ -42,61 +42,66 @@ def load(data: bytes, ctx: LoadContext) -> None:
         for metric, (slug, name) in BENCHMARKS.items()
     }
     link = clean(str(document.get("source_link") or "")) or SOURCE_LINK
-    rows: list[dict] = []
-    total = len(results)
-    for done, (model_id, entry) in enumerate(results.items(), start=1):
-        ctx.progress(done, total)
-        where = f"results.{model_id}"
-        if not isinstance(entry, dict) or not isinstance(entry.get("metrics"), dict):
-            ctx.reject(where, "no 'metrics' mapping for this model", {"model": model_id})
-            continue
-        try:
-            release = _date(entry.get("release_date"))
-        except BadValue as exc:
-            ctx.reject(where, str(exc), {"model": model_id})
-            continue
-        for metric, benchmark in benchmarks.items():
-            measured = entry["metrics"].get(metric)
-            spot = f"{where}.{metric}"
-            if measured is None:
-                ctx.reject(spot, f"no {metric} for this model", {"model": model_id})
-                continue
-            try:
-                if not isinstance(measured, dict):
-                    raise BadValue(f"{metric} is not a mapping with an estimate")
-                estimate = _number(measured.get("estimate"), f"{metric}.estimate")
-                if estimate is None:
-                    raise BadValue(f"{metric} has no estimate")
-                ci_low = _number(measured.get("ci_low"), f"{metric}.ci_low")
-                ci_high = _number(measured.get("ci_high"), f"{metric}.ci_high")
-            except BadValue as exc:
-                ctx.reject(spot, str(exc), {"model": model_id, metric: str(measured)})
-                continue
-            rows.append({
-                "key": f"metr:{model_id}:{metric.split('_')[0]}"[:400],
-                "benchmark_id": benchmark.pk,
-                "model_name": _display(model_id, entry)[:300],
-                "date": release,
-                "score": estimate,
-                "stderr": None,
-                "ci_low": ci_low,
-                "ci_high": ci_high,
-                "source_link": link,
-            })
-    if results and not rows:
-        raise ParseError(f"none of the {len(results)} models could be read; see the rejected rows")
-    ctx.upsert(BenchmarkScore, "key", rows)
 
+    def parse(item, where):
+        model_id, entry = item
+        if not isinstance(entry, dict) or not isinstance(entry.get("metrics"), dict):
+            raise BadValue("no 'metrics' mapping for this model")
+        release = _date(entry.get("release_date"))
+        ctx.saw_date(release, "release_date")
+        for metric, benchmark in benchmarks.items():
+            row = _metric_row(model_id, entry, metric, benchmark, release, link, f"{where}.{metric}", ctx)
+            if row is not None:
+                yield row["key"], row
+
+    records = [_Result(model_id, entry) for model_id, entry in results.items()]
+    accepted = accept_rows(ctx, records, parse, what="models", shown=lambda item: {"model": item[0]})
+    ctx.upsert(BenchmarkScore, "key", accepted.values())
+
+class _Result(tuple):
+    """(model id, entry), placed in the file by its key."""
+
+    def __new__(cls, model_id, entry):
+        result = super().__new__(cls, (model_id, entry))
+        result.lines = f"results.{model_id}"
+        return result
+
+def _metric_row(model_id, entry, metric, benchmark, release, link, spot, ctx) -> dict | None:
+    """One metric of one model, or None (rejected at its own spot, the model's other metric stands)."""
+    measured = entry["metrics"].get(metric)
+    try:
+        if measured is None:
+            raise BadValue(f"no {metric} for this model")
+        if not isinstance(measured, dict):
+            raise BadValue(f"{metric} is not a mapping with an estimate")
+        estimate = _number(measured.get("estimate"), f"{metric}.estimate")
+        if estimate is None:
+            raise BadValue(f"{metric} has no estimate")
+        ci_low = _number(measured.get("ci_low"), f"{metric}.ci_low")
+        ci_high = _number(measured.get("ci_high"), f"{metric}.ci_high")
+    except BadValue as exc:
+        shown = {"model": model_id} if measured is None else {"model": model_id, metric: str(measured)}
+        ctx.reject(spot, str(exc), shown)
+        return None
+    return {
+        "key": f"metr:{model_id}:{metric.split('_')[0]}"[:400],
+        "benchmark_id": benchmark.pk,
+        "model_name": _display(model_id, entry)[:300],
+        "date": release,
+        "score": estimate,
+        "stderr": None,
+        "ci_low": ci_low,
+        "ci_high": ci_high,
+        "source_link": link,
+    }
 
 def _number(value, column: str) -> float | None:
     if value is None or isinstance(value, bool):
         return None if value is None else _bad(column, value)
     return number(str(value), column)
 
-
 def _bad(column, value):
     raise BadValue(f"{column}: {value!r} is not a number")
-
 
 def _date(value) -> dt.date | None:
     # YAML turns 2024-06-20 into a date already; anything else is parsed as text.
@@ -105,7 +110,6 @@ def _date(value) -> dt.date | None:
     if isinstance(value, dt.date):
         return value
     return date(str(value) if value is not None else "", "release_date")
-
 
 def _display(model_id: str, entry: dict) -> str:
     """'claude_3_5_sonnet_20240620_inspect' -> 'claude 3 5 sonnet 20240620' unless a name is given."""

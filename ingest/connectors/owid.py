@@ -31,7 +31,8 @@ from urllib.parse import urlsplit
 from django.utils.text import slugify
 
 from ..models import Series, SeriesPoint
-from .base import LoadContext, ParseError, read_csv
+from .base import CsvRecords, LoadContext, ParseError, read_csv
+from .rows import accept_rows
 from .values import BadValue, clean, date, number
 
 WHAT = "Our World in Data grapher CSV"
@@ -53,65 +54,63 @@ def load(data: bytes, ctx: LoadContext) -> None:
         raise ParseError(f"this {WHAT} has no numeric value column next to Entity and {time_column}")
     chart = _chart_name(ctx)
     series = {column: _series(chart, column, time_column, ctx) for column in value_columns}
-    points: dict[tuple, dict] = {}
-    first_seen: dict[tuple, str] = {}
-    total, index = len(rows), 0
-    while index < len(rows):
-        row = rows[index]
-        index += 1
-        ctx.progress(index, total)
-        where = row.lines
-        if row.n_fields < len(header) and index < len(rows) and not clean(rows[index].get("Entity")) \
-                and row.n_fields + rows[index].n_fields - 1 == len(header):
-            follow = rows[index]
-            index += 1
-            span = f"lines {where.split()[-1].split('-')[0]}-{follow.lines.split()[-1].split('-')[-1]}"
-            ctx.reject(span, "broken record: a line break inside the unquoted entity name "
-                             f"{clean(row.get('Entity'))!r} split it over two lines", {**row, "continued": ",".join(
-                                 follow.get(h, "") for h in header if h)})
-            continue
-        if row.n_fields != len(header):
-            ctx.reject(where, f"row has {row.n_fields} fields but the header has {len(header)}", row)
-            continue
+    width = len(header)
+
+    def parse(row, where):
         entity = clean(row.get("Entity"))
         if not entity:
-            ctx.reject(where, "no entity name", row)
-            continue
+            raise BadValue("no entity name")
         if TREND_LINE.search(entity):
-            ctx.reject(where, f"{entity!r} is a trend line drawn by Our World in Data, not a measured value", row)
-            continue
-        try:
-            when = _when(row.get(time_column), time_column)
-        except BadValue as exc:
-            ctx.reject(where, str(exc), row)
-            continue
+            raise BadValue(f"{entity!r} is a trend line drawn by Our World in Data, not a measured value")
+        when = _when(row.get(time_column), time_column)
+        ctx.saw_date(when, time_column)
         code = clean(row.get("Code"))[:50]
         for column, target in series.items():
-            raw = clean(row.get(column))
-            if raw == "":
-                continue
-            spot = f"{where}, column {column!r}"
-            try:
-                value = number(raw, column, allow_negative=True)
-            except BadValue as exc:
-                ctx.reject(spot, str(exc), row)
-                continue
-            key = (target.pk, entity[:300], when)
-            if key in points:
-                ctx.reject(spot, f"duplicate of {entity!r} {when.isoformat()} at {first_seen[key]}", row)
-                continue
-            points[key] = {
-                "series_id": target.pk,
-                "entity": entity[:300],
-                "code": code,
-                "aggregate": code.startswith("OWID_"),
-                "date": when,
-                "value": value * target.factor,
-            }
-            first_seen[key] = where
-    if rows and not points:
-        raise ParseError(f"none of the {len(rows)} rows could be read; see the rejected rows")
+            value = _cell(row, column, f"{where}, column {column!r}", ctx)
+            if value is not None:
+                yield (target.pk, entity[:300], when), {
+                    "series_id": target.pk, "entity": entity[:300], "code": code,
+                    "aggregate": code.startswith("OWID_"), "date": when, "value": value * target.factor,
+                }
+
+    points = accept_rows(ctx, _mend_broken_records(rows, header, ctx), parse, width=width,
+                         describe=lambda key: f"{key[1]!r} {key[2].isoformat()}")
     ctx.upsert(SeriesPoint, ("series_id", "entity", "date"), points.values())
+
+
+def _cell(row, column: str, spot: str, ctx: LoadContext) -> float | None:
+    """One value cell; an empty cell is "no data" in OWID's format, a bad one is rejected alone."""
+    raw = clean(row.get(column))
+    if raw == "":
+        return None
+    try:
+        return number(raw, column, allow_negative=True)
+    except BadValue as exc:
+        ctx.reject(spot, str(exc), row)
+        return None
+
+
+def _mend_broken_records(rows, header: list[str], ctx: LoadContext):
+    """Reject a record that a line break in its unquoted entity name split over two lines, as one record.
+
+    It arrives as a short row followed by a row with no Entity whose fields make up the rest.
+    """
+    kept = CsvRecords(damage=rows.damage)
+    index = 0
+    while index < len(rows):
+        row, follow = rows[index], rows[index + 1] if index + 1 < len(rows) else None
+        index += 1
+        if follow is not None and row.n_fields < len(header) and not clean(follow.get("Entity")) \
+                and row.n_fields + follow.n_fields - 1 == len(header):
+            index += 1
+            span = f"lines {row.lines.split()[-1].split('-')[0]}-{follow.lines.split()[-1].split('-')[-1]}"
+            ctx.records += 1
+            ctx.reject(span, "broken record: a line break inside the unquoted entity name "
+                             f"{clean(row.get('Entity'))!r} split it over two lines",
+                       {**row, "continued": ",".join(follow.get(h, "") for h in header if h)})
+            continue
+        kept.append(row)
+    return kept
 
 
 def _value_columns(header: list[str], rows, options: dict) -> list[str]:

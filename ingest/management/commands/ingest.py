@@ -70,6 +70,8 @@ class Command(BaseCommand):
             self.stderr.write(f"  {source.slug}: {exc}")
         if run.error:
             self.stderr.write(f"  {source.slug}: error: {run.error}")
+        for reason in run.hold_reasons if run.status == "held" else []:
+            self.stderr.write(f"  {source.slug}: held for review: {reason}")
         for rejected in run.rejected_rows[:5]:
             self.stderr.write(f"  rejected {rejected['where']}: {rejected['reason']}")
         self.stdout.write(

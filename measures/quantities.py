@@ -1,4 +1,4 @@
-"""Numbers in the units people read: 2.1 × 10²⁴ FLOP, 12 h, $40.6 M, 0.88, 25 MW."""
+"""Numbers in the words of result sentences: 2.1 × 10²⁴ FLOP, 12 h, $40.6 M, 0.88, 137 MW."""
 
 import enum
 import math

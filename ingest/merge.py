@@ -1,0 +1,128 @@
+"""Field-level merge: which payload's value a stored field keeps.
+
+Every stored field remembers the run that set it (``provenance["fields"][name] = run id``).
+A run offering a value for that field replaces it only if the run's *stamp* is at least
+the owner's stamp, where a stamp orders payloads by
+
+1. the data's own as-of date (``IngestRun.as_of``, see ``ingest.asof``): newer data wins;
+2. the source's declared precedence (``IngestRun.precedence``) when the dates are equal;
+3. the source slug, only so that two sources of equal date and precedence still give the
+   same result in any order (never reached by the bundled sources).
+
+An empty offered value (None or "") never replaces anything: a missing column or an
+empty cell says "this export does not know", not "the value is gone". The result is the
+value of the highest stamp that offered one, whatever order the runs came in; that is what
+makes ingest order-independent. A value the run could not set because the stored one is
+newer (or outranks it) is recorded as a conflict, never silently dropped.
+
+Records are never deleted: a record that a source carried before and no longer does is
+reported in the diff as disappeared, and the source's mark on it is removed.
+"""
+
+import dataclasses
+import datetime as dt
+
+from django.db import models
+
+from .models import IngestRun
+
+_EPOCH = dt.datetime(1, 1, 1, tzinfo=dt.UTC)
+
+
+@dataclasses.dataclass(frozen=True, order=True)
+class Stamp:
+    as_of: dt.datetime
+    precedence: int
+    source: str
+
+    @classmethod
+    def of_run(cls, run: IngestRun) -> "Stamp":
+        return cls(run.as_of or _EPOCH, run.precedence, run.source.slug)
+
+
+# A field with no recorded owner (stored before provenance existed) yields to any run.
+UNOWNED = Stamp(_EPOCH, -(2**15), "")
+
+
+def is_empty(value) -> bool:
+    return value is None or value == "" or value == [] or value is False
+
+
+def owner_stamps(objects: list[models.Model]) -> dict[int, Stamp]:
+    """{run id: Stamp} for every run that owns a field of ``objects``, in one query per 5000 runs."""
+    ids = {rid for obj in objects for rid in (obj.provenance or {}).get("fields", {}).values()}
+    ids = sorted(ids)
+    stamps = {}
+    for start in range(0, len(ids), 5000):
+        for run_id, as_of, precedence, slug in IngestRun.objects.filter(pk__in=ids[start : start + 5000]).values_list(
+            "pk", "as_of", "precedence", "source__slug"
+        ):
+            stamps[run_id] = Stamp(as_of or _EPOCH, precedence, slug)
+    return stamps
+
+
+@dataclasses.dataclass
+class FieldDecision:
+    field: str
+    before: object
+    after: object
+    replaced: bool
+    # Set when the run offered a different value and lost: why it lost.
+    conflict: str = ""
+
+
+def merge_record(obj, row: dict, key_fields: tuple, stamp: Stamp, run_id: int, owners: dict[int, Stamp]):
+    """Apply ``row`` to ``obj`` field by field. Returns (decisions, provenance_changed).
+
+    Equal values still move the field's ownership to a higher stamp: otherwise a payload
+    ranked between the two could later overwrite a value that the higher one confirmed.
+    """
+    provenance = obj.provenance or {}
+    fields = dict(provenance.get("fields", {}))
+    decisions, provenance_changed = [], False
+    for name, value in row.items():
+        if name in key_fields or is_empty(value):
+            continue
+        owner_id = fields.get(name)
+        owner = owners.get(owner_id, UNOWNED) if owner_id is not None else UNOWNED
+        current = getattr(obj, name)
+        if stamp >= owner:
+            if current != value:
+                decisions.append(FieldDecision(name, current, value, True))
+                setattr(obj, name, value)
+            if owner_id != run_id:
+                fields[name] = run_id
+                provenance_changed = True
+        elif current != value:
+            if owner.as_of > stamp.as_of:
+                why = f"the stored value is from newer data ({owner.as_of:%Y-%m-%d} over {stamp.as_of:%Y-%m-%d})"
+            else:
+                why = f"equal as-of date; {owner.source} takes precedence over {stamp.source}"
+            decisions.append(FieldDecision(name, current, value, False, why))
+    if provenance_changed:
+        obj.provenance = {**provenance, "fields": fields}
+    return decisions, provenance_changed
+
+
+def new_provenance(row: dict, key_fields: tuple, run_id: int, slug: str) -> dict:
+    return {
+        "fields": {name: run_id for name, value in row.items() if name not in key_fields and not is_empty(value)},
+        "carried_by": {slug: run_id},
+    }
+
+
+def mark_carried(obj, slug: str, run_id: int) -> bool:
+    provenance = obj.provenance or {}
+    carried = provenance.get("carried_by", {})
+    if slug in carried:
+        return False
+    obj.provenance = {**provenance, "carried_by": {**carried, slug: run_id}}
+    return True
+
+
+def unmark_carried(obj, slug: str) -> None:
+    provenance = dict(obj.provenance or {})
+    carried = dict(provenance.get("carried_by", {}))
+    carried.pop(slug, None)
+    provenance["carried_by"] = carried
+    obj.provenance = provenance
