@@ -57,8 +57,11 @@ class ModelsForm(forms.Form):
 class SeriesForm(forms.Form):
     entity = forms.CharField(required=False, max_length=300, strip=True)
 
-    def error_text(self):
-        return "; ".join(f"{name}: {' '.join(errors)}" for name, errors in self.errors.items())
+    error_text = ModelsForm.error_text  # one wording for every data page's bad query string
+
+
+def _invalid(text):
+    return HttpResponseBadRequest(f"Invalid parameters: {text}", content_type="text/plain")
 
 
 def data_index(request):
@@ -86,12 +89,11 @@ def series_detail(request, slug):
     series = get_object_or_404(Series.objects.select_related("source"), slug=slug)
     form = SeriesForm(request.GET)
     if not form.is_valid():
-        return HttpResponseBadRequest(f"Invalid parameters: {form.error_text()}", content_type="text/plain")
+        return _invalid(form.error_text())
     entities = _entities(series)
     entity = form.cleaned_data.get("entity") or ""
     if entity and entity not in entities:
-        return HttpResponseBadRequest(f"Invalid parameters: entity: “{entity}” is not in this series.",
-                                      content_type="text/plain")
+        return _invalid(f"entity: “{entity}” is not in this series.")
     # Series of one value per entity (OWID's model-by-model tables) chart every entity at once.
     per_entity = len(entities) > 1 and series.points.count() <= 2 * len(entities)
     if not entity and not per_entity:
@@ -130,7 +132,7 @@ def embed_chart(request, kind, slug):
     """A chart alone, to frame on another site: the same figure, its source and a link back."""
     form = SeriesForm(request.GET)
     if not form.is_valid():
-        return HttpResponseBadRequest(f"Invalid parameters: {form.error_text()}", content_type="text/plain")
+        return _invalid(form.error_text())
     ref = _embed_ref(kind, slug, form.cleaned_data.get("entity") or "")
     claims = list(claims_measured_against(ref))
     chart = build_chart(ref, dated(claims))
@@ -219,7 +221,7 @@ def series_data(request, slug, fmt):
     series = get_object_or_404(Series.objects.select_related("source"), slug=slug)
     form = SeriesForm(request.GET)
     if not form.is_valid():
-        return HttpResponseBadRequest(f"Invalid parameters: {form.error_text()}", content_type="text/plain")
+        return _invalid(form.error_text())
     entity = form.cleaned_data.get("entity") or ""
     points, provenance = OwidSeries(slug, entity).points()
     meta = _provenance_meta(provenance, title=series.name, unit=series.unit, unit_note=series.unit_note,

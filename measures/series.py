@@ -18,7 +18,7 @@ from django.urls import reverse
 
 from ingest.models import AIModel, Benchmark, BenchmarkScore, IngestRun, Series, SeriesPoint
 
-from .units import Unit
+from .quantities import Unit
 
 # Claim markers one chart draws at most (the newest): more would hide the data they sit on.
 MAX_MARKERS = 80
@@ -370,7 +370,7 @@ def data_version() -> int:
 def load_view(ref: SeriesRef, version: int | None = None) -> SeriesView | None:
     """The view of a series, from the cache when the data has not changed."""
     version = data_version() if version is None else version
-    cache_key = f"series-view:v2:{ref.key}:{version}"
+    cache_key = f"series-view:v3:{ref.key}:{version}"
     view = cache.get(cache_key)
     if view is None:
         view = build_view(ref)

@@ -3,6 +3,7 @@
 import datetime as dt
 
 import pytest
+from django.db import models
 
 from claims.models import Claim
 from ingest.models import AIModel, DataSource, IngestRun
@@ -10,7 +11,7 @@ from ingest.runner import queue_run, run_ingest
 from measures.chart_config import FeaturedChart
 from measures.charts import ClaimMarker, Threshold, build_chart
 from measures.series import COMPUTE, BenchmarkSeries, ModelAttributeSeries, OwidSeries, ref_from_config
-from measures.units import Unit
+from measures.quantities import Unit
 
 SNAP = "ingest/snapshots/epoch"
 
@@ -137,3 +138,16 @@ def test_featured_chart_config_is_validated(epoch):
         FeaturedChart(place="dashboard", kind="model", slug="vibes").full_clean()
     FeaturedChart(place="dashboard", kind="benchmark", slug="gpqa-diamond", order=9).full_clean()
     assert FeaturedChart.objects.refs("dashboard") == [COMPUTE, BenchmarkSeries("gpqa-diamond")]
+
+
+def test_models_are_labelled_with_epochs_display_names(epoch):
+    from ingest.models import BenchmarkScore
+
+    scores = BenchmarkScore.objects.filter(benchmark__slug="gpqa-diamond", date__isnull=False)
+    renamed = scores.exclude(display_name="").exclude(display_name=models.F("model_name"))
+    assert renamed.exists(), "the snapshot has display names that differ from the raw model ids"
+    chart = build_chart(BenchmarkSeries("gpqa-diamond"))
+    points = chart.figure["data"][0]
+    drawn = sorted(zip(points["x"], points["text"]))
+    expected = sorted((s.date.isoformat(), s.display_name or s.model_name) for s in scores)
+    assert drawn == expected

@@ -8,7 +8,7 @@
   var INK = "#1b1f24", ACCENT = "#0b57a4", CLAIM = "#b3261e", OTHER = "#c26a00", GRID = "#e3e6ea";
   var SUP = { "-": "⁻", "0": "⁰", "1": "¹", "2": "²", "3": "³", "4": "⁴", "5": "⁵", "6": "⁶", "7": "⁷", "8": "⁸", "9": "⁹" };
 
-  // The same rules as measures/units.py (quantity()), so the page's text and its chart agree.
+  // The same rules as measures/quantities.py (quantity()), so the page's text and its chart agree.
   function significant(value, digits) {
     if (value === 0) { return "0"; }
     var decimals = Math.max(0, (digits || 3) - 1 - Math.floor(Math.log10(Math.abs(value))));
