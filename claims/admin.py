@@ -1,7 +1,7 @@
 from django import forms
 from django.contrib import admin
 
-from editorial import audit
+from . import audit
 
 from . import services
 from .history import record_revision

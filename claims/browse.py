@@ -70,7 +70,10 @@ def cached_facet_counts(form: BrowseForm, params) -> list[dict]:
 
     from django.core.cache import cache
 
+    expand = params.get("expand", "")
     params = recognised_params(form)
+    if expand in EXPANDABLE:  # the view has refused any other value
+        params["expand"] = expand
     key = hashlib.sha256(repr((claims_version(), sorted(params.items()))).encode()).hexdigest()
     return cache.get_or_set(f"facets:v2:{key}", lambda: facet_counts(form, params), 3600)
 

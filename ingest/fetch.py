@@ -45,6 +45,13 @@ def snapshot_root() -> Path:
     return (Path(settings.BASE_DIR) / SNAPSHOT_DIR).resolve()
 
 
+def file_roots() -> list[Path]:
+    """The snapshot folder, plus any folder the operator (or the test suite, for its temporary
+    files) names in CLAIMWATCH_INGEST_FILE_ROOTS: a setting, never a per-source option."""
+    extra = getattr(settings, "CLAIMWATCH_INGEST_FILE_ROOTS", [])
+    return [snapshot_root(), *(Path(root).resolve() for root in extra)]
+
+
 def resolve_path(path: str) -> Path:
     """The real file behind ``path`` (relative to the project root), or FetchError if outside the snapshots.
 
@@ -57,8 +64,7 @@ def resolve_path(path: str) -> Path:
         real = candidate.resolve()
     except (OSError, RuntimeError):  # a symlink loop
         raise FetchError(f"cannot read {path!r}: the path cannot be resolved") from None
-    root = snapshot_root()
-    if real != root and root not in real.parents:
+    if not any(real == root or root in real.parents for root in file_roots()):
         raise FetchError(f"refusing to read {path!r}: data source files must be inside {SNAPSHOT_DIR}/")
     return real
 

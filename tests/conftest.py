@@ -28,6 +28,13 @@ def _isolated_cache(settings):
     cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def _ingest_may_read_pytest_temp_files(settings, tmp_path_factory):
+    # Source paths are confined to ingest/snapshots/; tests that ingest damaged copies of the
+    # real files write them under pytest's own temporary folder, which is allowed here only.
+    settings.CLAIMWATCH_INGEST_FILE_ROOTS = [str(tmp_path_factory.getbasetemp())]
+
+
 @pytest.fixture
 def seeded(db):
     from claims.seed import load_seed

@@ -11,23 +11,24 @@ from . import factories
 # Cold cache (the worst case); the first generation read costs its row, later ones the cache;
 # a chart costs (on a miss) its series.
 QUERIES = {
-    # status counts, latest claims (+topics), verdicts, evidence, topics, model count, last run,
-    # featured charts (config, data version), compute chart (claims measured on it, points, runs),
-    # GPQA chart (claims measured on it, benchmark, points, runs)
-    "home": 17,
+    # generations (claims, data: cold, so each reads its row), status counts, newest evidence, topics,
+    # model count, last run, featured charts, compute chart (measures on it, points, runs), GPQA chart
+    # (measures on it, benchmark, points, runs), verdicts, latest claims (+topics)
+    "home": 18,
     "claim_list": 9,  # claims version, 5 facet counts (cold cache), page count, claims, their topics
     # claim, topics, evidence, measures (the primary one is charted), its chart (claims on the series,
     # version, benchmark, points, runs), verdicts, related (+topics), the quote's attributions
     "claim": 13,
-    "person_list": 3,  # people with claim counts, resolved claims by topic and overall
+    "person_list": 4,  # claims generation, people with claim counts, resolved claims by topic and overall
     "person": 3,  # person, claims, their topics
-    "topic_list": 1,  # topics with claim counts
+    "topic_list": 2,  # claims generation, topics with claim counts
     # topic, claim count, page of claims (+topics), its claims' measures (with the claims), version,
     # GPQA chart (benchmark, points, runs), compute chart (points, runs)
     "topic": 11,
-    # form choices (topics, people), claims (+topics), compute records (version, points, runs),
-    # four timeline benchmarks (version, benchmark, and for GPQA, the only one here: points, runs)
-    "timeline": 17,
+    # form choices (topics; claims generation, top people), claims (+topics), compute records
+    # (data generation, points, runs), four timeline benchmarks (benchmark, and for GPQA, the only
+    # one here: points, runs)
+    "timeline": 14,
     # featured charts (config, version), compute chart (claims measured on it, points, runs),
     # benchmark summaries, series summaries
     "data": 7,
@@ -103,7 +104,7 @@ def test_home_status_counts_are_one_compact_row_of_the_statuses_claims_have(clie
     counts = {label: int(n) for n, label in cells}
     assert counts["all claims"] == Claim.objects.published().count() == sum(
         n for label, n in counts.items() if label != "all claims")
-    assert counts["resolved false"] == 3 and counts["resolved partly true"] == 1
+    assert counts["resolved false"] == 4 and counts["resolved partly true"] == 1
     assert "unresolvable" not in counts and "mixed evidence" not in counts  # no claim has them: no "0" boxes
     assert "headline_deltas" not in html  # the deltas' place renders nothing until measures fill it
 
@@ -168,7 +169,7 @@ def test_no_person_facet_lists_the_essays_own_claims(client, seeded):
 
     html = client.get("/claims/").content.decode()
     unnamed = Claim.objects.published().filter(person__isnull=True).count()
-    assert unnamed == 25
+    assert unnamed == 43  # the essays' own claims in the completed seed (86 claims)
     assert (f'<a class="chip" href="?person=none" hx-get="?person=none">no person: the essays&#x27; own claims '
             f'<span class="count">{unnamed}</span></a>') in html
     filtered = client.get("/claims/?person=none").content.decode()
@@ -274,14 +275,14 @@ def test_marcus_track_record_counts_his_supported_claim(client, seeded):
 def test_huszar_resolved_claims_summary_shows_n_and_outcomes(client, seeded):
     html = client.get("/people/ferenc-huszar/").content.decode()
     summary = html[html.index('<h2 id="resolved-h">'):html.index('<h2 id="claims-h">')]
-    # 2016 predictions: 2 true, 1 partly, 3 false, 0 unresolvable; borne out (2 + 0.5) / 6.
-    assert _cells(summary, "All topics") == ["6", "2", "1", "3", "0", "42%"]
+    # Resolved: 2 true, 1 partly, 4 false, 0 unresolvable; borne out (2 + 0.5) / 7.
+    assert _cells(summary, "All topics") == ["7", "2", "1", "4", "0", "36%"]
 
 
 def test_people_list_summarises_resolved_claims_by_topic(client, seeded):
     html = client.get("/people/").content.decode()
     assert "How resolved claims came out, by topic" in html
-    assert _cells(html, "All topics") == ["6", "2", "1", "3", "0", "42%"]
+    assert _cells(html, "All topics") == ["7", "2", "1", "4", "0", "36%"]
 
 
 def test_html_is_sent_gzip_compressed_to_browsers_that_accept_it(client, seeded):
@@ -292,5 +293,5 @@ def test_html_is_sent_gzip_compressed_to_browsers_that_accept_it(client, seeded)
     assert "Content-Encoding" not in plain
     assert packed["Content-Encoding"] == "gzip" and "Accept-Encoding" in packed["Vary"]
     body = gzip.decompress(packed.content)
-    assert b"Deep learning is hitting a wall" in body
+    assert body.rstrip().endswith(b"</html>") and b"<title>Claims" in body
     assert len(packed.content) * 4 < len(body)  # HTML compresses at least 4x
