@@ -229,9 +229,10 @@ def main():
           f"p99 {figures['p99_us'] / 1000:.1f} ms, max {figures['max_us'] / 1000:.1f} ms")
     print(f"errors: {sum(errors.values())} ({', '.join(f'{k} {v}' for k, v in errors.items())}; "
           "status = non-2xx/3xx answers)")
-    ingest_errors = log.read_text().strip() if log.exists() else ""
-    if ingest_errors:
-        print(f"ingest stderr (last lines):\n{ingest_errors[-1500:]}")
+    # The ingest command writes its progress to stderr too; only its error lines matter here.
+    lines = log.read_text().splitlines() if log.exists() else []
+    ingest_errors = [line for line in lines if "error" in line.lower() or "Traceback" in line]
+    print(f"ingest errors: {len(ingest_errors)}" + "".join(f"\n  {line}" for line in ingest_errors[-10:]))
     shutil.rmtree(work, ignore_errors=True)
     return 1 if sum(errors.values()) else 0
 

@@ -96,7 +96,7 @@ class _StoredDocument(Expression):
         return type(self)(change_map.get(self.alias, self.alias))
 
     def as_sql(self, compiler, connection):
-        return f"{compiler.quote_name_unless_alias(self.alias)}.search_document", []
+        return f"{compiler.quote_name(self.alias)}.search_document", []
 
 
 def _search_vector_field():
