@@ -5,16 +5,9 @@ from .models import AuditEntry
 
 def record(actor, action: str, *, target=None, claim=None, summary: str, data: dict | None = None) -> AuditEntry:
     """Write one entry. `target` is the changed row; its claim is found when not given."""
-    entry = entry_for(actor, action, target=target, claim=claim, summary=summary, data=data)
-    entry.save()
-    return entry
-
-
-def entry_for(actor, action: str, *, target=None, claim=None, summary: str, data: dict | None = None) -> AuditEntry:
-    """The entry `record` would write, unsaved (for bulk_create when many changes come at once)."""
     if claim is None and target is not None:
         claim = target if target._meta.label == "claims.Claim" else getattr(target, "claim", None)
-    return AuditEntry(
+    return AuditEntry.objects.create(
         actor=actor if (actor is not None and actor.is_authenticated) else None,
         action=action,
         target_type=target._meta.model_name if target is not None else "",
