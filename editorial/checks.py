@@ -43,8 +43,16 @@ def _fmt(value: float | None) -> str:
     return f"{value:.3g}" if abs(value) >= 1e6 or (value and abs(value) < 1e-3) else f"{value:g}"
 
 
+def _entry(actor, action: str, *, target, claim, summary: str, data: dict) -> AuditEntry:
+    """The AuditEntry audit.record would write, unsaved: many changes arrive at once after an
+    ingest, and their entries go in with one bulk_create."""
+    return AuditEntry(actor=actor if (actor is not None and actor.is_authenticated) else None, action=action,
+                      target_type=target._meta.model_name, target_id=target.pk, claim=claim, summary=summary[:500],
+                      data=data)
+
+
 def _outcome_entry(op: Measure, previous: str, outcome: str, actor=None) -> AuditEntry:
-    return audit.entry_for(
+    return _entry(
         actor, "test.outcome_changed", target=op, claim=op.claim,
         summary=f"Measure “{op.description}”: {previous} → {outcome} (value {_fmt(op.value)})",
         data={"from": previous, "to": outcome, "value": op.value, "sentence": op.sentence},
@@ -84,7 +92,7 @@ def propose_for(changes, actor=None) -> list[ProposedVerdict]:
     proposals = [p for p in (_proposal(op, previous, outcome) for op, previous, outcome in changes) if p]
     ProposedVerdict.objects.bulk_create(proposals, batch_size=1000)
     entries += [
-        audit.entry_for(actor, "proposal.created", target=p, claim=p.claim,
+        _entry(actor, "proposal.created", target=p, claim=p.claim,
                     summary=f"Proposed verdict “{p.get_proposed_status_display()}” for “{p.claim.title}”",
                     data={"status": p.proposed_status, "outcome": p.outcome, "measure": p.measure_id})
         for p in proposals
