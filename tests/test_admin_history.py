@@ -17,6 +17,9 @@ def claim(db, admin_user):
     topic = factories.topic(slug="walls", name="Walls")
     claim = factories.claim(slug="walls-claim", title="Deep learning is hitting a wall", topics=[topic],
                             editorial_state=Claim.EditorialState.DRAFT)
+    # A status other than open needs backing (claims/backing.py): one accepted piece each way.
+    for stance in ("supports", "contradicts"):
+        Evidence.objects.create(claim=claim, source=factories.source(), stance=stance, state="accepted", summary=stance)
     services.change_verdict(claim, user=admin_user, status="mixed", rationale="Some for, some against.")
     claim.refresh_from_db()
     return claim
@@ -25,7 +28,7 @@ def claim(db, admin_user):
 def _form(claim, **changes):
     data = {
         "slug": claim.slug, "title": claim.title, "statement": claim.statement, "quote": claim.quote,
-        "person": claim.person_id or "", "source": claim.source_id or "",
+        "quote_kind": claim.quote_kind, "person": claim.person_id or "", "source": claim.source_id or "",
         "date_made": claim.date_made.isoformat() if claim.date_made else "", "date_precision": claim.date_precision,
         "kind": claim.kind, "topics": [t.pk for t in claim.topics.all()] if claim.pk else [], "deadline": "",
         "status": claim.status, "verdict_rationale": claim.verdict_rationale,

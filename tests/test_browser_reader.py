@@ -45,7 +45,7 @@ def test_paging_moves_focus_and_scroll_to_the_top_of_the_results(site, page):
     assert page.evaluate("window.scrollY") > 1000
     nxt.click()
     expect(page).to_have_url(re.compile(r"page=2$"))
-    expect(page.locator(".pager")).to_contain_text("Page 2 of 3")
+    expect(page.locator(".pager")).to_contain_text(re.compile(r"Page 2 of \d+"))
     expect(page.locator("#result-count")).to_be_focused()
     top = page.evaluate("document.getElementById('browse').getBoundingClientRect().top")
     assert -2 <= top <= 50, top
