@@ -12,8 +12,7 @@ urlpatterns = [
     # Before admin.site.urls, so the admin's login goes through the login throttle too.
     path("admin/login/", admin_login, name="admin_login"),
     path("admin/", admin.site.urls),
-    path("", include("claims.reader_urls")),
-    path("", include("claims.urls")),
+    path("", include("reader.urls")),
     path("", include("ingest.urls")),
     path("", include("editorial.urls")),
 ]

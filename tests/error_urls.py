@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from claims import views
+from reader import views
 from project.urls import handler500, urlpatterns  # noqa: F401  (handler500 is read from here)
 
 urlpatterns = [path("boom/", lambda request: views.person_list(request)), *urlpatterns]

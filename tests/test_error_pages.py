@@ -82,7 +82,7 @@ def test_500_page_renders_without_a_database():
 
 
 def test_a_crashing_view_gets_the_500_page(client, db, settings, monkeypatch):
-    from claims import views
+    from reader import views
 
     def boom(request):
         raise RuntimeError("simulated failure")

@@ -7,7 +7,7 @@ import re
 import pytest
 
 from claims.models import Claim
-from claims.timeline import Axis, build_timeline
+from reader.timeline import Axis, build_timeline
 
 from . import factories
 from .test_pages_data import real_data  # noqa: F401  (fixture)

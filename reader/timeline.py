@@ -17,7 +17,7 @@ from urllib.parse import urlencode
 
 from measures.series import COMPUTE, BenchmarkSeries, load_view
 
-from .dates import Precision, format_partial_date
+from claims.dates import Precision, format_partial_date
 
 # Benchmarks whose records make the timeline: the ones the seed claims are held against.
 TIMELINE_BENCHMARKS = ("gpqa-diamond", "swe-bench-verified", "metr-horizon-p50", "frontiermath-2025-02-28-private")

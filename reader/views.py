@@ -18,16 +18,16 @@ from measures.claim_charts import claim_chart, featured_charts, topic_charts
 from measures.selectors import claim_measures
 from measures.series import value_at
 
-from . import dashboard
-from .browse import EXPANDABLE, browse_title, cached_facet_counts
-from .citation import bibtex, claim_review, meta_tags
-from .errors import bad_request, form_bad_request
-from .forms import BrowseForm, TimelineForm
-from .models import Claim, Evidence, Person, Topic, Verdict
-from .pagination import CachedCountPaginator
-from .site import site_url
+from claims import dashboard
+from claims.browse import EXPANDABLE, browse_title, cached_facet_counts
+from claims.citation import bibtex, claim_review, meta_tags
+from claims.errors import bad_request, form_bad_request
+from claims.forms import BrowseForm, TimelineForm
+from claims.models import Claim, Evidence, Person, Topic, Verdict
+from claims.pagination import CachedCountPaginator
+from claims.site import site_url
 from .timeline import build_timeline
-from .track_record import resolved_by_topic, track_record
+from claims.track_record import resolved_by_topic, track_record
 
 PAGE_SIZE = 25
 TIMELINE_CLAIMS = 300
