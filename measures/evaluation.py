@@ -38,14 +38,18 @@ class Evaluation:
     records: tuple[Point, ...] = ()
     target: Target | None = None
     reason: str = ""
+    # A projected crossing's date and its 90% interval (ISO dates), for the chart to draw.
+    crossing: tuple = ()
 
     @property
     def detail(self) -> dict:
         """The records behind the value, serialised (built only when a result is written)."""
         if self.target is None:
             return {"reason": self.reason}
-        return {"unit": self.target.unit, "target": self.target.name,
-                "records": [_record(p) for p in self.records[:50]]}
+        detail = {"unit": self.target.unit, "target": self.target.name,
+                  "records": [_record(p) for p in self.records[:50]]}
+        detail.update(zip(("crossing", "crossing_low", "crossing_high"), self.crossing))
+        return detail
 
 
 def decide_outcome(measure: Measure, value: float | None, today: dt.date) -> str:
@@ -190,8 +194,11 @@ def evaluate(measure: Measure, cache: DataCache, today: dt.date) -> Evaluation:
     if measure.proxy:
         sentence = f"{measure.proxy_label or 'As a proxy'}: {sentence}"
     state, note = robustness(measure, cache, target, today, outcome)
+    crossing = ()
+    if isinstance(result, metrics.Crossing) and result.projected and result.crossed is None:
+        crossing = tuple(d.isoformat() if d else None for d in (result.projected, *result.projected_interval))
     return Evaluation(
         value=value, low=low, high=high, sentence=sentence, outcome=outcome, robustness=state,
         robustness_note=note, record_ids=[p.ref.as_json() for p in result.records], run_ids=result.run_ids,
-        records=result.records, target=target,
+        records=result.records, target=target, crossing=crossing,
     )

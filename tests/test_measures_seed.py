@@ -166,3 +166,16 @@ def test_an_untestable_claim_says_so_and_an_unmeasured_one_says_not_yet(client, 
     assert "The shipped data cannot test this claim: About outages" in html
     html = client.get("/claims/essay-org-code-forkable/").content.decode()
     assert "Not measured against data yet." in html
+
+
+def test_a_projected_crossing_is_stored_for_the_chart_to_draw(client, seeded_and_ingested):
+    from measures.claim_charts import threshold_of
+
+    measure = _measure("essay-frontier-training-costs-exceed-100m", "cost-trend-crosses-100m")
+    crossing = dt.date.fromisoformat(measure.detail["crossing"])
+    low, high = (dt.date.fromisoformat(measure.detail[k]) for k in ("crossing_low", "crossing_high"))
+    # Not yet crossed in the data (the costliest run is $40.6 M), so the date is a projection
+    # after the newest record, inside its own interval.
+    assert low <= crossing <= high and crossing > dt.date(2023, 3, 15)
+    line = threshold_of(measure)
+    assert line.value == 1e8 and line.crossing == crossing
