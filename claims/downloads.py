@@ -1,10 +1,12 @@
 """CSV and JSON downloads: the browse results, and one claim with its evidence and verdicts.
 
 Browse downloads (/claims.csv, /claims.json) take the same query string as /claims/
-and hold every matching claim, not one page of them. They are streamed, so a large
-result never sits in memory whole. They read plain rows (``values()``) rather than model
-instances, with every claim's topic names from one extra query: two queries in all,
-and several times faster per row than Claim objects with prefetched topics.
+and hold every matching claim, not one page of them. Their views live in
+reader/downloads.py, because their columns include each claim's measures and claims
+must not import measures; the claim columns come from browse_records() here. They read
+plain rows (``values()``) rather than model instances, with every claim's topic names
+from one extra query, several times faster per row than Claim objects with prefetched
+topics.
 
 The CSV is UTF-8 without a byte-order mark (spreadsheet apps may need "import as
 UTF-8"; a BOM would break the first column name for every program that reads CSV).
@@ -25,13 +27,12 @@ import datetime as dt
 import json
 from collections import defaultdict
 
-from django.http import HttpResponse, HttpResponseBadRequest, StreamingHttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
 
 from .dates import iso_partial_date
-from .forms import BrowseForm
 from .models import Claim, Evidence
 
 LICENCE = "CC BY 4.0"
@@ -64,6 +65,9 @@ EVIDENCE_COLUMNS = [
     "evidence_note",
     "evidence_added",
 ]
+# The browse downloads add what a reader of a list needs to judge each claim without
+# opening it; the single-claim downloads carry these in their own richer form.
+BROWSE_CLAIM_COLUMNS = [*CLAIM_COLUMNS, "status_label", "verdict_rationale", "evidence_count"]
 VERDICT_COLUMNS = ["verdict_status", "verdict_rationale", "verdict_as_of", "verdict_recorded"]
 
 
@@ -93,12 +97,12 @@ def claim_record(claim, request) -> dict:
 
 BROWSE_VALUES = (
     "pk", "slug", "title", "statement", "quote", "person__name", "date_made", "date_precision", "kind", "status",
-    "source__title", "source__url", "updated",
+    "source__title", "source__url", "updated", "verdict_rationale", "evidence_count",
 )
 
 
 def browse_records(claims, request):
-    """claim_record() for every claim of a browse queryset, from plain rows.
+    """claim_record() for every claim of a browse queryset, with BROWSE_CLAIM_COLUMNS, from plain rows.
 
     The work that can fail happens here, before the caller starts a response: the topics
     query runs (the claims' filters inside it as a subquery) and the rows query is
@@ -123,6 +127,7 @@ def browse_records(claims, request):
 
 
 def _browse_rows(rows, topics, permalink, placeholder):
+    status_labels = dict(Claim.Status.choices)
     for row in rows.iterator(chunk_size=CHUNK_SIZE):
         yield {
             "slug": row["slug"],
@@ -139,6 +144,9 @@ def _browse_rows(rows, topics, permalink, placeholder):
             "source_url": row["source__url"] or "",
             "permalink": permalink.replace(placeholder, row["slug"]),
             "updated": _iso(row["updated"]),
+            "status_label": status_labels.get(row["status"], row["status"]),
+            "verdict_rationale": row["verdict_rationale"],
+            "evidence_count": row["evidence_count"],
         }
 
 
@@ -164,18 +172,18 @@ def verdict_record(verdict) -> dict:
     }
 
 
-def _csv_cells(record, columns):
+def csv_cells(record, columns):
     return [("; ".join(v) if isinstance(v, list) else v) for v in (record.get(c, "") for c in columns)]
 
 
-class _Echo:
+class Echo:
     """csv.writer wants a file; this one hands each line back instead of storing it."""
 
     def write(self, value):
         return value
 
 
-def _meta(request, query):
+def meta_block(request, query):
     return {
         "source": "Claimwatch",
         "url": request.build_absolute_uri(),
@@ -186,66 +194,13 @@ def _meta(request, query):
     }
 
 
-def _filename(stem, extension):
+def filename(stem, extension):
     return f"claimwatch-{stem}-{dt.date.today().isoformat()}.{extension}"
 
 
-def _attach(response, filename):
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+def attach(response, name):
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
-
-
-# --- Browse results -------------------------------------------------------------------
-
-
-def _browse(request):
-    """(form, queryset) for the request's filters, or (form, None) when they are invalid."""
-    form = BrowseForm(request.GET)
-    if not form.is_valid():
-        return form, None
-    return form, form.sorted(form.filter(Claim.objects.for_list()))
-
-
-def _browse_query(request):
-    return {k: v for k, v in request.GET.items() if k != "page" and v}
-
-
-def _bad_filter(form):
-    return HttpResponseBadRequest(f"Invalid filter: {form.error_text()}", content_type="text/plain")
-
-
-def claims_csv(request):
-    form, claims = _browse(request)
-    if claims is None:
-        return _bad_filter(form)
-
-    records = browse_records(claims, request)
-
-    def lines():
-        writer = csv.writer(_Echo())
-        yield writer.writerow(CLAIM_COLUMNS)
-        for record in records:
-            yield writer.writerow(_csv_cells(record, CLAIM_COLUMNS))
-
-    response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
-    return _attach(response, _filename("claims", "csv"))
-
-
-def claims_json(request):
-    form, claims = _browse(request)
-    if claims is None:
-        return _bad_filter(form)
-    meta = _meta(request, _browse_query(request))
-    records = browse_records(claims, request)
-
-    def chunks():
-        yield '{"meta": ' + json.dumps(meta, ensure_ascii=False) + ', "data": ['
-        for i, record in enumerate(records):
-            yield ("," if i else "") + "\n" + json.dumps(record, ensure_ascii=False)
-        yield "\n]}\n"
-
-    response = StreamingHttpResponse(chunks(), content_type="application/json; charset=utf-8")
-    return _attach(response, _filename("claims", "json"))
 
 
 # --- One claim ------------------------------------------------------------------------
@@ -274,9 +229,9 @@ def claim_json(request, slug):
             "verdicts": [verdict_record(v) for v in verdicts],
         }
     )
-    body = json.dumps({"meta": _meta(request, {"slug": slug}), "data": data}, ensure_ascii=False, indent=2)
+    body = json.dumps({"meta": meta_block(request, {"slug": slug}), "data": data}, ensure_ascii=False, indent=2)
     response = HttpResponse(body, content_type="application/json; charset=utf-8")
-    return _attach(response, _filename(f"claim-{claim.slug}", "json"))
+    return attach(response, filename(f"claim-{claim.slug}", "json"))
 
 
 def claim_csv(request, slug):
@@ -291,5 +246,5 @@ def claim_csv(request, slug):
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     writer = csv.writer(response)
     writer.writerow(columns)
-    writer.writerows(_csv_cells(row, columns) for row in rows)
-    return _attach(response, _filename(f"claim-{claim.slug}", "csv"))
+    writer.writerows(csv_cells(row, columns) for row in rows)
+    return attach(response, filename(f"claim-{claim.slug}", "csv"))

@@ -15,6 +15,12 @@ class MeasureQuerySet(models.QuerySet):
             "-is_primary", "order", "id"
         )
 
+    def for_claims(self, claims):
+        """The measures of every claim in a claims queryset, each claim's primary first."""
+        return self.filter(claim__in=claims.order_by().values("pk")).order_by(
+            "claim_id", "-is_primary", "order", "id"
+        )
+
     def with_result(self):
         return self.filter(last_checked__isnull=False).exclude(outcome=Measure.Outcome.PENDING)
 

@@ -1,6 +1,7 @@
 """Named reads of stored measure results for pages; each a fixed number of queries."""
 
 import dataclasses
+import datetime as dt
 
 from .evidence import DataEvidence, data_evidence
 from .models import Measure
@@ -28,3 +29,29 @@ def claim_measures(claim) -> ClaimMeasures:
     """One query: the claim's measures with the benchmark or series their sentences name."""
     measures = list(Measure.objects.for_claim_page(claim))
     return ClaimMeasures(measures, data_evidence(measures))
+
+
+@dataclasses.dataclass(frozen=True)
+class MeasureSummary:
+    """How many measures a claim has, and its primary measure's stored result, for lists."""
+
+    count: int
+    description: str
+    sentence: str
+    outcome: str
+    last_checked: dt.datetime | None
+
+
+def measure_summaries(claims) -> dict[str, MeasureSummary]:
+    """One query for any number of claims: MeasureSummary by claim slug (claims without measures absent).
+
+    Plain rows, not Measure objects: a download of every claim reads these once per claim.
+    The primary measure is chosen as ClaimMeasures.primary chooses it (the ordering puts it first).
+    """
+    rows = Measure.objects.for_claims(claims).values_list(
+        "claim__slug", "description", "sentence", "outcome", "last_checked"
+    )
+    grouped: dict[str, list] = {}
+    for slug, *fields in rows:
+        grouped.setdefault(slug, []).append(fields)
+    return {slug: MeasureSummary(len(found), *found[0]) for slug, found in grouped.items()}

@@ -11,6 +11,7 @@ from django.urls import include, path, re_path
 from claims import downloads, feeds, search
 
 from . import data_views, views
+from . import downloads as browse_downloads
 
 extra_patterns = [
     path("feeds/", feeds.feed_directory, name="feed_directory"),
@@ -27,8 +28,8 @@ extra_patterns = [
     path("feeds/browse.rss", feeds.browse_rss, name="browse_rss"),
     path("feeds/browse.atom", feeds.browse_atom, name="browse_atom"),
     path("search/", search.search_view, name="search"),
-    path("claims.csv", downloads.claims_csv, name="claims_csv"),
-    path("claims.json", downloads.claims_json, name="claims_json"),
+    path("claims.csv", browse_downloads.claims_csv, name="claims_csv"),
+    path("claims.json", browse_downloads.claims_json, name="claims_json"),
     path("claims/<slug:slug>.csv", downloads.claim_csv, name="claim_csv"),
     path("claims/<slug:slug>.json", downloads.claim_json, name="claim_json"),
     path("claims/<slug:slug>.bib", views.claim_bibtex, name="claim_bibtex"),

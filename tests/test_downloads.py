@@ -10,6 +10,8 @@ from django.urls import reverse
 
 from claims.downloads import CLAIM_COLUMNS
 from claims.models import Evidence, Verdict
+from measures.models import Measure
+from reader.downloads import BROWSE_COLUMNS
 
 from . import factories
 
@@ -42,6 +44,7 @@ def world(db):
         date_precision="month",
         kind="prediction",
         status="contradicted",
+        verdict_rationale="Scores on hard benchmarks kept rising after 2022.",
     )
     Evidence.objects.create(
         claim=claim, source=src, stance="contradicts", strength=3, tier="official", state="accepted",
@@ -64,7 +67,7 @@ def test_claims_csv_has_the_documented_columns_and_the_claims_content(client, wo
     assert response["Content-Disposition"].startswith('attachment; filename="claimwatch-claims-')
     assert response["Content-Disposition"].endswith('.csv"')
     text = body(response)  # streamed: it can be read only once
-    assert text.splitlines()[0] == ",".join(CLAIM_COLUMNS)
+    assert text.splitlines()[0] == ",".join(BROWSE_COLUMNS)
     rows = {row["slug"]: row for row in csv_rows(text)}
     assert set(rows) == {"walls", "open-one"}
     row = rows["walls"]
@@ -111,7 +114,7 @@ def test_claims_json_has_meta_and_data(client, world):
     assert claim["quote"].startswith("Deep learning is hitting a wall — «vraiment»")
     assert claim["person"] == "Ada Lovelace-Zoë"
     assert claim["topics"] == ["AlphaFold and science", "Scaling walls"]
-    assert set(claim) == set(CLAIM_COLUMNS)
+    assert set(claim) == set(BROWSE_COLUMNS)
 
 
 def test_json_is_utf8_not_ascii_escapes(client, world):
@@ -122,7 +125,7 @@ def test_json_is_utf8_not_ascii_escapes(client, world):
 def test_empty_result_is_still_valid_json_and_csv(client, world):
     assert json.loads(body(client.get(reverse("reader:claims_json"), {"status": "unresolvable"})))["data"] == []
     assert body(client.get(reverse("reader:claims_csv"), {"status": "unresolvable"})).strip() == ",".join(
-        CLAIM_COLUMNS
+        BROWSE_COLUMNS
     )
 
 
@@ -185,7 +188,9 @@ def test_download_urls_do_not_shadow_the_claim_pages(client, world):
 @pytest.mark.parametrize("name", ["claims_csv", "claims_json"])
 def test_browse_downloads_use_a_fixed_number_of_queries(client, db, n, name, django_assert_num_queries):
     factories.many_claims(n)
-    with django_assert_num_queries(2):  # every claim's topic names; the claims with person and source
+    # Every claim's topic names; every claim's measures (one query, however many claims);
+    # the claims with person and source.
+    with django_assert_num_queries(3):
         text = body(client.get(reverse(f"reader:{name}")))
     assert text.count("http://testserver/claims/claim-") == n
 
@@ -202,10 +207,58 @@ def test_claim_download_uses_a_fixed_number_of_queries(client, db, n, name, djan
 def test_browse_and_single_claim_downloads_describe_a_claim_identically(client, world):
     listed = next(c for c in json.loads(body(client.get(reverse("reader:claims_json"))))["data"] if c["slug"] == "walls")
     single = json.loads(client.get(reverse("reader:claim_json", args=["walls"])).content)["data"]
-    assert listed == {k: single[k] for k in CLAIM_COLUMNS}
+    assert {k: listed[k] for k in CLAIM_COLUMNS} == {k: single[k] for k in CLAIM_COLUMNS}
+    assert listed["verdict_rationale"] == single["verdict_rationale"] == "Scores on hard benchmarks kept rising after 2022."
+    assert listed["evidence_count"] == len(single["evidence"]) == 1
 
 
 def test_a_claim_without_person_source_or_date_downloads_as_blanks(client, db):
     factories.claim(slug="bare", person=None, source=None, date_made=None, date_precision="unknown")
     [row] = csv_rows(client.get(reverse("reader:claims_csv")))
     assert (row["person"], row["source_title"], row["source_url"], row["date_made"], row["topics"]) == ("", "", "", "", "")
+
+
+@pytest.fixture
+def measured(world):
+    """walls has a checked primary measure and an unchecked second one; open-one has none."""
+    checked = dt.datetime(2026, 11, 30, 6, 0, tzinfo=dt.UTC)
+    claim = world["claim"]
+    Measure.objects.create(claim=claim, kind="frontier_at", attribute="training_compute_flop", order=0,
+                           description="Largest training run, unchecked")
+    Measure.objects.create(
+        claim=claim, kind="frontier_at", attribute="training_compute_flop", is_primary=True, order=1,
+        description="Largest training run by 2025", sentence="The largest run reached 5e26 FLOP by 2025.",
+        outcome=Measure.Outcome.NOT_MET, expects=Measure.Expects.NOT_MET, last_checked=checked,
+    )
+    return {**world, "checked": checked}
+
+
+def test_browse_downloads_carry_verdict_evidence_count_and_the_primary_measure(client, measured):
+    rows = {row["slug"]: row for row in csv_rows(client.get(reverse("reader:claims_csv")))}
+    walls, bare = rows["walls"], rows["open-one"]
+    assert walls["status"] == "contradicted" and walls["status_label"] == "contradicted so far"
+    assert walls["verdict_rationale"] == "Scores on hard benchmarks kept rising after 2022."
+    assert walls["evidence_count"] == "1"  # the rejected item does not count
+    assert walls["measure_count"] == "2"
+    # The primary measure, though it is not first by order.
+    assert walls["measure_description"] == "Largest training run by 2025"
+    assert walls["measure_sentence"] == "The largest run reached 5e26 FLOP by 2025."
+    assert walls["measure_outcome"] == "not_met"
+    assert dt.datetime.fromisoformat(walls["measure_checked"]) == measured["checked"]
+    assert (bare["status_label"], bare["verdict_rationale"], bare["evidence_count"]) == ("open", "", "0")
+    assert [bare[c] for c in ("measure_count", "measure_description", "measure_sentence", "measure_outcome",
+                              "measure_checked")] == ["0", "", "", "", ""]
+
+
+def test_browse_csv_and_json_carry_identical_records(client, measured):
+    csv_records = csv_rows(client.get(reverse("reader:claims_csv")))
+    json_records = json.loads(body(client.get(reverse("reader:claims_json"))))["data"]
+    assert [r["slug"] for r in json_records] == [r["slug"] for r in csv_records]
+    assert [list(r) for r in json_records] == [BROWSE_COLUMNS] * len(csv_records)
+
+    def as_csv(record):
+        return {k: "; ".join(v) if isinstance(v, list) else str(v) for k, v in record.items()}
+
+    assert [as_csv(r) for r in json_records] == csv_records
+    walls = next(r for r in json_records if r["slug"] == "walls")
+    assert walls["measure_count"] == 2 and walls["evidence_count"] == 1
