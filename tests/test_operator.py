@@ -40,7 +40,7 @@ def test_run_history_untestable_and_attributions_are_listed_in_the_admin(admin_c
     changes = admin_client.get("/admin/ingest/runchange/").content.decode()
     assert "GPT-4" in changes and "parameters" in changes
     held = admin_client.get("/admin/ingest/heldpayload/").content.decode()
-    assert f"run {history['held'].run_id}" in held.lower() or str(history["held"].run_id) in held
+    assert f"notable run {history['held'].run_id} (held)" in held
     assert ">8<" in held  # its size in bytes, not the bytes
     detail = admin_client.get(f"/admin/ingest/heldpayload/{history['held'].pk}/change/").content.decode()
     assert "versions.csv" in detail
@@ -103,3 +103,14 @@ def test_pages_say_data_is_loading_until_every_bundled_run_has_finished(client, 
     IngestRun.objects.filter(status=IngestRun.Status.PENDING).update(status=IngestRun.Status.OK)
     publish_bundled_progress()
     assert NOTICE not in client.get(page).content.decode()
+
+
+def test_the_loading_notice_costs_no_query(client, db, django_assert_num_queries):
+    from ingest import progress_store
+
+    from .test_pages import QUERIES
+
+    progress_store.set_bundled(3, 32)
+    with django_assert_num_queries(QUERIES["topic_list"]):
+        html = client.get(reverse("claims:topic_list")).content.decode()
+    assert f"{NOTICE}: 3 of 32 sources ingested" in html
