@@ -5,7 +5,7 @@ from . import audit
 
 from . import services
 from .history import record_revision
-from .models import Claim, Evidence, Person, Revision, Source, Topic, Verdict
+from .models import Attribution, Claim, Evidence, Person, Revision, Source, Topic, Verdict
 
 
 class RevisionOnSaveMixin:
@@ -168,3 +168,15 @@ class VerdictAdmin(ReadOnlyHistory, admin.ModelAdmin):
     search_fields = ["claim__title", "rationale"]
     list_select_related = ["claim", "recorded_by"]
     readonly_fields = [f.name for f in Verdict._meta.fields]
+
+
+@admin.register(Attribution)
+class AttributionAdmin(admin.ModelAdmin):
+    """Who each source says spoke a claim. Its own page rather than an inline on the claim, so
+    the claim form (saved through claims.services) keeps one formset, the verdicts'."""
+
+    list_display = ["claim", "source", "attributed_to", "person"]
+    search_fields = ["claim__title", "attributed_to", "person__name", "source__title", "passage"]
+    list_select_related = ["claim", "source", "person"]
+    autocomplete_fields = ["source", "person"]
+    raw_id_fields = ["claim"]

@@ -1,6 +1,7 @@
 from django.contrib import admin
 
-from .models import AIModel, Benchmark, BenchmarkScore, DataSource, FeedItem, IngestRun, Series, SeriesPoint
+from .models import (AIModel, Benchmark, BenchmarkScore, DataSource, FeedItem, HeldPayload, IngestRun, RunChange, Series,
+                     SeriesPoint)
 
 
 @admin.register(DataSource)
@@ -63,3 +64,48 @@ class FeedItemAdmin(admin.ModelAdmin):
     list_filter = ["source"]
     search_fields = ["title", "guid", "arxiv_id"]
     raw_id_fields = ["run"]
+
+
+class ReadOnlyRecord:
+    """What a run saw and changed is its record: viewed in the admin, never edited or deleted
+    there (a held payload is applied or discarded from the run's page, which records who did it)."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(RunChange)
+class RunChangeAdmin(ReadOnlyRecord, admin.ModelAdmin):
+    list_display = ["run", "kind", "table", "record", "field", "before", "after", "flag"]
+    list_filter = ["kind", "flag", "table"]
+    search_fields = ["record", "field", "note"]
+    list_select_related = ["run__source"]
+    readonly_fields = [f.name for f in RunChange._meta.fields]
+
+
+@admin.register(HeldPayload)
+class HeldPayloadAdmin(ReadOnlyRecord, admin.ModelAdmin):
+    list_display = ["run", "created", "size"]
+    list_select_related = ["run__source"]
+    # The bytes themselves are not shown: a payload can be megabytes; its size says enough here.
+    fields = ["run", "created", "size", "companion_names"]
+    readonly_fields = fields
+
+    def get_queryset(self, request):
+        from django.db.models.functions import Length
+
+        return super().get_queryset(request).defer("data").annotate(data_size=Length("data"))
+
+    @admin.display(description="bytes", ordering="data_size")
+    def size(self, obj):
+        return obj.data_size
+
+    @admin.display(description="companions")
+    def companion_names(self, obj):
+        return ", ".join(sorted(obj.companions)) or "none"

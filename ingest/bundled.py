@@ -146,3 +146,12 @@ def bundled_progress() -> tuple[int, int]:
         total=Count("pk", distinct=True), done=Count("pk", filter=Q(runs__status__in=IngestRun.FINISHED), distinct=True)
     )
     return counts["done"], counts["total"]
+
+
+def publish_bundled_progress() -> tuple[int, int]:
+    """Count the bundled progress and put it where every page reads it (ingest.progress_store)."""
+    from . import progress_store
+
+    done, total = bundled_progress()
+    progress_store.set_bundled(done, total)
+    return done, total

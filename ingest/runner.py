@@ -214,11 +214,15 @@ def discard_held_run(run_id: int, user: str) -> IngestRun:
 
 def _log_bundled_progress(source: DataSource) -> None:
     # The first `make run` loads the bundled snapshots on the worker; its console says how far.
-    from .bundled import BUNDLED_SLUGS, bundled_progress
+    # Counted after commit, so the pages' "still loading" notice never counts a run rolled back.
+    from .bundled import BUNDLED_SLUGS, publish_bundled_progress
+
+    def publish():
+        done, total = publish_bundled_progress()
+        log.info("bundled ingest: %s/%s sources", done, total)
 
     if source.slug in BUNDLED_SLUGS:
-        done, total = bundled_progress()
-        log.info("bundled ingest: %s/%s sources", done, total)
+        transaction.on_commit(publish)
 
 
 def _remember_validators(source, payload):

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import FeaturedChart, Measure
+from .models import FeaturedChart, Measure, Untestable
 
 
 @admin.register(Measure)
@@ -18,3 +18,11 @@ class FeaturedChartAdmin(admin.ModelAdmin):
     list_display = ["place", "topic", "kind", "slug", "entity", "order", "enabled"]
     list_editable = ["order", "enabled"]
     list_filter = ["place", "kind", "enabled"]
+
+
+@admin.register(Untestable)
+class UntestableAdmin(admin.ModelAdmin):
+    list_display = ["claim", "reason"]
+    search_fields = ["claim__title", "reason"]
+    list_select_related = ["claim"]
+    raw_id_fields = ["claim"]
