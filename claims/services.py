@@ -15,7 +15,7 @@ from . import audit
 from .backing import require_backing
 from .dates import Precision
 from .history import record_revision, revisions_for
-from .models import Claim, Evidence, Person, Revision, Source, Topic, Verdict
+from .models import Attribution, Claim, Evidence, Person, Revision, Source, Topic, Verdict
 
 
 class EditorialConflict(Exception):
@@ -24,8 +24,8 @@ class EditorialConflict(Exception):
 
 # Fields an editor sets through the claim form; status and editorial state have their
 # own services because each needs more than a value (a rationale, an allowed step).
-CONTENT_FIELDS = ("slug", "title", "statement", "quote", "person", "source", "date_made", "date_precision",
-                  "kind", "deadline")
+CONTENT_FIELDS = ("slug", "title", "statement", "quote", "quote_kind", "framing", "person", "source", "date_made",
+                  "date_precision", "kind", "deadline")
 VERDICT_FIELDS = ("status", "verdict_rationale", "verdict_as_of", "verdict_as_of_precision")
 
 # draft -> in review -> published; back one step is always possible.
@@ -43,21 +43,55 @@ def _ensure_baseline(obj, user=None) -> None:
         record_revision(obj, comment="State before the first recorded edit.")
 
 
+def _save_attributions(claim: Claim, rows) -> None:
+    """Apply the editor's attribution rows: {"id" (None for a new one), "source", "attributed_to",
+    "person", "passage", "delete"}. Removals go first so a row can take a removed one's place."""
+    existing = {a.pk: a for a in claim.attributions.all()}
+    rows = list(rows or ())
+    unknown = {row["id"] for row in rows if row.get("id")} - existing.keys()
+    if unknown:
+        raise ValidationError("An attribution on the form belongs to another claim or was removed meanwhile.")
+    for row in rows:
+        if row.get("id") and row.get("delete"):
+            existing[row["id"]].delete()
+    for row in rows:
+        if row.get("delete"):
+            continue
+        attribution = existing[row["id"]] if row.get("id") else Attribution(claim=claim)
+        for name in ("source", "attributed_to", "person", "passage"):
+            setattr(attribution, name, row[name])
+        try:
+            attribution.full_clean()
+        except ValidationError as exc:
+            # Named as the attribution's, not the claim's: the claim form has its own "source".
+            raise ValidationError(f"Attribution to {row['attributed_to']}: {' '.join(exc.messages)}") from None
+        attribution.save()
+
+
+def _require_whose_words(claim: Claim) -> None:
+    # "Reported" words are the source's account, not a quote: the page must be able to say
+    # whose account it is, by the essay's own framing or at least one attribution.
+    if claim.quote_kind == Claim.QuoteKind.REPORTED and not claim.framing and not claim.attributions.exists():
+        raise ValidationError({"quote_kind": "Reported words need the source's framing or at least one attribution."})
+
+
 @transaction.atomic
-def create_claim(*, user, values: dict, topics, comment: str = "") -> Claim:
+def create_claim(*, user, values: dict, topics, comment: str = "", attributions=()) -> Claim:
     claim = Claim(editorial_state=Claim.EditorialState.DRAFT)
     for name in CONTENT_FIELDS:
         setattr(claim, name, values[name])
     claim.full_clean(exclude=["topics"])
     claim.save()
     claim.topics.set(topics)
+    _save_attributions(claim, attributions)
+    _require_whose_words(claim)
     record_revision(claim, user=user, comment=comment or "Created.")
     audit.record(user, "claim.created", target=claim, summary=f"Created claim “{claim.title}” as a draft")
     return claim
 
 
 @transaction.atomic
-def update_claim(claim: Claim, *, user, values: dict, topics, comment: str = "") -> Revision | None:
+def update_claim(claim: Claim, *, user, values: dict, topics, comment: str = "", attributions=()) -> Revision | None:
     claim = Claim.objects.select_for_update().get(pk=claim.pk)
     _ensure_baseline(claim)
     if claim.editorial_state == Claim.EditorialState.PUBLISHED and values["slug"] != claim.slug:
@@ -67,6 +101,8 @@ def update_claim(claim: Claim, *, user, values: dict, topics, comment: str = "")
     claim.full_clean(exclude=["topics"])
     claim.save()
     claim.topics.set(topics)
+    _save_attributions(claim, attributions)
+    _require_whose_words(claim)
     revision = record_revision(claim, user=user, comment=comment or "Edited.")
     if revision is not None:
         audit.record(user, "claim.updated", target=claim, summary=f"Edited “{claim.title}”: "
@@ -148,6 +184,9 @@ def revert_claim(claim: Claim, revision: Revision, *, user, reason: str = "") ->
     if source_id and not Source.objects.filter(pk=source_id).exists():
         raise EditorialConflict("The source this revision cites has since been deleted.")
     claim.title, claim.statement, claim.quote = snap["title"], snap["statement"], snap["quote"]
+    # Revisions older than these fields have no value for them: the claim keeps what it has.
+    claim.quote_kind = snap.get("quote_kind", claim.quote_kind)
+    claim.framing = snap.get("framing", claim.framing)
     claim.person_id, claim.source_id, claim.kind = person_id, source_id, snap["kind"]
     claim.date_made, claim.date_precision = _date(snap.get("date_made")), snap["date_precision"]
     claim.deadline = _date(snap.get("deadline"))
@@ -157,6 +196,8 @@ def revert_claim(claim: Claim, revision: Revision, *, user, reason: str = "") ->
     claim.verdict_as_of_precision = snap.get("verdict_as_of_precision", Precision.UNKNOWN)
     claim.save()
     claim.topics.set(Topic.objects.filter(slug__in=snap.get("topics", [])))
+    if "attributions" in snap:
+        _restore_attributions(claim, snap["attributions"])
     when = timezone.localtime(revision.created).strftime("%Y-%m-%d %H:%M")
     if tuple(getattr(claim, f) for f in VERDICT_FIELDS) != verdict_before:
         because = f" {reason.rstrip('.')}." if reason else ""
@@ -174,6 +215,17 @@ def revert_claim(claim: Claim, revision: Revision, *, user, reason: str = "") ->
                      f"#{revision.pk}", data={"revision": revision.pk, "new_revision": new.pk,
                                               "fields": new.changed_fields, "reason": reason})
     return new
+
+
+def _restore_attributions(claim: Claim, rows: list) -> None:
+    sources = set(Source.objects.filter(pk__in={r["source_id"] for r in rows}).values_list("pk", flat=True))
+    people = set(Person.objects.filter(pk__in={r["person_id"] for r in rows} - {None}).values_list("pk", flat=True))
+    if any(r["source_id"] not in sources or (r["person_id"] and r["person_id"] not in people) for r in rows):
+        raise EditorialConflict("A source or person this revision's attributions name has since been deleted.")
+    claim.attributions.all().delete()
+    Attribution.objects.bulk_create(
+        Attribution(claim=claim, source_id=r["source_id"], attributed_to=r["attributed_to"],
+                    person_id=r["person_id"], passage=r["passage"]) for r in rows)
 
 
 def _date(value):

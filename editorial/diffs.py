@@ -16,6 +16,7 @@ LABELS = {
     "deadline": "Deadline", "status": "Status", "verdict_rationale": "Verdict rationale",
     "verdict_as_of": "Verdict as of", "verdict_as_of_precision": "Verdict as-of precision",
     "editorial_state": "Editorial state", "topics": "Topics",
+    "quote_kind": "Quote kind", "framing": "Framing", "attributions": "Attributions",
 }
 # A word with the whitespace after it, so equal runs keep their spacing and no change
 # is a bare space.
@@ -23,7 +24,7 @@ _TOKENS = re.compile(r"\S+\s*|\s+")
 # Single values (a status, a date, a slug, a person) read best as "old -> new", not as a word diff.
 WHOLE_VALUE_FIELDS = {
     "slug", "person_id", "source_id", "date_made", "date_precision", "kind", "deadline", "status",
-    "verdict_as_of", "verdict_as_of_precision", "editorial_state", "topics",
+    "verdict_as_of", "verdict_as_of_precision", "editorial_state", "topics", "quote_kind",
 }
 # An equal run this short between two changes is folded into them.
 _FOLD_WORDS = 2
@@ -48,6 +49,9 @@ def _text(field: str, value, names: dict) -> str:
         return "—"
     if field == "topics":
         return ", ".join(value) or "—"
+    if field == "attributions":
+        return "; ".join(f"{a['attributed_to']} ({names.get(('source_id', a['source_id']), 'source #%s' % a['source_id'])}): "
+                         f"“{a['passage']}”" for a in value) or "—"
     if field in {"person_id", "source_id"}:
         return names.get((field, value), f"#{value} (deleted)")
     return str(value)
@@ -111,7 +115,8 @@ def diff_snapshots(old: dict | None, new: dict, names: dict | None = None) -> li
         if field not in new and field not in old:
             continue
         before, after = old.get(field), new.get(field)
-        if before == after:
+        # An absent key (a revision older than the field) and an empty value read the same.
+        if before == after or (not before and not after):
             continue
         old_text, new_text = _text(field, before, names), _text(field, after, names)
         diffs.append(FieldDiff(field, LABELS[field], old_text, new_text, word_diff(old_text, new_text)))
@@ -124,6 +129,7 @@ def names_for(revisions) -> dict:
 
     person_ids = {r.snapshot.get("person_id") for r in revisions} - {None}
     source_ids = {r.snapshot.get("source_id") for r in revisions} - {None}
+    source_ids |= {a["source_id"] for r in revisions for a in r.snapshot.get("attributions", [])}
     names = {("person_id", p.pk): p.name for p in Person.objects.filter(pk__in=person_ids)}
     names.update({("source_id", s.pk): s.title for s in Source.objects.filter(pk__in=source_ids)})
     return names

@@ -4,7 +4,7 @@ from django.core.exceptions import ValidationError
 from django.utils.text import slugify
 
 from claims.dates import Precision, parse_partial_date
-from claims.models import Claim, Evidence, Person, Source, Topic
+from claims.models import Attribution, Claim, Evidence, Person, Source, Topic
 from ingest.models import Benchmark, Series, SeriesPoint
 
 from measures.models import Measure
@@ -111,6 +111,15 @@ class ClaimForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 4}), help_text="The verbatim words, exactly as the source has them.",
         error_messages={"required": "A claim needs its verbatim quote."},
     )
+    quote_kind = forms.ChoiceField(
+        choices=Claim.QuoteKind.choices, initial=Claim.QuoteKind.OWN_WORDS, label="Whose words",
+        help_text="“Reported” when the source describes the position rather than quoting it; "
+                  "it then needs the framing or an attribution below.",
+    )
+    framing = forms.CharField(
+        required=False, widget=forms.Textarea(attrs={"rows": 3}), label="Framing",
+        help_text="The source's own sentence around the quote, verbatim from the source's archived text.",
+    )
     person = forms.ModelChoiceField(queryset=Person.objects.order_by("name"), required=False,
                                     empty_label="(no named person)")
     date_made = PartialDateField(required=False, label="Date made")
@@ -132,6 +141,7 @@ class ClaimForm(forms.Form):
     def initial_for(cls, claim: Claim) -> dict:
         return {
             "title": claim.title, "slug": claim.slug, "statement": claim.statement, "quote": claim.quote,
+            "quote_kind": claim.quote_kind, "framing": claim.framing,
             "person": claim.person_id, "date_made": (claim.date_made, claim.date_precision), "kind": claim.kind,
             "deadline": claim.deadline, "topics": [t.pk for t in claim.topics.all()], "source": claim.source_id,
         }
@@ -153,16 +163,87 @@ class ClaimForm(forms.Form):
             self.add_error("source", "Choose an existing source or describe a new one, not both.")
         if new_source and not data.get("new_source_title"):
             self.add_error("new_source_title", "A new source needs a title.")
+        framing, source = data.get("framing", ""), data.get("source")
+        # The framing is shown as the essay's own words, so it must be them: checked against
+        # the archived text when there is one (a new source has none yet).
+        if framing and source is not None and source.excerpt and framing not in source.excerpt:
+            self.add_error("framing", "The framing must be copied exactly from the source's archived text.")
         return data
+
+    def clean_framing(self):
+        return self.cleaned_data["framing"].strip()
 
     def values(self) -> dict:
         data = self.cleaned_data
         made, precision = data["date_made"]
         return {
             "slug": data["slug"], "title": data["title"].strip(), "statement": data["statement"].strip(),
-            "quote": data["quote"], "person": data["person"], "source": data["source"], "date_made": made,
+            "quote": data["quote"], "quote_kind": data["quote_kind"], "framing": data["framing"],
+            "person": data["person"], "source": data["source"], "date_made": made,
             "date_precision": precision, "kind": data["kind"], "deadline": data["deadline"],
         }
+
+
+class AttributionForm(forms.Form):
+    """One source's account of who said a claim's words; a row of the claim form's formset."""
+
+    id = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
+    source = forms.ModelChoiceField(queryset=Source.objects.order_by("title"), label="Source")
+    attributed_to = forms.CharField(max_length=300, label="Attributed to",
+                                    help_text="Who the source says said it, in its own terms.")
+    person = forms.ModelChoiceField(queryset=Person.objects.order_by("name"), required=False,
+                                    empty_label="(no named person)", label="Person")
+    passage = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), label="Passage",
+                              help_text="The source's sentence making the attribution, verbatim.")
+
+    def clean_attributed_to(self):
+        return self.cleaned_data["attributed_to"].strip()
+
+    def clean_passage(self):
+        return self.cleaned_data["passage"].strip()
+
+
+class BaseAttributionFormSet(forms.BaseFormSet):
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        if "DELETE" in form.fields:
+            form.fields["DELETE"].label = "Remove this attribution"
+
+    def clean(self):
+        if any(self.errors):
+            return
+        seen = set()
+        for form in self.forms:
+            data = form.cleaned_data
+            if not data or self._should_delete_form(form):
+                continue
+            key = (data["source"].pk, data["attributed_to"])
+            if key in seen:
+                raise ValidationError("Each source attributes the words to a given name once.")
+            seen.add(key)
+
+    def rows(self) -> list[dict]:
+        """What claims.services saves: one dict per filled-in row, with removals flagged."""
+        rows = []
+        for form in self.forms:
+            data = form.cleaned_data
+            if not data:
+                continue
+            rows.append({"id": data.get("id"), "delete": self._should_delete_form(form), "source": data.get("source"),
+                         "attributed_to": data.get("attributed_to", ""), "person": data.get("person"),
+                         "passage": data.get("passage", "")})
+        return [row for row in rows if row["id"] or not row["delete"]]
+
+
+AttributionFormSet = forms.formset_factory(
+    AttributionForm, formset=BaseAttributionFormSet, extra=1, can_delete=True, max_num=50, validate_max=True,
+)
+
+
+def attribution_formset(claim: Claim | None = None, data=None) -> BaseAttributionFormSet:
+    initial = [{"id": a.pk, "source": a.source_id, "attributed_to": a.attributed_to, "person": a.person_id,
+                "passage": a.passage} for a in claim.attributions.all()] if claim else []
+    return AttributionFormSet(data, initial=initial, prefix="attr")
 
 
 class StateForm(forms.Form):

@@ -27,6 +27,7 @@ from .forms import (
     AuditFilterForm,
     BulkDecisionForm,
     ClaimForm,
+    attribution_formset,
     EvidenceAcceptForm,
     EvidenceRejectForm,
     MeasureForm,
@@ -220,7 +221,7 @@ def claim_list(request):
 
 
 @transaction.atomic
-def _save_claim(request, form, claim=None):
+def _save_claim(request, form, attributions, claim=None):
     # One transaction: a new source must not outlive a claim that failed to save.
     values = form.values()
     data = form.cleaned_data
@@ -228,9 +229,12 @@ def _save_claim(request, form, claim=None):
         values["source"] = services.find_or_create_source(
             user=request.user, title=data["new_source_title"], url=data["new_source_url"],
             publisher=data["new_source_publisher"])
+    rows = attributions.rows()
     if claim is None:
-        return services.create_claim(user=request.user, values=values, topics=data["topics"], comment=data["comment"])
-    services.update_claim(claim, user=request.user, values=values, topics=data["topics"], comment=data["comment"])
+        return services.create_claim(user=request.user, values=values, topics=data["topics"], comment=data["comment"],
+                                     attributions=rows)
+    services.update_claim(claim, user=request.user, values=values, topics=data["topics"], comment=data["comment"],
+                          attributions=rows)
     return Claim.objects.get(pk=claim.pk)
 
 
@@ -239,15 +243,17 @@ def _save_claim(request, form, claim=None):
 @never_cache
 def claim_new(request):
     form = ClaimForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
+    attributions = attribution_formset(data=request.POST or None)
+    # Both are validated, so every error shows at once.
+    if request.method == "POST" and all([form.is_valid(), attributions.is_valid()]):
         try:
-            claim = _save_claim(request, form)
+            claim = _save_claim(request, form, attributions)
         except ValidationError as exc:
             _add_model_errors(form, exc)
         else:
             messages.success(request, f"Draft “{claim.title}” created.")
             return redirect("editorial:claim_edit", claim.slug)
-    return render(request, "editorial/claim_form.html", {"form": form, "claim": None},
+    return render(request, "editorial/claim_form.html", {"form": form, "attributions": attributions, "claim": None},
                   status=400 if request.method == "POST" else 200)
 
 
@@ -259,10 +265,11 @@ def _add_model_errors(form, exc: ValidationError):
         form.add_error(None, exc.messages)
 
 
-def _edit_context(claim, form=None, verdict_form=None, test_form=None):
+def _edit_context(claim, form=None, verdict_form=None, test_form=None, attributions=None):
     return {
         "claim": claim,
         "form": form or ClaimForm(initial=ClaimForm.initial_for(claim)),
+        "attributions": attributions or attribution_formset(claim),
         "verdict_form": verdict_form or VerdictForm(initial={"status": claim.status}),
         "transitions": [(state, Claim.EditorialState(state).label)
                         for state in sorted(services.TRANSITIONS.get(claim.editorial_state, ()))],
@@ -281,15 +288,17 @@ def claim_edit(request, slug):
     if request.method == "GET":
         return render(request, "editorial/claim_form.html", _edit_context(claim))
     form = ClaimForm(request.POST)
-    if form.is_valid():
+    attributions = attribution_formset(claim, data=request.POST)
+    if all([form.is_valid(), attributions.is_valid()]):
         try:
-            claim = _save_claim(request, form, claim)
+            claim = _save_claim(request, form, attributions, claim)
         except ValidationError as exc:
             _add_model_errors(form, exc)
         else:
             messages.success(request, "Saved.")
             return redirect("editorial:claim_edit", claim.slug)
-    return render(request, "editorial/claim_form.html", _edit_context(claim, form=form), status=400)
+    return render(request, "editorial/claim_form.html", _edit_context(claim, form=form, attributions=attributions),
+                  status=400)
 
 
 @require_POST

@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.test import Client
 
 from claims import services
-from claims.models import Claim, Evidence, Revision, Source, Verdict
+from claims.models import Attribution, Claim, Evidence, Revision, Source, Verdict
 from editorial.diffs import word_diff
 from editorial.models import AuditEntry
 from editorial.validators import is_private_host
@@ -17,7 +17,8 @@ from tests import factories
 pytestmark = pytest.mark.usefixtures("private_cache", "fast_passwords")
 
 VALID = {"title": "LLMs will plateau by 2027", "statement": "Large language models stop improving by 2027.",
-         "quote": "We will see a plateau by 2027.", "kind": "prediction", "date_made": "2024-03"}
+         "quote": "We will see a plateau by 2027.", "kind": "prediction", "date_made": "2024-03",
+         "quote_kind": "own_words", **{"attr-TOTAL_FORMS": "0", "attr-INITIAL_FORMS": "0"}}
 
 
 def _errors(response):
@@ -116,7 +117,8 @@ def test_private_host_detection(host, private):
 def test_editing_records_a_revision_with_changed_fields_and_comment(editor, editor_client, db):
     claim = factories.claim(slug="edit-me", title="Old title", quote="Old quote.")
     data = {"title": "New title", "slug": "edit-me", "statement": claim.statement, "quote": "Old quote, corrected.",
-            "kind": claim.kind, "date_made": "2020-01", "comment": "Fixed the quote against the source"}
+            "kind": claim.kind, "date_made": "2020-01", "comment": "Fixed the quote against the source",
+            "quote_kind": "own_words", **_attribution_rows(claim)}
     assert editor_client.post("/curate/claims/edit-me/edit/", data)["Location"] == "/curate/claims/edit-me/edit/"
     revisions = list(Revision.objects.filter(target="claim", object_id=claim.pk).order_by("created", "id"))
     # A baseline of the pre-edit state, then the edit.
@@ -129,7 +131,7 @@ def test_editing_records_a_revision_with_changed_fields_and_comment(editor, edit
 def test_a_published_claim_keeps_its_slug(editor_client, db):
     claim = factories.claim(slug="cited-elsewhere")
     data = {"title": claim.title, "slug": "renamed", "statement": claim.statement, "quote": claim.quote,
-            "kind": claim.kind, "date_made": ""}
+            "kind": claim.kind, "date_made": "", "quote_kind": "own_words", **_attribution_rows(claim)}
     response = editor_client.post("/curate/claims/cited-elsewhere/edit/", data)
     assert response.status_code == 400
     assert "keeps its slug" in _errors(response)
@@ -202,10 +204,25 @@ def test_verdict_without_as_of_is_dated_today(editor_client, db):
     assert verdict.as_of_precision == "day" and verdict.as_of is not None
 
 
-def _edit(client, claim, **changes):
+def _attribution_rows(claim, extra=()):
+    """The formset's POST data: the claim's attributions as they stand, then any new rows."""
+    rows = [{"id": a.pk, "source": a.source_id, "attributed_to": a.attributed_to, "person": a.person_id or "",
+             "passage": a.passage} for a in claim.attributions.all()] + list(extra)
+    data = {"attr-TOTAL_FORMS": str(len(rows)), "attr-INITIAL_FORMS": str(claim.attributions.count())}
+    for i, row in enumerate(rows):
+        data.update({f"attr-{i}-{key}": value for key, value in row.items()})
+    return data
+
+
+def _post_edit(client, claim, **changes):
     data = {"title": claim.title, "slug": claim.slug, "statement": claim.statement, "quote": claim.quote,
-            "kind": claim.kind, "date_made": "2020-01-02", **changes}
-    response = client.post(f"/curate/claims/{claim.slug}/edit/", data)
+            "kind": claim.kind, "date_made": "2020-01-02", "quote_kind": claim.quote_kind, "framing": claim.framing,
+            "source": claim.source_id or "", "person": claim.person_id or "", **_attribution_rows(claim), **changes}
+    return client.post(f"/curate/claims/{claim.slug}/edit/", data)
+
+
+def _edit(client, claim, **changes):
+    response = _post_edit(client, claim, **changes)
     assert response.status_code == 302, response.content[:1000]
 
 
@@ -330,3 +347,162 @@ def test_a_claim_that_fails_to_save_leaves_no_orphan_source(editor_client, db):
                                                           "new_source_url": "https://example.org/orphan"})
     assert response.status_code == 400
     assert not Source.objects.filter(title="Orphan?").exists()
+
+
+# ---------------------------------------------------------------- whose words: quote kind, framing, attributions
+
+EXCERPT = "The essay says: Critics argue that deep learning is hitting a wall. Gary Marcus wrote it in 2022."
+
+
+def _sourced_claim(**kw):
+    source = factories.source(title="The essay", excerpt=EXCERPT)
+    return factories.claim(source=source, quote="Deep learning is hitting a wall.", date_made=dt.date(2020, 1, 2),
+                           **kw)
+
+
+def _row(source, attributed_to="Gary Marcus", passage="Gary Marcus wrote it in 2022.", person=""):
+    return {"id": "", "source": source.pk, "attributed_to": attributed_to, "person": person, "passage": passage}
+
+
+def test_the_edit_form_offers_quote_kind_framing_and_the_claims_attributions(editor_client, db):
+    claim = _sourced_claim(slug="ww", quote_kind="reported", framing="Critics argue that")
+    Attribution.objects.create(claim=claim, source=claim.source, attributed_to="Gary Marcus", passage="Gary Marcus.")
+    html = editor_client.get("/curate/claims/ww/edit/").content.decode()
+    assert '<option value="reported" selected>' in html
+    assert "Critics argue that</textarea>" in html
+    assert "<legend>Attribution to Gary Marcus</legend>" in html and "<legend>New attribution</legend>" in html
+    assert 'name="attr-TOTAL_FORMS" value="2"' in html and 'name="attr-INITIAL_FORMS" value="1"' in html
+    assert 'name="attr-0-DELETE"' in html and "Remove this attribution" in html
+
+
+def test_reported_words_with_framing_from_the_source_are_saved_with_a_revision_and_audit(editor, editor_client, db):
+    claim = _sourced_claim(slug="rep")
+    _edit(editor_client, claim, source=claim.source.pk, quote_kind="reported",
+          framing="  Critics argue that deep learning is hitting a wall. ")
+    claim.refresh_from_db()
+    assert (claim.quote_kind, claim.framing) == ("reported", "Critics argue that deep learning is hitting a wall.")
+    latest = Revision.objects.filter(target="claim", object_id=claim.pk).first()
+    assert {"quote_kind", "framing"} <= set(latest.changed_fields) and latest.user == editor
+    entry = AuditEntry.objects.get(action="claim.updated", claim=claim)
+    assert {"quote_kind", "framing"} <= set(entry.data["fields"])
+    html = editor_client.get("/curate/claims/rep/history/").content.decode()
+    assert "Quote kind" in html and "Framing" in html
+    page = Client().get("/claims/rep/").content.decode()
+    assert "<blockquote><p>Critics argue that deep learning is hitting a wall.</p></blockquote>" in page
+
+
+def test_framing_not_found_in_the_sources_archived_text_is_refused(editor_client, db):
+    claim = _sourced_claim(slug="nf")
+    response = _post_edit(editor_client, claim, source=claim.source.pk, framing="Critics say deep learning stalls.")
+    assert response.status_code == 400
+    assert "The framing must be copied exactly from the source&#x27;s archived text." in _errors(response)
+    claim.refresh_from_db()
+    assert claim.framing == ""
+
+
+def test_framing_is_free_text_when_the_source_has_no_archived_text(editor_client, db):
+    claim = factories.claim(slug="nx", source=factories.source(excerpt=""), date_made=dt.date(2020, 1, 2))
+    _edit(editor_client, claim, source=claim.source.pk, framing="Anything the essay said.")
+    claim.refresh_from_db()
+    assert claim.framing == "Anything the essay said."
+
+
+def test_reported_words_need_framing_or_an_attribution(editor_client, db):
+    claim = _sourced_claim(slug="need")
+    response = _post_edit(editor_client, claim, source=claim.source.pk, quote_kind="reported", framing="")
+    assert response.status_code == 400
+    assert "Reported words need the source&#x27;s framing or at least one attribution." in _errors(response)
+    claim.refresh_from_db()
+    assert claim.quote_kind == "own_words"
+    # An attribution alone is enough.
+    _edit(editor_client, claim, source=claim.source.pk, quote_kind="reported",
+          **_attribution_rows(claim, [_row(claim.source)]))
+    claim.refresh_from_db()
+    assert claim.quote_kind == "reported" and claim.attributions.get().attributed_to == "Gary Marcus"
+
+
+def test_a_new_reported_claim_without_framing_or_attribution_is_not_created(editor_client, db):
+    response = editor_client.post("/curate/claims/new/", {**VALID, "quote_kind": "reported"})
+    assert response.status_code == 400
+    assert not Claim.objects.exists()
+
+
+def test_a_new_claim_is_created_with_its_attributions(editor_client, db):
+    source, person = factories.source(), factories.person(name="Gary Marcus")
+    rows = {"attr-TOTAL_FORMS": "1", "attr-INITIAL_FORMS": "0",
+            **{f"attr-0-{k}": v for k, v in _row(source, person=person.pk).items()}}
+    response = editor_client.post("/curate/claims/new/", {**VALID, "quote_kind": "reported", "source": source.pk,
+                                                          **rows})
+    assert response.status_code == 302, _errors(response)[:2000]
+    claim = Claim.objects.get()
+    attribution = claim.attributions.get()
+    assert (attribution.source, attribution.person, attribution.passage) == (source, person,
+                                                                            "Gary Marcus wrote it in 2022.")
+    assert Revision.objects.get(target="claim", object_id=claim.pk).snapshot["attributions"] == [
+        {"source_id": source.pk, "attributed_to": "Gary Marcus", "person_id": person.pk,
+         "passage": "Gary Marcus wrote it in 2022."}]
+
+
+def test_attributions_are_added_edited_and_removed_with_revisions_and_audit(editor, editor_client, db):
+    claim = _sourced_claim(slug="attr")
+    other = factories.source(title="Another essay")
+    _edit(editor_client, claim, **_attribution_rows(claim, [_row(claim.source), _row(other, "Yann LeCun", "LeCun.")]))
+    assert sorted(claim.attributions.values_list("attributed_to", flat=True)) == ["Gary Marcus", "Yann LeCun"]
+    added = Revision.objects.filter(target="claim", object_id=claim.pk).first()
+    assert added.changed_fields == ["attributions"] and added.user == editor
+    assert AuditEntry.objects.filter(action="claim.updated", claim=claim).first().data["fields"] == ["attributions"]
+
+    rows = _attribution_rows(claim)
+    marcus = [k[:-len("attributed_to")] for k, v in rows.items() if v == "Gary Marcus"][0]
+    lecun = [k[:-len("attributed_to")] for k, v in rows.items() if v == "Yann LeCun"][0]
+    rows[f"{marcus}passage"] = "Gary Marcus wrote it, in 2022."
+    rows[f"{lecun}DELETE"] = "on"
+    _edit(editor_client, claim, **rows)
+    assert list(claim.attributions.values_list("attributed_to", "passage")) == [
+        ("Gary Marcus", "Gary Marcus wrote it, in 2022.")]
+    # The baseline, the additions, then the edit and removal in one revision.
+    assert Revision.objects.filter(target="claim", object_id=claim.pk).count() == 3
+    html = editor_client.get("/curate/claims/attr/history/").content.decode()
+    assert "Attributions" in html and "Yann LeCun (Another essay)" in html
+
+
+def test_saving_unchanged_attributions_adds_no_revision(editor_client, db):
+    claim = _sourced_claim(slug="same-attr")
+    _edit(editor_client, claim, **_attribution_rows(claim, [_row(claim.source)]))
+    count = Revision.objects.filter(target="claim", object_id=claim.pk).count()
+    _edit(editor_client, claim)
+    assert Revision.objects.filter(target="claim", object_id=claim.pk).count() == count
+
+
+def test_the_same_attribution_twice_is_refused(editor_client, db):
+    claim = _sourced_claim(slug="dup")
+    response = _post_edit(editor_client, claim, **_attribution_rows(claim, [_row(claim.source), _row(claim.source)]))
+    assert response.status_code == 400
+    assert "Each source attributes the words to a given name once." in _errors(response)
+    assert not Attribution.objects.exists()
+
+
+def test_an_attribution_of_another_claim_cannot_be_edited_through_this_one(editor_client, db):
+    claim, other = _sourced_claim(slug="mine-a"), _sourced_claim(slug="other-a")
+    foreign = Attribution.objects.create(claim=other, source=other.source, attributed_to="X", passage="X said.")
+    rows = _attribution_rows(claim, [{**_row(claim.source, "Hijacked"), "id": foreign.pk}])
+    response = _post_edit(editor_client, claim, **rows)
+    assert response.status_code == 400
+    assert "belongs to another claim" in _errors(response)
+    foreign.refresh_from_db()
+    assert (foreign.claim, foreign.attributed_to) == (other, "X")
+
+
+def test_revert_restores_quote_kind_framing_and_attributions(editor_client, db):
+    claim = _sourced_claim(slug="rev-attr")
+    _edit(editor_client, claim, source=claim.source.pk, quote_kind="reported", framing="Critics argue that",
+          **_attribution_rows(claim, [_row(claim.source)]))
+    before = Revision.objects.filter(target="claim", object_id=claim.pk).first()
+    rows = _attribution_rows(claim)
+    rows["attr-0-DELETE"] = "on"
+    _edit(editor_client, claim, source=claim.source.pk, quote_kind="own_words", framing="", **rows)
+    assert not claim.attributions.exists()
+    editor_client.post(f"/curate/claims/rev-attr/revert/{before.pk}/", {f"revert-{before.pk}-reason": "Undo."})
+    claim.refresh_from_db()
+    assert (claim.quote_kind, claim.framing) == ("reported", "Critics argue that")
+    assert list(claim.attributions.values_list("attributed_to", flat=True)) == ["Gary Marcus"]

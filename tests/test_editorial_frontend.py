@@ -3,7 +3,7 @@ public pages do (tests/test_frontend_checks.py), with an editor and an admin sig
 
 import pytest
 
-from claims.models import Evidence
+from claims.models import Attribution, Evidence
 from claims.history import record_revision
 from claims.services import change_verdict
 from editorial import checks
@@ -28,6 +28,9 @@ def _data(django_user_model):
     topic = factories.topic(name="Scaling walls")
     claim = factories.claim(slug="checked", title="Scaling is hitting a wall", topics=[topic],
                             quote="Deep learning is hitting a wall.", kind="prediction")
+    # An attribution, so the claim form's formset has a filled-in row as well as the blank one.
+    Attribution.objects.create(claim=claim, source=factories.source(title="An essay"), attributed_to="Gary Marcus",
+                               passage="Gary Marcus said deep learning is hitting a wall.")
     record_revision(claim, comment="first")
     claim.title = "Scaling is hitting a brick wall"
     claim.save()
