@@ -25,7 +25,6 @@ from .errors import form_bad_request
 from .forms import BrowseForm
 from .models import Claim, Evidence, Person, Topic, Verdict, published_q
 from .site import site_host, site_url
-from .wording import without_internal_ids
 
 FEED_LIMIT = 50
 # Part of every ETag: bump it when the feed markup changes so readers refetch.
@@ -354,7 +353,7 @@ class VerdictsFeed(ClaimwatchFeed):
             "<p><strong>{}</strong> as of {}.</p><p>{}</p><p>The claim: {}</p><blockquote><p>{}</p></blockquote>",
             verdict.get_status_display(),
             verdict.as_of_display,
-            without_internal_ids(verdict.rationale),
+            verdict.rationale,
             claim.statement,
             claim.quote,
         )
@@ -463,7 +462,7 @@ class ClaimFeed(ClaimwatchFeed):
                 "<p><strong>{}</strong> as of {}.</p><p>{}</p>",
                 item.get_status_display(),
                 item.as_of_display,
-                without_internal_ids(item.rationale),
+                item.rationale,
             )
         labels = (item.get_stance_display(), item.get_strength_display(), item.get_tier_display())
         parts = [("<p>{} · {} · {}</p>", labels)]
@@ -472,7 +471,7 @@ class ClaimFeed(ClaimwatchFeed):
         else:
             parts.append(("<p>{}</p>", (item.title,)))
         if item.summary:
-            parts.append(("<p>{}</p>", (without_internal_ids(item.summary),)))
+            parts.append(("<p>{}</p>", (item.summary,)))
         if item.note:
             parts.append(("<p>Editor's note: {}</p>", (item.note,)))
         return format_html_join("", "{}", ((format_html(f, *args),) for f, args in parts))

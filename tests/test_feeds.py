@@ -382,14 +382,6 @@ def test_summaries_carry_no_internal_seed_document_ids(client, seeded):
         assert "(000)" not in body and "(004)" not in body
 
 
-def test_internal_ids_are_dropped_but_real_figures_kept():
-    from claims.wording import without_internal_ids
-
-    assert without_internal_ids("The seed (000) reports it (2022).") == "The seed reports it (2022)."
-    assert without_internal_ids("Huszár's retrospective (004), independently") == "Huszár's retrospective, independently"
-    assert without_internal_ids("top (100) models") == "top (100) models"
-
-
 def test_a_revert_reads_as_an_editorial_correction_in_the_feeds(client, world):
     Verdict.objects.filter(claim=world["claim"]).update(is_correction=True)
     _, parsed = fetch(client, reverse("reader:verdicts_atom"))
