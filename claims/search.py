@@ -105,7 +105,7 @@ def _search_vector_field():
     return SearchVectorField()
 
 
-def _stored_search(queryset, q, table):
+def _stored_search(queryset, q):
     from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVectorExact
 
     query = SearchQuery(q, search_type="websearch", config=SEARCH_CONFIG)
@@ -117,9 +117,8 @@ def _stored_search(queryset, q, table):
 def _postgres_search(queryset, q, fields):
     from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 
-    table = STORED_DOCUMENTS.get(queryset.model._meta.label_lower)
-    if table:
-        return _stored_search(queryset, q, table)
+    if queryset.model._meta.label_lower in STORED_DOCUMENTS:
+        return _stored_search(queryset, q)
 
     vector = None
     for weight, names in fields.items():
