@@ -5,18 +5,25 @@ The 500 page is rendered without a request context on purpose: when the database
 thing that failed, a context processor that queries (the user, messages) would fail again.
 """
 
-from django.http import HttpResponse
+from django.http import HttpResponse, HttpResponseBadRequest
 from django.shortcuts import render
 from django.template import loader
 
 
-def bad_request(request, reason: str):
-    """A 400 page that says what was wrong with the request (a form's errors, a bad tab)."""
+def bad_request(request, reason: str, *, plain: bool = False):
+    """A 400 that says what was wrong with the request (a form's errors, a bad tab).
+
+    Pages get the 400 page in the site's design; ``plain`` is for what programs read (CSV,
+    JSON and feed downloads), where an HTML page would only be noise in a terminal.
+    """
+    if plain:
+        return HttpResponseBadRequest(reason, content_type="text/plain; charset=utf-8")
     return render(request, "400.html", {"reason": reason}, status=400)
 
 
-def form_bad_request(request, form, prefix: str = "Invalid parameters"):
-    return bad_request(request, f"{prefix}: {form.error_text()}")
+def bad_query(request, form, prefix: str = "Invalid parameters", *, plain: bool = False):
+    """The answer to an invalid ``claims.query_forms.QueryForm``: its errors, worded once."""
+    return bad_request(request, f"{prefix}: {form.error_text()}", plain=plain)
 
 
 def render_429(request, retry_after: int):

@@ -21,7 +21,7 @@ from django.utils.functional import Promise
 from django.utils.html import format_html, format_html_join
 from django.views.decorators.http import condition
 
-from .errors import form_bad_request
+from .errors import bad_query
 from .forms import BrowseForm
 from .models import Claim, Evidence, Person, Topic, Verdict, published_q
 from .site import site_host, site_url
@@ -566,7 +566,7 @@ def _validated_browse(view):
     def checked(request):
         form = browse_form(request)
         if not form.is_valid():
-            return form_bad_request(request, form, "Invalid filter")
+            return bad_query(request, form, "Invalid filter")
         return view(request)
 
     return checked

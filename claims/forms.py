@@ -2,6 +2,7 @@ from django import forms
 from django.db.models import F
 
 from .models import Claim
+from .query_forms import QueryForm
 
 SORTS = {
     "date": ("date made, newest first", [F("date_made").desc(nulls_last=True), "title"]),
@@ -13,7 +14,7 @@ YEAR_UNKNOWN = "unknown"
 PERSON_NONE = "none"  # the essays' own claims: no person made them
 
 
-class BrowseForm(forms.Form):
+class BrowseForm(QueryForm):
     """GET filters for /claims/ (and its feeds and downloads). Invalid values are a 400."""
 
     q = forms.CharField(required=False, max_length=200, strip=True)
@@ -81,11 +82,7 @@ class BrowseForm(forms.Form):
     def active_filters(self):
         return {k: self.cleaned_data[k] for k in (*self.FACETS, "q") if self.cleaned_data.get(k)}
 
-    def error_text(self):
-        return "; ".join(f"{name}: {' '.join(errors)}" for name, errors in self.errors.items())
-
-
-class TimelineForm(forms.Form):
+class TimelineForm(QueryForm):
     """GET filters for /timeline/: claims by topic and person, data events on or off."""
 
     topic = forms.ModelChoiceField(
@@ -124,6 +121,3 @@ class TimelineForm(forms.Form):
         if self.cleaned_data.get("person"):
             queryset = queryset.filter(person=self.cleaned_data["person"])
         return queryset
-
-    def error_text(self):
-        return "; ".join(f"{name}: {' '.join(errors)}" for name, errors in self.errors.items())

@@ -15,14 +15,14 @@ from django import forms
 from django.db import connection
 from django.db.models import Case, Count, F, FloatField, Q, Value, When, Window
 from django.db.models.expressions import Expression, RawSQL
-from django.http import HttpResponseBadRequest
 from django.shortcuts import render
 
 from ingest.models import AIModel, Benchmark, FeedItem
 
 from . import highlight
-from .errors import form_bad_request
+from .errors import bad_query
 from .models import Claim, Evidence, Person, Topic
+from .query_forms import QueryForm
 
 MAX_QUERY_LENGTH = 200
 # A fallback query is one LIKE per term per field; bound it so a pasted paragraph
@@ -297,17 +297,14 @@ def search_everything(q: str) -> list[ResultGroup]:
     return groups
 
 
-class SearchForm(forms.Form):
+class SearchForm(QueryForm):
     q = forms.CharField(required=False, max_length=MAX_QUERY_LENGTH, strip=True, label="Search Claimwatch")
-
-    def error_text(self):
-        return "; ".join(f"{name}: {' '.join(errors)}" for name, errors in self.errors.items())
 
 
 def search_view(request):
     form = SearchForm(request.GET)
     if not form.is_valid():
-        return form_bad_request(request, form, "Invalid search")
+        return bad_query(request, form, "Invalid search")
     q = form.cleaned_data["q"]
     groups = search_everything(q) if q else []
     context = {

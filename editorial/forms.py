@@ -5,6 +5,7 @@ from django.utils.text import slugify
 
 from claims.dates import Precision, parse_partial_date
 from claims.models import Attribution, Claim, Evidence, Person, Source, Topic
+from claims.query_forms import QueryForm
 from ingest.models import Benchmark, Series, SeriesPoint
 
 from measures.models import Measure
@@ -52,22 +53,16 @@ class IdListField(forms.Field):
         return ids
 
 
-class PageForm(forms.Form):
+class PageForm(QueryForm):
     """GET parameters of the paged editorial lists; bad input is a 400, not a guess."""
 
     page = forms.IntegerField(required=False, min_value=1, max_value=100000)
     state = forms.ChoiceField(required=False, choices=[("", "any")] + list(Claim.EditorialState.choices))
 
-    def error_text(self):
-        return "; ".join(f"{name}: {' '.join(errors)}" for name, errors in self.errors.items())
 
-
-class AuditFilterForm(forms.Form):
+class AuditFilterForm(QueryForm):
     page = forms.IntegerField(required=False, min_value=1, max_value=100000)
     action = forms.RegexField(required=False, max_length=50, regex=r"^[a-z_]+\.[a-z_]+$")
-
-    def error_text(self):
-        return "; ".join(f"{name}: {' '.join(errors)}" for name, errors in self.errors.items())
 
 
 class ThrottledAuthenticationForm(AuthenticationForm):

@@ -16,7 +16,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from claims import services
-from claims.errors import form_bad_request
+from claims.errors import bad_query
 from claims.models import Claim, Evidence, Revision
 from claims.services import EditorialConflict
 
@@ -43,10 +43,6 @@ from .models import ProposedVerdict
 from .permissions import editor_required, staff_required
 
 CURATE = "claims.change_evidence"
-
-
-def _bad_request(request, form):
-    return form_bad_request(request, form)
 
 
 def _validation_messages(exc: ValidationError) -> str:
@@ -88,7 +84,7 @@ def _queue_context(request, page: int = 1, bound: Evidence | None = None) -> dic
 def queue(request):
     form = PageForm(request.GET)
     if not form.is_valid():
-        return _bad_request(request, form)
+        return bad_query(request, form)
     return render(request, "editorial/queue.html", _queue_context(request, form.cleaned_data["page"] or 1))
 
 
@@ -213,7 +209,7 @@ def _editable_claim(slug):
 def claim_list(request):
     form = PageForm(request.GET)
     if not form.is_valid():
-        return _bad_request(request, form)
+        return bad_query(request, form)
     state = form.cleaned_data["state"] or None
     page = Paginator(selectors.claims_for_editors(state), 50).get_page(form.cleaned_data["page"] or 1)
     return render(request, "editorial/claim_list.html", {"page": page, "state": state,
@@ -451,7 +447,7 @@ def test_delete(request, slug, pk):
 def audit_log(request):
     form = AuditFilterForm(request.GET)
     if not form.is_valid():
-        return _bad_request(request, form)
+        return bad_query(request, form)
     entries = selectors.audit_log()
     if form.cleaned_data["action"]:
         entries = entries.filter(action=form.cleaned_data["action"])

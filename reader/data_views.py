@@ -5,16 +5,17 @@ import csv
 
 from django import forms
 from django.conf import settings
-from django.http import Http404
 from django.core.paginator import Paginator
 from django.db.models import F
-from django.http import HttpResponse, HttpResponseBadRequest, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.utils.text import slugify
 from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.csp import csp_override
 
+from claims.errors import bad_query, bad_request
+from claims.query_forms import QueryForm
 from ingest.models import AIModel, Benchmark, Series
 from measures.chart_config import FeaturedChart
 from measures.charts import build_chart
@@ -22,6 +23,7 @@ from measures.claim_charts import claims_measured_against, dated, featured_chart
 from measures.series import (COMPUTE, MODEL_ATTRIBUTES, BenchmarkSeries, ModelAttributeSeries, OwidSeries, Provenance,
                              benchmark_summaries, frontier, series_summaries)
 
+from .charts import ChartStateForm
 from .views import _render
 
 MODEL_SORTS = {
@@ -32,7 +34,32 @@ MODEL_SORTS = {
 }
 
 
-class ModelsForm(forms.Form):
+class YearsForm(QueryForm):
+    """?from=2015&to=2020: a download of the years a chart shows (reader/charts.py links them)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # "from" is a keyword, so these cannot be declared as class attributes.
+        self.fields["from"] = forms.IntegerField(required=False, min_value=1, max_value=9999)
+        self.fields["to"] = forms.IntegerField(required=False, min_value=1, max_value=9999)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("from") and data.get("to") and data["from"] > data["to"]:
+            self.add_error("to", f"must not be before from ({data['from']}).")
+        return data
+
+    def keeps(self, date) -> bool:
+        first, last = self.cleaned_data.get("from"), self.cleaned_data.get("to")
+        return (not first or date.year >= first) and (not last or date.year <= last)
+
+    def years_meta(self) -> dict:
+        """The years asked for, in the download's metadata (only when narrowed)."""
+        first, last = self.cleaned_data.get("from"), self.cleaned_data.get("to")
+        return {"years": [first, last]} if first or last else {}
+
+
+class ModelsForm(YearsForm):
     q = forms.CharField(required=False, max_length=100, strip=True)
     domain = forms.CharField(required=False, max_length=100)
     notable = forms.BooleanField(required=False)
@@ -48,25 +75,22 @@ class ModelsForm(forms.Form):
             models = models.filter(domain__icontains=data["domain"])
         if data.get("notable"):
             models = models.filter(notable=True)
+        if data.get("from"):
+            models = models.filter(publication_date__year__gte=data["from"])
+        if data.get("to"):
+            models = models.filter(publication_date__year__lte=data["to"])
         return models.order_by(*MODEL_SORTS[data.get("sort") or "date"])
 
-    def error_text(self):
-        return "; ".join(f"{name}: {' '.join(errors)}" for name, errors in self.errors.items())
 
-
-class SeriesForm(forms.Form):
+class SeriesForm(YearsForm):
     entity = forms.CharField(required=False, max_length=300, strip=True)
-
-    error_text = ModelsForm.error_text  # one wording for every data page's bad query string
-
-
-def _invalid(text):
-    return HttpResponseBadRequest(f"Invalid parameters: {text}", content_type="text/plain")
 
 
 def data_index(request):
-    context = {"charts": featured_charts(FeaturedChart.Place.DATA), "benchmarks": benchmark_summaries(),
-               "series_list": series_summaries()}
+    charts = ChartStateForm(request.GET, featured_charts(FeaturedChart.Place.DATA))
+    if not charts.is_valid():
+        return bad_query(request, charts)
+    context = {"charts": charts.shown(), "benchmarks": benchmark_summaries(), "series_list": series_summaries()}
     return render(request, "claims/data_index.html", context)
 
 
@@ -75,7 +99,10 @@ def benchmark_detail(request, slug):
     ref = BenchmarkSeries(slug)
     claims = list(claims_measured_against(ref))
     chart = build_chart(ref, dated(claims))
-    context = {"benchmark": benchmark, "chart": chart, "claims": claims}
+    state = ChartStateForm(request.GET, [chart])
+    if not state.is_valid():
+        return bad_query(request, state)
+    context = {"benchmark": benchmark, "chart": chart, "shown": next(iter(state.shown()), None), "claims": claims}
     return render(request, "claims/benchmark_detail.html", context)
 
 
@@ -89,11 +116,11 @@ def series_detail(request, slug):
     series = get_object_or_404(Series.objects.select_related("source"), slug=slug)
     form = SeriesForm(request.GET)
     if not form.is_valid():
-        return _invalid(form.error_text())
+        return bad_query(request, form)
     entities = _entities(series)
     entity = form.cleaned_data.get("entity") or ""
     if entity and entity not in entities:
-        return _invalid(f"entity: “{entity}” is not in this series.")
+        return bad_request(request, f"Invalid parameters: entity: “{entity}” is not in this series.")
     # Series of one value per entity (OWID's model-by-model tables) chart every entity at once.
     per_entity = len(entities) > 1 and series.points.count() <= 2 * len(entities)
     if not entity and not per_entity:
@@ -101,15 +128,18 @@ def series_detail(request, slug):
     ref = OwidSeries(slug, entity)
     claims = list(claims_measured_against(ref))
     chart = build_chart(ref, dated(claims))
-    context = {"series": series, "chart": chart, "entity": entity, "entities": entities,
-               "per_entity": per_entity, "claims": claims}
+    state = ChartStateForm(request.GET, [chart])
+    if not state.is_valid():
+        return bad_query(request, state)
+    context = {"series": series, "chart": chart, "shown": next(iter(state.shown()), None), "entity": entity,
+               "entities": entities, "per_entity": per_entity, "claims": claims}
     return render(request, "claims/series_detail.html", context)
 
 
 def models_table(request):
     form = ModelsForm(request.GET)
     if not form.is_valid():
-        return HttpResponseBadRequest(f"Invalid parameters: {form.error_text()}", content_type="text/plain")
+        return bad_query(request, form)
     page = Paginator(form.queryset(), 50).get_page(form.cleaned_data.get("page") or 1)
     return _render(request, "claims/models_table.html", "table",
                    {"form": form, "page": page, "query_string": request.GET.urlencode()})
@@ -132,13 +162,16 @@ def embed_chart(request, kind, slug):
     """A chart alone, to frame on another site: the same figure, its source and a link back."""
     form = SeriesForm(request.GET)
     if not form.is_valid():
-        return _invalid(form.error_text())
+        return bad_query(request, form)
     ref = _embed_ref(kind, slug, form.cleaned_data.get("entity") or "")
     claims = list(claims_measured_against(ref))
     chart = build_chart(ref, dated(claims))
     if chart is None:
         raise Http404("No data for this chart yet.")
-    return render(request, "claims/embed.html", {"chart": chart, "embedded": True})
+    state = ChartStateForm(request.GET, [chart])
+    if not state.is_valid():
+        return bad_query(request, state)
+    return render(request, "claims/embed.html", {"chart": chart, "shown": state.shown()[0], "embedded": True})
 
 
 # --- downloads: exactly the numbers a chart or table shows, with where they came from ---
@@ -172,9 +205,14 @@ def _download(fmt, name, meta, header, rows):
 
 
 def compute_data(request, fmt):
+    years = YearsForm(request.GET)
+    if not years.is_valid():
+        return bad_query(request, years, plain=True)
     points, provenance = COMPUTE.points()
     records = {(p.date, p.label) for p in frontier(points)}
-    meta = _provenance_meta(provenance, title="Training compute of notable AI models", unit="FLOP")
+    points = [p for p in points if years.keeps(p.date)]
+    meta = _provenance_meta(provenance, title="Training compute of notable AI models", unit="FLOP",
+                            **years.years_meta())
     rows = [(p.date.isoformat(), p.label, p.extra, p.value, (p.date, p.label) in records) for p in points]
     return _download(fmt, "claimwatch-training-compute", meta,
                      ["publication_date", "model", "organization", "training_compute_flop", "is_record"], rows)
@@ -182,10 +220,14 @@ def compute_data(request, fmt):
 
 def benchmark_data(request, slug, fmt):
     benchmark = get_object_or_404(Benchmark, slug=slug)
+    years = YearsForm(request.GET)
+    if not years.is_valid():
+        return bad_query(request, years, plain=True)
     points, provenance = BenchmarkSeries(benchmark.slug).points()
     records = {(p.date, p.label, p.value) for p in frontier(points, benchmark.higher_is_better)}
+    points = [p for p in points if years.keeps(p.date)]
     meta = _provenance_meta(provenance, title=benchmark.name, unit=benchmark.unit,
-                            higher_is_better=benchmark.higher_is_better)
+                            higher_is_better=benchmark.higher_is_better, **years.years_meta())
     rows = [(p.date.isoformat(), p.label, p.value, p.low, p.high, (p.date, p.label, p.value) in records)
             for p in points]
     return _download(fmt, f"claimwatch-{benchmark.slug}", meta,
@@ -195,7 +237,7 @@ def benchmark_data(request, slug, fmt):
 def models_data(request, fmt):
     form = ModelsForm(request.GET)
     if not form.is_valid():
-        return HttpResponseBadRequest(f"Invalid parameters: {form.error_text()}", content_type="text/plain")
+        return bad_query(request, form, plain=True)
     models = list(form.queryset()[:20000])
     runs = {}
     for m in models:
@@ -221,11 +263,12 @@ def series_data(request, slug, fmt):
     series = get_object_or_404(Series.objects.select_related("source"), slug=slug)
     form = SeriesForm(request.GET)
     if not form.is_valid():
-        return _invalid(form.error_text())
+        return bad_query(request, form, plain=True)
     entity = form.cleaned_data.get("entity") or ""
     points, provenance = OwidSeries(slug, entity).points()
+    points = [p for p in points if form.keeps(p.date)]
     meta = _provenance_meta(provenance, title=series.name, unit=series.unit, unit_note=series.unit_note,
-                            entity=entity or None, date_precision=series.date_precision)
+                            entity=entity or None, date_precision=series.date_precision, **form.years_meta())
     dates = (lambda d: str(d.year)) if series.date_precision == "year" else (lambda d: d.isoformat())
     rows = [(dates(p.date), p.label, p.value) for p in points]
     name = f"claimwatch-{series.slug}" + (f"-{slugify(entity)}" if entity else "")

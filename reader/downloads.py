@@ -11,9 +11,10 @@ so a download either fails before its first byte or is sent whole.
 import csv
 import json
 
-from django.http import HttpResponseBadRequest, StreamingHttpResponse
+from django.http import StreamingHttpResponse
 
 from claims.downloads import BROWSE_CLAIM_COLUMNS, Echo, attach, browse_records, csv_cells, filename, meta_block
+from claims.errors import bad_query
 from claims.forms import BrowseForm
 from claims.models import Claim
 from measures.selectors import MeasureSummary, measure_summaries
@@ -34,10 +35,6 @@ def _browse(request):
 
 def _browse_query(request):
     return {k: v for k, v in request.GET.items() if k != "page" and v}
-
-
-def _bad_filter(form):
-    return HttpResponseBadRequest(f"Invalid filter: {form.error_text()}", content_type="text/plain")
 
 
 def _records(claims, request):
@@ -64,7 +61,7 @@ def _with_measures(rows, summaries):
 def claims_csv(request):
     form, claims = _browse(request)
     if claims is None:
-        return _bad_filter(form)
+        return bad_query(request, form, "Invalid filter", plain=True)
     records = _records(claims, request)
 
     def lines():
@@ -80,7 +77,7 @@ def claims_csv(request):
 def claims_json(request):
     form, claims = _browse(request)
     if claims is None:
-        return _bad_filter(form)
+        return bad_query(request, form, "Invalid filter", plain=True)
     meta = meta_block(request, _browse_query(request))
     records = _records(claims, request)
 

@@ -21,13 +21,15 @@ from measures.series import value_at
 from claims import dashboard
 from claims.browse import EXPANDABLE, browse_title, cached_facet_counts
 from claims.citation import bibtex, claim_review, meta_tags
-from claims.errors import bad_request, form_bad_request
+from claims.errors import bad_query, bad_request
 from claims.forms import BrowseForm, TimelineForm
 from claims.models import Claim, Evidence, Person, Topic, Verdict
 from claims.pagination import CachedCountPaginator
 from claims.site import site_url
-from .timeline import build_timeline
 from claims.track_record import resolved_by_topic, track_record
+
+from .charts import ChartStateForm
+from .timeline import build_timeline
 
 PAGE_SIZE = 25
 TIMELINE_CLAIMS = 300
@@ -46,11 +48,10 @@ def _render(request, template, partial, context):
     return response
 
 
-def _bad_request(request, form):
-    return form_bad_request(request, form)
-
-
 def home(request):
+    charts = ChartStateForm(request.GET, featured_charts(FeaturedChart.Place.DASHBOARD))
+    if not charts.is_valid():
+        return bad_query(request, charts)
     status_counts = dashboard.status_counts()
     newest = list(Evidence.objects.newest_public()[:5])
     context = {
@@ -69,7 +70,7 @@ def home(request):
         "topics": [t for t in dashboard.topics_with_counts() if t.n],
         "model_count": dashboard.model_count(),
         "last_run": IngestRun.objects.select_related("source").filter(status__in=IngestRun.FINISHED).first(),
-        "charts": featured_charts(FeaturedChart.Place.DASHBOARD),
+        "charts": charts.shown(),
     }
     return render(request, "claims/home.html", context)
 
@@ -77,7 +78,7 @@ def home(request):
 def claim_list(request):
     form = BrowseForm(request.GET)
     if not form.is_valid():
-        return _bad_request(request, form)
+        return bad_query(request, form)
     if request.GET.get("expand", "") not in ("", *EXPANDABLE):
         return bad_request(request, f"Invalid parameters: expand must be one of {', '.join(EXPANDABLE)}.")
     claims = form.sorted(form.filter(Claim.objects.for_list()))
@@ -124,12 +125,16 @@ def claim_detail(request, slug):
     if _wants_fragment(request):
         return _render(request, "claims/claim_detail.html", "evidence", context)
     chart = claim_chart(claim, measured.primary)
+    state = ChartStateForm(request.GET, [chart])
+    if not state.is_valid():
+        return bad_query(request, state)
     permalink = site_url(claim.get_absolute_url())
     context.update(
         topics=topics,
         verdicts=claim.verdicts.select_related("recorded_by"),
         related=_related(claim, topics),
         chart=chart,
+        shown=next(iter(state.shown()), None),
         then_now=_then_and_now(chart, claim),
         permalink=permalink,
         bibtex=bibtex(claim, permalink, timezone.now().date()),
@@ -192,14 +197,16 @@ def topic_detail(request, slug):
     topic = get_object_or_404(Topic, slug=slug)
     claims = Claim.objects.for_list().filter(topics=topic)
     page = Paginator(claims, PAGE_SIZE).get_page(request.GET.get("page") or 1)
-    charts = topic_charts(topic)
-    return render(request, "claims/topic_detail.html", {"topic": topic, "page": page, "charts": charts})
+    charts = ChartStateForm(request.GET, topic_charts(topic))
+    if not charts.is_valid():
+        return bad_query(request, charts)
+    return render(request, "claims/topic_detail.html", {"topic": topic, "page": page, "charts": charts.shown()})
 
 
 def timeline(request):
     form = TimelineForm(request.GET)
     if not form.is_valid():
-        return _bad_request(request, form)
+        return bad_query(request, form)
     # The newest claims only: the timeline is for reading, the browse page for everything.
     claims = list(form.filter(Claim.objects.for_list())[: TIMELINE_CLAIMS + 1])
     context = {

@@ -2,6 +2,8 @@
 // no inline scripts, so the figure data lives in <script type="application/json"> blocks.
 // The payload carries only what is drawn (dates, rounded values, labels, the unit's name);
 // the look, hover text and tick labels in human units are applied here, once for every chart.
+// The server renders each chart first as a static preview in its URL state (reader/chart_preview.py);
+// plotly (vendored, data-plotly on this script's tag) is fetched the first time a reader reaches for one.
 (function () {
   "use strict";
 
@@ -156,39 +158,70 @@
     list.querySelector("a").focus();
   }
 
+  // --- plotly on demand: the server drew a static preview; the interactive chart costs 1 MB of
+  // script, so it loads only when a reader reaches for a chart (points, touches, focuses, uses a control).
+  var SELF = document.currentScript;
+  var plotlyLoading = null;
+  function loadPlotly() {
+    if (window.Plotly) { return Promise.resolve(window.Plotly); }
+    if (!plotlyLoading) {
+      plotlyLoading = new Promise(function (resolve, reject) {
+        var script = document.createElement("script");
+        script.src = SELF.dataset.plotly;
+        script.nonce = SELF.nonce;  // the strict CSP admits only scripts carrying the page's nonce
+        script.onload = function () { resolve(window.Plotly); };
+        script.onerror = reject;
+        document.head.appendChild(script);
+      });
+    }
+    return plotlyLoading;
+  }
+
   function draw(container) {
     var source = document.getElementById(container.dataset.figure);
-    if (!source || !window.Plotly) { return; }
+    if (!source) { return Promise.resolve(); }
     var figure = JSON.parse(source.textContent);
     var format = FORMAT[figure.unit] || FORMAT.number;
+    var wasHidden = container.hidden;
+    container.hidden = false;  // plotly measures its box; a table view hides it again below
     var narrow = container.clientWidth < 500;
     var data = figure.data.map(function (trace) { return styleTrace(trace, format, figure.groups); });
     var layout = styleLayout(figure.layout, figure, narrow);
     applyScale(layout, figure, layout.yaxis.type);
     container.chartFigure = figure;
-    window.Plotly.newPlot(container, data, layout, {
+    container.textContent = "";  // the preview goes; plotly draws in the same reserved box
+    return window.Plotly.newPlot(container, data, layout, {
       responsive: true,
       displaylogo: false,
       modeBarButtonsToRemove: ["select2d", "lasso2d"],
       toImageButtonOptions: { filename: container.id.replace(/^chart-/, "claimwatch-") },
     }).then(function () {
-      enableControls(container);
+      container.hidden = wasHidden;
+      // Claim markers carry their pages' URLs: one claim opens, several are listed.
+      container.on("plotly_click", function (event) {
+        var point = event.points && event.points[0];
+        var urls = point && point.customdata;
+        if (!Array.isArray(urls) || !urls.length) { return; }
+        if (urls.length === 1) { window.location.assign(urls[0]); return; }
+        var lines = String(point.hovertext || point.data.hovertext[point.pointIndex]).split("<br>").slice(1);
+        pick(container, urls, lines);
+      });
       container.classList.add("chart-drawn");
       container.setAttribute("data-drawn", "true");
+      if (container.chartState) { relayout(container, container.chartState, container.chartDefaults); }
       container.dispatchEvent(new CustomEvent("chart:drawn", { bubbles: true }));
-    });
-    // Claim markers carry their pages' URLs: one claim opens, several are listed.
-    container.on("plotly_click", function (event) {
-      var point = event.points && event.points[0];
-      var urls = point && point.customdata;
-      if (!Array.isArray(urls) || !urls.length) { return; }
-      if (urls.length === 1) { window.location.assign(urls[0]); return; }
-      var lines = String(point.hovertext || point.data.hovertext[point.pointIndex]).split("<br>").slice(1);
-      pick(container, urls, lines);
     });
   }
 
+  function activate(container) {
+    if (!container.drawing) {
+      container.drawing = loadPlotly().then(function () { return draw(container); });
+    }
+    return container.drawing;
+  }
+
   // --- exploring: scale, time range, chart or table, image downloads; the state lives in the URL ---
+  // The server parses the same parameters (reader/charts.py) and renders the page in that state.
   function stateKey(container, name) { return container.id.replace(/^chart-/, "") + "." + name; }
 
   function readState(container, defaults) {
@@ -197,7 +230,6 @@
     var from = parseInt(params.get(stateKey(container, "from")), 10);
     var to = parseInt(params.get(stateKey(container, "to")), 10);
     var view = params.get(stateKey(container, "view"));
-    // Anything unexpected in the URL falls back to the default, never to a broken chart.
     return {
       scale: scale === "log" || scale === "linear" ? scale : defaults.scale,
       from: years.indexOf(from) >= 0 ? from : years[0],
@@ -206,19 +238,31 @@
     };
   }
 
-  function writeState(container, state, defaults) {
-    var params = new URLSearchParams(window.location.search);
+  function changed(container, state, defaults) {
+    // Only what differs from the chart as first drawn, named as the server reads it.
     var values = { scale: state.scale, from: state.from, to: state.to, view: state.view };
     var initial = { scale: defaults.scale, from: defaults.years[0], to: defaults.years[defaults.years.length - 1], view: "chart" };
+    var out = {};
     Object.keys(values).forEach(function (name) {
-      if (values[name] === initial[name]) { params.delete(stateKey(container, name)); }
-      else { params.set(stateKey(container, name), values[name]); }
+      if (values[name] !== initial[name]) { out[stateKey(container, name)] = String(values[name]); }
     });
+    return out;
+  }
+
+  function withParams(url, params) {
+    var query = new URLSearchParams(params).toString();
+    return query ? url + (url.indexOf("?") >= 0 ? "&" : "?") + query : url;
+  }
+
+  function writeState(container, state, defaults) {
+    var params = new URLSearchParams(window.location.search), mine = changed(container, state, defaults);
+    ["scale", "from", "to", "view"].forEach(function (name) { params.delete(stateKey(container, name)); });
+    Object.keys(mine).forEach(function (name) { params.set(name, mine[name]); });
     var query = params.toString();
     window.history.replaceState(window.history.state, "", window.location.pathname + (query ? "?" + query : "") + window.location.hash);
   }
 
-  function applyState(container, state, defaults) {
+  function relayout(container, state, defaults) {
     var figure = container.chartFigure, layout = container.layout;
     applyScale(layout, figure, state.scale);
     var update = {
@@ -229,7 +273,11 @@
     // The whole span autoranges, so a projected crossing after the last record stays in view.
     if (whole) { update["xaxis.autorange"] = true; }
     else { update["xaxis.range"] = [state.from + "-01-01", (state.to + 1) + "-01-01"]; }
-    window.Plotly.relayout(container, update);
+    return window.Plotly.relayout(container, update);
+  }
+
+  function showState(container, state, defaults) {
+    // What does not need plotly: the view, the toggles, and links that carry the state.
     var figureEl = container.closest("figure"), table = figureEl.querySelector(".chart-table");
     container.hidden = state.view === "table";
     if (table) { table.open = state.view === "table"; }
@@ -237,19 +285,31 @@
     figureEl.querySelectorAll("[data-view]").forEach(function (b) { b.setAttribute("aria-pressed", String(b.dataset.view === state.view)); });
     figureEl.querySelector('[data-range="from"]').value = String(state.from);
     figureEl.querySelector('[data-range="to"]').value = String(state.to);
+    var whole = state.from === defaults.years[0] && state.to === defaults.years[defaults.years.length - 1];
+    var years = whole ? {} : { from: state.from, to: state.to };
+    figureEl.querySelectorAll("[data-download]").forEach(function (a) { a.href = withParams(a.dataset.download, years); });
+    var mine = changed(container, state, defaults);
+    figureEl.querySelectorAll("[data-embed-link]").forEach(function (a) { a.href = withParams(a.dataset.embedLink, mine); });
+    var snippet = figureEl.querySelector("textarea[data-embed]");
+    if (snippet) {
+      snippet.value = snippet.value.replace(/src="[^"]*"/, 'src="' + withParams(snippet.dataset.embed, mine) + '"');
+    }
   }
 
   function enableControls(container) {
     var controls = document.querySelector('[data-controls="' + container.id + '"]');
     if (!controls) { return; }
     var years = Array.prototype.map.call(controls.querySelectorAll('[data-range="from"] option'), function (o) { return parseInt(o.value, 10); });
-    var defaults = { scale: container.chartFigure.layout.yaxis.type || "linear", years: years };
+    var defaults = { scale: controls.dataset.defaultScale || "linear", years: years };
     var state = readState(container, defaults);
+    container.chartState = state;
+    container.chartDefaults = defaults;
     function change(patch) {
       Object.keys(patch).forEach(function (k) { state[k] = patch[k]; });
       if (state.from > state.to) { state.to = state.from; }
-      applyState(container, state, defaults);
+      showState(container, state, defaults);
       writeState(container, state, defaults);
+      activate(container).then(function () { if (container.chartFigure) { relayout(container, state, defaults); } });
     }
     controls.querySelectorAll("[data-scale]").forEach(function (b) { b.addEventListener("click", function () { change({ scale: b.dataset.scale }); }); });
     controls.querySelectorAll("[data-view]").forEach(function (b) { b.addEventListener("click", function () { change({ view: b.dataset.view }); }); });
@@ -260,21 +320,33 @@
     });
     controls.querySelectorAll("[data-image]").forEach(function (b) {
       b.addEventListener("click", function () {
-        window.Plotly.downloadImage(container, {
-          format: b.dataset.image, filename: container.id.replace(/^chart-/, "claimwatch-"),
-          width: container.clientWidth || 900, height: container.clientHeight || 420,
+        activate(container).then(function () {
+          window.Plotly.downloadImage(container, {
+            format: b.dataset.image, filename: container.id.replace(/^chart-/, "claimwatch-"),
+            width: container.clientWidth || 900, height: container.clientHeight || 420,
+          });
         });
       });
     });
     controls.hidden = false;
-    applyState(container, state, defaults);
+  }
+
+  function prepare(container) {
+    if (container.prepared) { return; }
+    container.prepared = true;
+    enableControls(container);
+    var figureEl = container.closest("figure") || container;
+    var go = function () { activate(container); };
+    ["pointerenter", "focusin", "touchstart"].forEach(function (name) {
+      figureEl.addEventListener(name, go, { once: true, passive: true });
+    });
   }
 
   function drawAll(root) {
-    (root || document).querySelectorAll("[data-figure]:not(.chart-drawn)").forEach(draw);
+    (root || document).querySelectorAll("[data-figure]").forEach(prepare);
   }
 
-  window.ClaimwatchCharts = { applyScale: applyScale, format: FORMAT };
+  window.ClaimwatchCharts = { applyScale: applyScale, format: FORMAT, activate: activate };
   document.addEventListener("DOMContentLoaded", function () { drawAll(document); });
   // Charts inside fragments swapped in by htmx.
   document.addEventListener("htmx:afterSettle", function (event) { drawAll(event.target); });

@@ -1,0 +1,160 @@
+"""A chart's static preview: the same figure as a few SVG paths, drawn by the server.
+
+Plotly is over a megabyte of script; parsing it on every page load was most of the pages'
+blocking time. So the first paint is this preview (in the chart's box, at the URL's scale
+and years), and static/js/charts.js loads plotly only when the reader reaches for the chart
+(points at it, focuses it, or uses a control). The geometry is in a 1000 x 1000 box
+stretched to the chart's size: strokes do not scale (CSS ``vector-effect``), so a point is a
+zero-length round-capped segment and the whole scatter is one <path>, not hundreds of nodes.
+Tick labels are HTML positioned in percent of the plot, so they stay legible at any width.
+"""
+
+import dataclasses
+import datetime as dt
+import math
+
+from measures.charts import Chart
+
+SIZE = 1000
+SUP = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
+YEAR_STEPS = (1, 2, 5, 10, 20, 25, 50, 100)
+MAX_X_TICKS = 8
+MAX_Y_TICKS = 7
+SHORT_UNITS = (" FLOP", " parameters")  # the axis title names them
+LEGEND_ROLES = ("points", "frontier", "claims", "own", "crossing")
+
+
+@dataclasses.dataclass(frozen=True)
+class Tick:
+    position: float  # percent of the plot's width (x) or height from the top (y)
+    text: str
+    minor: bool = False  # hidden on narrow screens, so the labels never collide
+
+
+@dataclasses.dataclass(frozen=True)
+class Preview:
+    points: str
+    frontier: str
+    claims: str
+    own: str
+    marks: str  # the claim's date line and thresholds
+    grid: str
+    x_ticks: list[Tick]
+    y_ticks: list[Tick]
+    legend: list[tuple[str, str]]  # (role, name), as plotly's legend names them
+
+    @classmethod
+    def of(cls, chart: Chart, scale: str, years: tuple[int, int] | None) -> "Preview":
+        traces = {t.get("meta"): t for t in chart.figure["data"]}
+        layout = chart.figure["layout"]
+        log = scale == "log"
+        x_lo, x_hi = _x_domain(chart.figure["data"], years)
+        y_lo, y_hi = _y_domain(chart.figure["data"], layout, log)
+
+        def x_of(iso: str) -> float:
+            return (_day(iso) - x_lo) / (x_hi - x_lo) * SIZE
+
+        def y_of(value: float) -> float | None:
+            if value is None or (log and value <= 0):
+                return None
+            v = math.log10(value) if log else value
+            return SIZE - (v - y_lo) / (y_hi - y_lo) * SIZE
+
+        def dots(trace: dict | None) -> str:
+            if not trace:
+                return ""
+            out = []
+            for x, y in zip(trace["x"], trace["y"]):
+                px, py = x_of(x), y_of(y)
+                if py is not None and -20 <= px <= SIZE + 20:
+                    out.append(f"M{px:.1f} {py:.1f}h0")
+            return "".join(out)
+
+        def steps(trace: dict | None) -> str:
+            if not trace:
+                return ""
+            out = []
+            for x, y in zip(trace["x"], trace["y"]):
+                px, py = x_of(x), y_of(y)
+                if py is None:
+                    continue
+                out.append(f"M{px:.1f} {py:.1f}" if not out else f"H{px:.1f}V{py:.1f}")
+            return "".join(out)
+
+        marks = []
+        for shape in layout.get("shapes", []):
+            if shape.get("meta") == "own":
+                marks.append(f"M{x_of(shape['x0']):.1f} 0V{SIZE}")
+            elif shape.get("meta") == "threshold" and y_of(shape["y0"]) is not None:
+                marks.append(f"M0 {y_of(shape['y0']):.1f}H{SIZE}")
+        y_ticks = _y_ticks(y_lo, y_hi, log, chart)
+        return cls(
+            points=dots(traces.get("points")),
+            frontier=steps(traces.get("frontier")),
+            claims=dots(traces.get("claims")),
+            own=dots(traces.get("own")) + dots(traces.get("crossing")),
+            marks="".join(marks),
+            grid="".join(f"M0 {t.position * SIZE / 100:.1f}H{SIZE}" for t in y_ticks),
+            x_ticks=_x_ticks(x_lo, x_hi),
+            y_ticks=y_ticks,
+            legend=[(role, traces[role]["name"]) for role in LEGEND_ROLES if role in traces],
+        )
+
+
+def _day(iso: str) -> float:
+    return dt.date.fromisoformat(iso[:10]).toordinal()
+
+
+def _x_domain(data: list[dict], years: tuple[int, int] | None) -> tuple[float, float]:
+    """The years asked for, or (like plotly's autorange) every drawn date with a margin."""
+    if years:
+        return dt.date(years[0], 1, 1).toordinal(), dt.date(years[1] + 1, 1, 1).toordinal()
+    days = [_day(x) for trace in data for x in [*trace.get("x", []), *trace.get("x_interval", [])]]
+    lo, hi = min(days), max(days)
+    pad = max(1.0, (hi - lo) * 0.03)
+    return lo - pad, hi + pad
+
+
+def _y_domain(data: list[dict], layout: dict, log: bool) -> tuple[float, float]:
+    values = [y for trace in data for y in trace.get("y", []) if y is not None]
+    values += [s["y0"] for s in layout.get("shapes", []) if s.get("meta") == "threshold"]
+    if log:
+        values = [math.log10(v) for v in values if v > 0]
+    lo, hi = (min(values), max(values)) if values else (0.0, 1.0)
+    pad = (hi - lo) * 0.06 or 1.0
+    return lo - pad, hi + pad
+
+
+def _x_ticks(lo: float, hi: float) -> list[Tick]:
+    first, last = dt.date.fromordinal(math.ceil(lo)).year, dt.date.fromordinal(math.floor(hi)).year
+    step = next((s for s in YEAR_STEPS if (last - first) // s + 1 <= MAX_X_TICKS), YEAR_STEPS[-1])
+    ticks = []
+    for year in range(first + (-first) % step, last + 1, step):
+        day = dt.date(year, 1, 1).toordinal()
+        if lo <= day <= hi:
+            ticks.append(Tick(round((day - lo) / (hi - lo) * 100, 2), str(year), minor=len(ticks) % 2 == 1))
+    return ticks
+
+
+def _y_ticks(lo: float, hi: float, log: bool, chart: Chart) -> list[Tick]:
+    unit = chart.unit
+    if log:
+        low, high = math.ceil(lo), math.floor(hi)
+        step = max(1, math.ceil((high - low + 1) / MAX_Y_TICKS))
+        values = [(e, 10.0 ** e) for e in range(low, high + 1, step)]
+    else:
+        raw = (hi - lo) / 5
+        magnitude = 10 ** math.floor(math.log10(raw))
+        step = next(m * magnitude for m in (1, 2, 5, 10) if m * magnitude >= raw)
+        start = math.ceil(lo / step)
+        values = [(v, v) for v in (k * step for k in range(start, math.floor(hi / step) + 1))]
+    ticks = []
+    for position, value in values:
+        if log and unit.value in ("flop", "parameters"):
+            text = "10" + str(position).translate(SUP)
+        else:
+            text = unit.format(value)
+            for suffix in SHORT_UNITS:
+                text = text.removesuffix(suffix)
+        ticks.append(Tick(round((hi - position) / (hi - lo) * 100, 2), text))
+    return ticks
