@@ -128,12 +128,11 @@ def _y_domain(data: list[dict], layout: dict, log: bool) -> tuple[float, float]:
 def _x_ticks(lo: float, hi: float) -> list[Tick]:
     first, last = dt.date.fromordinal(math.ceil(lo)).year, dt.date.fromordinal(math.floor(hi)).year
     step = next((s for s in YEAR_STEPS if (last - first) // s + 1 <= MAX_X_TICKS), YEAR_STEPS[-1])
-    ticks = []
-    for year in range(first + (-first) % step, last + 1, step):
-        day = dt.date(year, 1, 1).toordinal()
-        if lo <= day <= hi:
-            ticks.append(Tick(round((day - lo) / (hi - lo) * 100, 2), str(year), minor=len(ticks) % 2 == 1))
-    return ticks
+    days = [(year, dt.date(year, 1, 1).toordinal()) for year in range(first + (-first) % step, last + 1, step)]
+    days = [(year, day) for year, day in days if lo <= day <= hi]
+    # More than four labels would collide at 375 px: every other one is hidden there.
+    return [Tick(round((day - lo) / (hi - lo) * 100, 2), str(year), minor=len(days) > 4 and i % 2 == 1)
+            for i, (year, day) in enumerate(days)]
 
 
 def _y_ticks(lo: float, hi: float, log: bool, chart: Chart) -> list[Tick]:

@@ -34,6 +34,7 @@ from .timeline import build_timeline
 PAGE_SIZE = 25
 TIMELINE_CLAIMS = 300
 TABS = (("supports", "For"), ("contradicts", "Against"), ("context", "Context"))
+STANCE_WORDS = {"supports": "for", "contradicts": "against", "context": "context"}
 
 
 def _wants_fragment(request):
@@ -114,10 +115,11 @@ def claim_detail(request, slug):
         (s for s, _ in TABS if any(e.stance == s for e in evidence) or measured.count(s)), "supports")
     if tab not in dict(TABS):
         return bad_request(request, "Invalid parameters: tab must be supports, contradicts or context.")
+    tabs = [(s, label, sum(e.stance == s for e in evidence) + measured.count(s)) for s, label in TABS]
     context = {
         "claim": claim,
         "tab": tab,
-        "tabs": [(s, label, sum(e.stance == s for e in evidence) + measured.count(s)) for s, label in TABS],
+        "tabs": tabs,
         "tab_evidence": [e for e in evidence if e.stance == tab],
         "claim_measures": measured,
         "tab_data": measured.evidence_for(tab),
@@ -131,7 +133,9 @@ def claim_detail(request, slug):
     permalink = site_url(claim.get_absolute_url())
     context.update(
         topics=topics,
-        verdicts=claim.verdicts.select_related("recorded_by"),
+        verdicts=list(claim.verdicts.select_related("recorded_by")),
+        evidence_total=sum(n for _, _, n in tabs),
+        evidence_breakdown=", ".join(f"{n} {STANCE_WORDS[s]}" for s, _, n in tabs if n),
         related=_related(claim, topics),
         chart=chart,
         shown=next(iter(state.shown()), None),
