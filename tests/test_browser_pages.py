@@ -36,6 +36,7 @@ def site(live_server, transactional_db):
 def test_the_compute_chart_draws_the_claim_apart_from_the_others(site, page):
     page.goto(f"{site}/claims/marcus-deep-learning-hitting-a-wall/")
     chart = page.locator("#chart-compute")
+    chart.hover()  # plotly loads when a reader reaches for the chart
     expect(chart).to_have_attribute("data-drawn", "true")
     expect(chart.locator("svg.main-svg").first).to_be_visible()
     expect(chart.locator(".legendtext", has_text="This claim")).to_be_visible()
@@ -51,6 +52,7 @@ def test_the_compute_chart_draws_the_claim_apart_from_the_others(site, page):
 def test_log_linear_range_and_table_are_in_the_url(site, page):
     page.goto(f"{site}/data/")
     chart = page.locator("#chart-compute")
+    chart.hover()  # plotly loads when a reader reaches for the chart
     expect(chart).to_have_attribute("data-drawn", "true")
     controls = page.locator('[data-controls="chart-compute"]')
     expect(controls).to_be_visible()
@@ -64,6 +66,7 @@ def test_log_linear_range_and_table_are_in_the_url(site, page):
     assert str(x0).startswith("2015-01-01")
     # A shared URL opens in the same state.
     page.goto(page.url)
+    chart.hover()
     expect(chart).to_have_attribute("data-drawn", "true")
     assert page.evaluate("document.getElementById('chart-compute').layout.yaxis.type") == "linear"
     expect(page.locator('[data-controls="chart-compute"] [data-range="from"]')).to_have_value("2015")
@@ -76,7 +79,7 @@ def test_log_linear_range_and_table_are_in_the_url(site, page):
 
 def test_the_chart_downloads_as_png_and_svg(site, page):
     page.goto(f"{site}/data/")
-    expect(page.locator("#chart-compute")).to_have_attribute("data-drawn", "true")
+    # Downloading loads plotly if the reader has not pointed at the chart yet.
     for fmt in ("png", "svg"):
         with page.expect_download() as info:
             page.locator(f'[data-controls="chart-compute"] [data-image="{fmt}"]').click()
@@ -92,6 +95,7 @@ def test_a_merged_marker_lists_its_claims_on_click(site, page):
         Measure.objects.create(claim=claim, kind="frontier_at", attribute="training_compute_flop", description="m")
     page.goto(f"{site}/data/")
     chart = page.locator("#chart-compute")
+    chart.hover()  # plotly loads when a reader reaches for the chart
     expect(chart).to_have_attribute("data-drawn", "true")
     claims = chart.locator(".scatterlayer .trace").nth(2)
     expect(claims.locator(".textpoint text", has_text="3")).to_be_visible()
@@ -113,8 +117,23 @@ def test_the_embed_page_draws_the_chart_inside_a_frame(site, page):
     assert src.endswith("/embed/model/training_compute_flop/")
     page.set_content(f'<iframe src="{src}" title="embed" width="800" height="620"></iframe>')
     frame = page.frame_locator("iframe")
+    frame.locator("#chart-compute").hover()
     expect(frame.locator("#chart-compute")).to_have_attribute("data-drawn", "true")
     expect(frame.get_by_role("link", name=re.compile("on Claimwatch"))).to_be_visible()
+
+
+def test_plotly_loads_only_when_a_reader_reaches_for_a_chart(site, page):
+    page.goto(f"{site}/data/?compute.scale=linear")
+    preview = page.locator("#chart-compute .chart-preview")
+    expect(preview).to_be_visible()
+    expect(page.locator('[data-controls="chart-compute"]')).to_be_visible()
+    page.wait_for_load_state("networkidle")
+    assert page.evaluate("typeof window.Plotly") == "undefined"
+    page.locator("#chart-compute").hover()
+    expect(page.locator("#chart-compute")).to_have_attribute("data-drawn", "true")
+    expect(preview).to_have_count(0)
+    # The preview was drawn at the URL's scale; plotly opens in it too.
+    assert page.evaluate("document.getElementById('chart-compute').layout.yaxis.type") == "linear"
 
 
 def test_pages_without_charts_load_no_plotly_in_the_browser(site, page):

@@ -203,7 +203,9 @@ def test_claim_page_shows_quote_source_verdict_and_history(client, seeded):
     assert claim.quote.replace('"', "&quot;").replace("'", "&#x27;")[:60] in html
     assert "Ferenc Huszár" in html
     assert "resolved false" in html and "as of 2026" in html
-    assert "Verdict history" in html
+    # One verdict: who decided and on what is said once, with no history repeating it.
+    assert "Decided by Claimwatch editors on" in html and "Verdict history" not in html
+    assert "as of date unknown" not in html
     assert claim.source.title[:40] in html
 
 

@@ -305,3 +305,57 @@ def test_owid_series_page_query_count_is_pinned(client, owid, django_assert_num_
     # series, form entities, point count, chart (version, series meta, points, runs), claims measured on it
     with django_assert_num_queries(8):
         assert client.get(f"/data/series/{INVESTMENT}/").status_code == 200
+
+
+def test_chart_state_in_the_url_is_the_first_html(client, real_data):
+    """Scale, years and view from the query string are applied by the server, not only by the script."""
+    html = client.get("/data/?compute.scale=linear&compute.from=2015&compute.view=table").content.decode()
+    figure = html.split('data-controls="chart-compute"')[1].split("</figure>")[0]
+    assert 'data-scale="linear" aria-pressed="true"' in figure and 'data-scale="log" aria-pressed="false"' in figure
+    assert 'data-view="table" aria-pressed="true"' in figure
+    assert re.search(r'data-range="from">.*?<option selected>2015</option>', figure)
+    assert 'id="chart-compute" data-figure="chart-compute-data" hidden' in figure
+    assert '<details class="chart-table" open>' in figure
+    years = {int(y) for y in re.findall(r"<tr><td>\d+ \w+ (\d{4})</td>", figure)}
+    assert years and min(years) >= 2015
+    assert "In 2015 to 2025, the years shown," in figure
+    # Downloads hold the years shown; the embed snippet opens in the same state.
+    assert 'href="/data/compute.csv?from=2015&amp;to=2025"' in figure
+    assert "/embed/model/training_compute_flop/?compute.scale=linear&amp;compute.from=2015&amp;compute.view=table" \
+        in figure
+    # The default state adds nothing to any link.
+    plain = client.get("/data/").content.decode()
+    assert 'href="/data/compute.csv"' in plain and 'aria-pressed="true">Log</button>' in plain
+
+
+def test_the_chart_preview_is_drawn_by_the_server_at_the_urls_scale(client, real_data):
+    def preview(url):
+        return client.get(url).content.decode().split('id="chart-compute"')[1].split('<script id="chart-compute')[0]
+
+    log, linear = preview("/data/"), preview("/data/?compute.scale=linear")
+    assert log.count('class="pv-points" d="M') == 1  # every model in one path, not a node each
+    assert "10²⁵" in log and "10²⁵" not in linear  # powers of ten only on the log axis
+    assert re.findall(r'class="pv-points" d="([^"]+)"', log) != re.findall(r'class="pv-points" d="([^"]+)"', linear)
+
+
+@pytest.mark.parametrize("query, reason", [
+    ("compute.scale=sideways", "compute.scale: must be log or linear."),
+    ("compute.view=pie", "compute.view: must be chart or table."),
+    ("compute.from=1800", "compute.from: must be a year from"),
+    ("compute.from=2020&compute.to=2015", "compute.to: must not be before compute.from (2020)."),
+])
+def test_a_bad_chart_state_is_the_400_page(client, real_data, query, reason):
+    response = client.get(f"/data/?{query}")
+    assert response.status_code == 400 and response["Content-Type"].startswith("text/html")
+    assert reason in response.content.decode()
+
+
+def test_chart_downloads_hold_the_years_asked_for(client, real_data):
+    data = json.loads(client.get("/data/compute.json?from=2015&to=2016").content)
+    assert data["meta"]["years"] == [2015, 2016]
+    assert data["data"] and {row["publication_date"][:4] for row in data["data"]} <= {"2015", "2016"}
+    everything = json.loads(client.get("/data/compute.json").content)
+    assert "years" not in everything["meta"] and len(everything["data"]) > len(data["data"])
+    response = client.get("/data/benchmarks/gpqa-diamond.csv?from=soon")
+    assert response.status_code == 400 and response["Content-Type"].startswith("text/plain")
+    assert response.content.decode().startswith("Invalid parameters: from:")
