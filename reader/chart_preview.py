@@ -34,6 +34,7 @@ class Tick:
 @dataclasses.dataclass(frozen=True)
 class Preview:
     points: str
+    errors: str  # the reported uncertainty, one vertical stroke per score
     frontier: str
     claims: str
     own: str
@@ -81,6 +82,19 @@ class Preview:
                 out.append(f"M{px:.1f} {py:.1f}" if not out else f"H{px:.1f}V{py:.1f}")
             return "".join(out)
 
+        def bars(trace: dict | None) -> str:
+            error = (trace or {}).get("error_y")
+            if not error:
+                return ""
+            out = []
+            for x, y, up, down in zip(trace["x"], trace["y"], error["array"], error["arrayminus"]):
+                if y is None or not (up or down):
+                    continue
+                top, bottom = y_of(y + (up or 0)), y_of(y - (down or 0))
+                if top is not None and bottom is not None:
+                    out.append(f"M{x_of(x):.1f} {bottom:.1f}V{top:.1f}")
+            return "".join(out)
+
         marks = []
         for shape in layout.get("shapes", []):
             if shape.get("meta") == "own":
@@ -90,6 +104,7 @@ class Preview:
         y_ticks = _y_ticks(y_lo, y_hi, log, chart)
         return cls(
             points=dots(traces.get("points")),
+            errors=bars(traces.get("points")),
             frontier=steps(traces.get("frontier")),
             claims=dots(traces.get("claims")),
             own=dots(traces.get("own")) + dots(traces.get("crossing")),

@@ -174,3 +174,7 @@ class ChartStateForm(QueryForm):
             )
             result.append(ShownChart(chart, state))
         return result
+
+    def shown_chart(self) -> ShownChart | None:
+        """The page's one chart in its state, or None when the series has no data yet."""
+        return next(iter(self.shown()), None)

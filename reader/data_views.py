@@ -82,8 +82,12 @@ class ModelsForm(YearsForm):
         return models.order_by(*MODEL_SORTS[data.get("sort") or "date"])
 
 
-class SeriesForm(YearsForm):
+class SeriesForm(QueryForm):
     entity = forms.CharField(required=False, max_length=300, strip=True)
+
+
+class SeriesDataForm(YearsForm, SeriesForm):
+    """A series download: one entity (or all), over the years asked for."""
 
 
 def data_index(request):
@@ -102,7 +106,7 @@ def benchmark_detail(request, slug):
     state = ChartStateForm(request.GET, [chart])
     if not state.is_valid():
         return bad_query(request, state)
-    context = {"benchmark": benchmark, "chart": chart, "shown": next(iter(state.shown()), None), "claims": claims}
+    context = {"benchmark": benchmark, "chart": chart, "shown": state.shown_chart(), "claims": claims}
     return render(request, "claims/benchmark_detail.html", context)
 
 
@@ -131,7 +135,7 @@ def series_detail(request, slug):
     state = ChartStateForm(request.GET, [chart])
     if not state.is_valid():
         return bad_query(request, state)
-    context = {"series": series, "chart": chart, "shown": next(iter(state.shown()), None), "entity": entity,
+    context = {"series": series, "chart": chart, "shown": state.shown_chart(), "entity": entity,
                "entities": entities, "per_entity": per_entity, "claims": claims}
     return render(request, "claims/series_detail.html", context)
 
@@ -171,7 +175,7 @@ def embed_chart(request, kind, slug):
     state = ChartStateForm(request.GET, [chart])
     if not state.is_valid():
         return bad_query(request, state)
-    return render(request, "claims/embed.html", {"chart": chart, "shown": state.shown()[0], "embedded": True})
+    return render(request, "claims/embed.html", {"chart": chart, "shown": state.shown_chart(), "embedded": True})
 
 
 # --- downloads: exactly the numbers a chart or table shows, with where they came from ---
@@ -261,7 +265,7 @@ def models_data(request, fmt):
 
 def series_data(request, slug, fmt):
     series = get_object_or_404(Series.objects.select_related("source"), slug=slug)
-    form = SeriesForm(request.GET)
+    form = SeriesDataForm(request.GET)
     if not form.is_valid():
         return bad_query(request, form, plain=True)
     entity = form.cleaned_data.get("entity") or ""

@@ -138,7 +138,7 @@ def claim_detail(request, slug):
         evidence_breakdown=", ".join(f"{n} {STANCE_WORDS[s]}" for s, _, n in tabs if n),
         related=_related(claim, topics),
         chart=chart,
-        shown=next(iter(state.shown()), None),
+        shown=state.shown_chart(),
         then_now=_then_and_now(chart, claim),
         permalink=permalink,
         bibtex=bibtex(claim, permalink, timezone.now().date()),
