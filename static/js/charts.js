@@ -187,7 +187,10 @@
     var narrow = container.clientWidth < 500;
     var data = figure.data.map(function (trace) { return styleTrace(trace, format, figure.groups); });
     var layout = styleLayout(figure.layout, figure, narrow);
-    applyScale(layout, figure, layout.yaxis.type);
+    // Drawn straight in the reader's state (the URL's, or what they chose before plotly arrived).
+    var state = container.chartState, defaults = container.chartDefaults;
+    applyScale(layout, figure, state ? state.scale : layout.yaxis.type);
+    if (state && !isWhole(state, defaults)) { layout.xaxis.range = [state.from + "-01-01", (state.to + 1) + "-01-01"]; }
     container.chartFigure = figure;
     container.textContent = "";  // the preview goes; plotly draws in the same reserved box
     return window.Plotly.newPlot(container, data, layout, {
@@ -208,7 +211,6 @@
       });
       container.classList.add("chart-drawn");
       container.setAttribute("data-drawn", "true");
-      if (container.chartState) { relayout(container, container.chartState, container.chartDefaults); }
       container.dispatchEvent(new CustomEvent("chart:drawn", { bubbles: true }));
     });
   }
@@ -254,6 +256,10 @@
     return query ? url + (url.indexOf("?") >= 0 ? "&" : "?") + query : url;
   }
 
+  function isWhole(state, defaults) {
+    return state.from === defaults.years[0] && state.to === defaults.years[defaults.years.length - 1];
+  }
+
   function writeState(container, state, defaults) {
     var params = new URLSearchParams(window.location.search), mine = changed(container, state, defaults);
     ["scale", "from", "to", "view"].forEach(function (name) { params.delete(stateKey(container, name)); });
@@ -269,7 +275,7 @@
       "yaxis.type": state.scale, "yaxis.autorange": true, "yaxis.tickmode": layout.yaxis.tickmode,
       "yaxis.tickvals": layout.yaxis.tickvals, "yaxis.ticktext": layout.yaxis.ticktext,
     };
-    var whole = state.from === defaults.years[0] && state.to === defaults.years[defaults.years.length - 1];
+    var whole = isWhole(state, defaults);
     // The whole span autoranges, so a projected crossing after the last record stays in view.
     if (whole) { update["xaxis.autorange"] = true; }
     else { update["xaxis.range"] = [state.from + "-01-01", (state.to + 1) + "-01-01"]; }
@@ -285,8 +291,7 @@
     figureEl.querySelectorAll("[data-view]").forEach(function (b) { b.setAttribute("aria-pressed", String(b.dataset.view === state.view)); });
     figureEl.querySelector('[data-range="from"]').value = String(state.from);
     figureEl.querySelector('[data-range="to"]').value = String(state.to);
-    var whole = state.from === defaults.years[0] && state.to === defaults.years[defaults.years.length - 1];
-    var years = whole ? {} : { from: state.from, to: state.to };
+    var years = isWhole(state, defaults) ? {} : { from: state.from, to: state.to };
     figureEl.querySelectorAll("[data-download]").forEach(function (a) { a.href = withParams(a.dataset.download, years); });
     var mine = changed(container, state, defaults);
     figureEl.querySelectorAll("[data-embed-link]").forEach(function (a) { a.href = withParams(a.dataset.embedLink, mine); });
@@ -309,7 +314,9 @@
       if (state.from > state.to) { state.to = state.from; }
       showState(container, state, defaults);
       writeState(container, state, defaults);
-      activate(container).then(function () { if (container.chartFigure) { relayout(container, state, defaults); } });
+      // A first draw is already in this state; later changes relayout the drawn chart.
+      var first = !container.drawing;
+      activate(container).then(function () { if (!first) { relayout(container, state, defaults); } });
     }
     controls.querySelectorAll("[data-scale]").forEach(function (b) { b.addEventListener("click", function () { change({ scale: b.dataset.scale }); }); });
     controls.querySelectorAll("[data-view]").forEach(function (b) { b.addEventListener("click", function () { change({ view: b.dataset.view }); }); });
