@@ -84,26 +84,26 @@ class ShownChart:
 
     @property
     def table_rows(self):
-        """The table alternative for the years shown, newest first."""
-        return [(p, text) for p, text in self.chart.table_rows if self.state.first <= p.date.year <= self.state.last]
+        """The table alternative, newest first, each row with whether its year is shown.
+
+        Every row is sent, the others hidden, so the script can widen the years again.
+        """
+        return [(p, text, self.state.first <= p.date.year <= self.state.last) for p, text in self.chart.table_rows]
 
     @property
-    def summary(self) -> str:
-        """The chart's one-sentence summary, and what the narrowed years show when narrowed."""
+    def range_summary(self) -> str:
+        """What the narrowed years show, after the chart's summary (js/charts.js words it the same)."""
         if self.state.whole:
-            return self.chart.summary
+            return ""
         shown, unit = self.shown_records, self.chart.unit
-        years = f"{self.state.first} to {self.state.last}" if self.state.first != self.state.last \
-            else str(self.state.first)
+        years = f"{self.state.first} to {self.state.last}"
         if not shown:
-            return f"{self.chart.summary} No record was set in {years}, the years shown."
+            return f"No record was set in {years}, the years shown."
         first, last = shown[0], shown[-1]
         if first is last:
-            return (f"{self.chart.summary} In {years}, the years shown, one record: "
-                    f"{unit.format(first.value)} ({first.label}, {first.date:%B %Y}).")
-        return (f"{self.chart.summary} In {years}, the years shown, {len(shown)} records went from "
-                f"{unit.format(first.value)} ({first.label}, {first.date:%B %Y}) to "
-                f"{unit.format(last.value)} ({last.label}, {last.date:%B %Y}).")
+            return f"In {years}, the years shown, one record: {unit.format(first.value)} ({first.label}, {_day(first)})."
+        return (f"In {years}, the years shown, {len(shown)} records went from {unit.format(first.value)} "
+                f"({first.label}, {_day(first)}) to {unit.format(last.value)} ({last.label}, {_day(last)}).")
 
     @property
     def csv_url(self) -> str:
@@ -130,6 +130,10 @@ class ShownChart:
 
     def views(self):
         return [(value, label, value == self.state.view) for value, label in VIEWS]
+
+
+def _day(point) -> str:
+    return f"{point.date.day} {point.date:%b %Y}"  # as the table prints it, so the script can reuse its cells
 
 
 class ChartStateForm(QueryForm):

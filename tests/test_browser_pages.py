@@ -75,6 +75,14 @@ def test_log_linear_range_and_table_are_in_the_url(site, page):
     expect(page).to_have_url(re.compile(r"compute\.view=table"))
     expect(chart).to_be_hidden()
     expect(page.locator(".chart-table table")).to_be_visible()
+    # Widening the years again brings back the table's earlier rows and drops the range sentence.
+    table = page.locator(".chart-table").first
+    early = table.locator('tbody tr[data-year="2014"]')
+    expect(early.first).to_be_hidden()
+    controls.locator('[data-range="from"]').select_option(index=0)
+    expect(early.first).to_be_visible()
+    expect(page.locator("[data-range-summary]").first).to_have_text("")
+    expect(table.locator("[data-range-label]")).to_have_text("")
 
 
 def test_the_chart_downloads_as_png_and_svg(site, page):

@@ -291,6 +291,7 @@
     figureEl.querySelectorAll("[data-view]").forEach(function (b) { b.setAttribute("aria-pressed", String(b.dataset.view === state.view)); });
     figureEl.querySelector('[data-range="from"]').value = String(state.from);
     figureEl.querySelector('[data-range="to"]').value = String(state.to);
+    showYears(figureEl, state, isWhole(state, defaults));
     var years = isWhole(state, defaults) ? {} : { from: state.from, to: state.to };
     figureEl.querySelectorAll("[data-download]").forEach(function (a) { a.href = withParams(a.dataset.download, years); });
     var mine = changed(container, state, defaults);
@@ -298,6 +299,36 @@
     var snippet = figureEl.querySelector("textarea[data-embed]");
     if (snippet) {
       snippet.value = snippet.value.replace(/src="[^"]*"/, 'src="' + withParams(snippet.dataset.embed, mine) + '"');
+    }
+  }
+
+  function showYears(figureEl, state, whole) {
+    // The table holds every record; the years shown decide which rows, and the sentences
+    // say so in the server's words (reader/charts.py ShownChart.range_summary).
+    var rows = [];
+    figureEl.querySelectorAll(".chart-table tbody tr").forEach(function (row) {
+      var year = parseInt(row.dataset.year, 10), keep = year >= state.from && year <= state.to;
+      row.hidden = !keep;
+      if (keep) { rows.push(row); }
+    });
+    var years = state.from + " to " + state.to;
+    var count = figureEl.querySelector("[data-record-count]");
+    if (count) { count.textContent = rows.length + " record" + (rows.length === 1 ? "" : "s"); }
+    var label = figureEl.querySelector("[data-range-label]");
+    if (label) { label.textContent = whole ? "" : ", " + years; }
+    var sentence = figureEl.querySelector("[data-range-summary]");
+    if (!sentence) { return; }
+    function said(row) {  // "value (label, date)" from a row's cells: date, label, value
+      var cells = row.children;
+      return cells[2].textContent + " (" + cells[1].textContent + ", " + cells[0].textContent + ")";
+    }
+    if (whole) { sentence.textContent = ""; }
+    else if (!rows.length) { sentence.textContent = "No record was set in " + years + ", the years shown."; }
+    else if (rows.length === 1) { sentence.textContent = "In " + years + ", the years shown, one record: " + said(rows[0]) + "."; }
+    else {
+      // Rows run newest first.
+      sentence.textContent = "In " + years + ", the years shown, " + rows.length + " records went from "
+        + said(rows[rows.length - 1]) + " to " + said(rows[0]) + ".";
     }
   }
 
