@@ -34,7 +34,7 @@ from .timeline import build_timeline
 PAGE_SIZE = 25
 TIMELINE_CLAIMS = 300
 TABS = (("supports", "For"), ("contradicts", "Against"), ("context", "Context"))
-STANCE_WORDS = {"supports": "for", "contradicts": "against", "context": "context"}
+STANCE_WORDS = {"supports": "supporting it", "contradicts": "against it", "context": "giving context"}
 
 
 def _wants_fragment(request):
@@ -134,8 +134,7 @@ def claim_detail(request, slug):
     context.update(
         topics=topics,
         verdicts=list(claim.verdicts.select_related("recorded_by")),
-        evidence_total=sum(n for _, _, n in tabs),
-        evidence_breakdown=", ".join(f"{n} {STANCE_WORDS[s]}" for s, _, n in tabs if n),
+        evidence_said=_evidence_said(tabs),
         related=_related(claim, topics),
         chart=chart,
         shown=state.shown_chart(),
@@ -148,6 +147,18 @@ def claim_detail(request, slug):
         can_edit=request.user.has_perm("claims.change_claim"),
     )
     return _render(request, "claims/claim_detail.html", "evidence", context)
+
+
+def _evidence_said(tabs) -> str:
+    """How much evidence the verdict stands on, by stance: the end of the verdict's "Decided by ..." line."""
+    counts = [(stance, n) for stance, _, n in tabs if n]
+    total = sum(n for _, n in counts)
+    if not total:
+        return "; no evidence is attached yet, so it rests on the sources quoted"
+    pieces = f"{total} piece{'s' if total != 1 else ''} of evidence below"
+    if len(counts) == 1:
+        return f", with {pieces}, {'all ' if total > 1 else ''}{STANCE_WORDS[counts[0][0]]}"
+    return f", with {pieces}: " + ", ".join(f"{n} {STANCE_WORDS[stance]}" for stance, n in counts)
 
 
 def claim_bibtex(request, slug):

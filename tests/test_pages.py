@@ -297,3 +297,34 @@ def test_html_is_sent_gzip_compressed_to_browsers_that_accept_it(client, seeded)
     body = gzip.decompress(packed.content)
     assert body.rstrip().endswith(b"</html>") and b"<title>Claims" in body
     assert len(packed.content) * 4 < len(body)  # HTML compresses at least 4x
+
+
+def test_the_verdict_says_who_decided_when_and_on_what_evidence(client, db, django_user_model):
+    from claims.models import Verdict
+
+    editor = django_user_model.objects.create_user("edna", first_name="Edna", last_name="Mode")
+    c = factories.claim(status="resolved_false", verdict_rationale="The wall never came.")
+    c.evidence.create(source=factories.source(title="Against 1"), stance="contradicts", state="accepted")
+    c.evidence.create(source=factories.source(title="Against 2"), stance="contradicts", state="accepted")
+    c.evidence.create(source=factories.source(title="Context"), stance="context", state="accepted")
+    Verdict.objects.create(claim=c, status="open", rationale="Too early to say.")
+    Verdict.objects.create(claim=c, status="resolved_false", rationale="The wall never came.", recorded_by=editor)
+    html = client.get(c.get_absolute_url()).content.decode()
+    verdict = html.split('id="verdict-h"')[1].split("</section>")[0]
+    assert "The wall never came." in verdict
+    assert "Decided by Edna Mode on " in verdict
+    assert "with 3 pieces of evidence below: 2 against it, 1 giving context." in verdict
+    # Two verdicts: the history lists both, the current rationale once (it is above).
+    history = html.split('id="history-h"')[1].split("</section>")[0]
+    assert "Too early to say." in history and "The wall never came." not in history
+    assert "by Claimwatch editors" in history and "by Edna Mode" in history
+
+
+def test_a_verdict_without_evidence_says_what_it_rests_on(client, db):
+    from claims.models import Verdict
+
+    c = factories.claim(status="supported", verdict_rationale="The essay reports it.")
+    Verdict.objects.create(claim=c, status="supported", rationale="The essay reports it.")
+    html = client.get(c.get_absolute_url()).content.decode()
+    assert "Decided by Claimwatch editors on" in html
+    assert "no evidence is attached yet, so it rests on the sources quoted." in html
