@@ -13,8 +13,8 @@ from django.template import loader
 def bad_request(request, reason: str, *, plain: bool = False):
     """A 400 that says what was wrong with the request (a form's errors, a bad tab).
 
-    Pages get the 400 page in the site's design; ``plain`` is for what programs read (CSV,
-    JSON and feed downloads), where an HTML page would only be noise in a terminal.
+    Pages (and feeds, which people open in a browser) get the 400 page in the site's design;
+    ``plain`` is for the CSV and JSON downloads programs read, where HTML would be noise.
     """
     if plain:
         return HttpResponseBadRequest(reason, content_type="text/plain; charset=utf-8")

@@ -158,3 +158,17 @@ def test_feed_links_are_discoverable_and_serve_atom(site, page):
     expect(page).to_have_url(re.compile(r"/feeds/topics/scaling-walls\.atom$"))
     response = page.request.get(f"{site}/feeds/topics/scaling-walls.atom")
     assert response.ok and "<feed" in response.text() and "Deep learning is hitting a wall" in response.text()
+
+
+def test_a_table_view_from_the_url_draws_the_chart_only_when_it_is_shown(site, page):
+    page.goto(f"{site}/data/?compute.view=table")
+    chart = page.locator("#chart-compute")
+    expect(chart).to_be_hidden()
+    expect(page.locator(".chart-table").first).to_have_attribute("open", "")
+    page.locator(".chart-table").first.hover()
+    page.wait_for_load_state("networkidle")
+    expect(chart).to_be_hidden()  # plotly fetched, nothing flashed into view
+    page.locator('[data-controls="chart-compute"]').get_by_role("button", name="Chart").click()
+    expect(chart).to_have_attribute("data-drawn", "true")
+    expect(chart).to_be_visible()
+    expect(page).not_to_have_url(re.compile(r"compute\.view"))

@@ -182,7 +182,6 @@
     if (!source) { return Promise.resolve(); }
     var figure = JSON.parse(source.textContent);
     var format = FORMAT[figure.unit] || FORMAT.number;
-    var wasHidden = container.hidden;
     container.hidden = false;  // plotly measures its box; a table view hides it again below
     var narrow = container.clientWidth < 500;
     var data = figure.data.map(function (trace) { return styleTrace(trace, format, figure.groups); });
@@ -199,7 +198,7 @@
       modeBarButtonsToRemove: ["select2d", "lasso2d"],
       toImageButtonOptions: { filename: container.id.replace(/^chart-/, "claimwatch-") },
     }).then(function () {
-      container.hidden = wasHidden;
+      container.hidden = Boolean(container.chartState && container.chartState.view === "table");
       // Claim markers carry their pages' URLs: one claim opens, several are listed.
       container.on("plotly_click", function (event) {
         var point = event.points && event.points[0];
@@ -215,7 +214,12 @@
     });
   }
 
-  function activate(container) {
+  function activate(container, evenAsTable) {
+    // In the table view the chart is not drawn (it would flash into view): plotly is only fetched,
+    // and draws when the reader switches to the chart, or asks for an image of it.
+    if (!evenAsTable && container.chartState && container.chartState.view === "table" && !container.drawing) {
+      return loadPlotly();
+    }
     if (!container.drawing) {
       container.drawing = loadPlotly().then(function () { return draw(container); });
     }
@@ -347,7 +351,7 @@
       writeState(container, state, defaults);
       // A first draw is already in this state; later changes relayout the drawn chart.
       var first = !container.drawing;
-      activate(container).then(function () { if (!first) { relayout(container, state, defaults); } });
+      activate(container).then(function () { if (!first && container.chartFigure) { relayout(container, state, defaults); } });
     }
     controls.querySelectorAll("[data-scale]").forEach(function (b) { b.addEventListener("click", function () { change({ scale: b.dataset.scale }); }); });
     controls.querySelectorAll("[data-view]").forEach(function (b) { b.addEventListener("click", function () { change({ view: b.dataset.view }); }); });
@@ -358,7 +362,7 @@
     });
     controls.querySelectorAll("[data-image]").forEach(function (b) {
       b.addEventListener("click", function () {
-        activate(container).then(function () {
+        activate(container, true).then(function () {
           window.Plotly.downloadImage(container, {
             format: b.dataset.image, filename: container.id.replace(/^chart-/, "claimwatch-"),
             width: container.clientWidth || 900, height: container.clientHeight || 420,
