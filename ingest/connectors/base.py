@@ -92,7 +92,9 @@ class LoadContext:
             label = _label(key)
             obj = existing.get(key)
             if obj is None:
-                obj = model(**row, run=self.run, provenance=merge.new_provenance(row, fields, run_id, slug))
+                # A value the row does not know (None) takes the field's default, as a missing column would.
+                known = {name: value for name, value in row.items() if value is not None}
+                obj = model(**known, run=self.run, provenance=merge.new_provenance(row, fields, run_id, slug))
                 to_create.append(obj)
                 existing[key] = obj
                 self.diff.record_created(table, label)

@@ -47,6 +47,29 @@ def date(text, column: str) -> dt.date | None:
     raise BadValue(f"{column}: {raw[:40]!r} is not a date")
 
 
+_TRUE = ("true", "yes", "y", "1", "checked")
+_FALSE = ("false", "no", "n", "0", "unchecked")
+
+
+def flag(text, column: str, *, blank: bool | None = None) -> bool | None:
+    """'True' / 'yes' / '1' -> True, 'False' / 'no' / '0' -> False, '' -> ``blank``.
+
+    ``blank`` says what an empty cell means in this column. For most columns it is None
+    (the export does not know), so it never clears a stored flag. A spreadsheet checkbox
+    column is different: its export writes "True" for a ticked box and nothing for an
+    unticked one, never "False", so there an empty cell is an explicit False; the caller
+    says so by passing ``blank=False``, and only when the column is present at all.
+    """
+    raw = clean(text).casefold()
+    if raw == "":
+        return blank
+    if raw in _TRUE:
+        return True
+    if raw in _FALSE:
+        return False
+    raise BadValue(f"{column}: {clean(text)[:40]!r} is neither true nor false")
+
+
 def model_key(name: str) -> str:
     """The upsert key for a model name: case and spacing do not make a new model."""
     return clean(name).casefold()
