@@ -3,11 +3,13 @@
 import csv
 import io
 from collections.abc import Callable, Iterable
+from operator import attrgetter, itemgetter
 
-from django.db import connections, models, router
+from django.db import models
 from django.utils import timezone
 
 from .. import asof, merge
+from ..bulk_sql import insert_rows, write_fields
 from ..merge import Stamp
 from ..models import IngestRun
 from ..run_diff import DiffRecorder
@@ -68,36 +70,33 @@ class LoadContext:
             self._stamp = Stamp.of_run(self.run)
         return self._stamp
 
-    def upsert(self, model: type[models.Model], key_field, rows: Iterable[dict], batch_size: int = 500):
+    def upsert(self, model: type[models.Model], key_field, rows: Iterable[dict]) -> None:
         """Merge ``rows`` into ``model`` by ``key_field``, field by field (see ingest.merge).
 
         ``key_field`` is one field name or a tuple of them (e.g. ``("series_id", "entity",
         "date")``). Each row dict holds field values (without ``run``). Changed and new rows
         get ``run = this run``; every field records the run that set it. Records this source
         carried before and no longer offers are reported as disappeared (never deleted).
-        Returns {key: instance} for all rows given.
         """
         rows = list(rows)
         fields = (key_field,) if isinstance(key_field, str) else tuple(key_field)
         stamp, run_id, slug, table = self.stamp, self.run.pk, self.source.slug, model.__name__
 
-        def key_of(values) -> tuple:
-            return tuple(values[f] if isinstance(values, dict) else getattr(values, f) for f in fields)
-
+        row_key, key_of = _key_getters(fields)
         existing = self._existing(model, fields, rows, key_of)
         owners = merge.owner_stamps(list(existing.values()))
-        to_create, to_update, fields_changed, result = [], {}, {"provenance"}, {}
+        to_create, to_update, fields_changed = {}, {}, {"provenance"}
         for row in rows:
-            key = key_of(row)
+            key = row_key(row)
             label = _label(key)
             obj = existing.get(key)
             if obj is None:
-                # A value the row does not know (None) takes the field's default, as a missing column would.
-                known = {name: value for name, value in row.items() if value is not None}
-                obj = model(**known, run=self.run, provenance=merge.new_provenance(row, fields, run_id, slug))
-                to_create.append(obj)
-                existing[key] = obj
-                self.diff.record_created(table, label)
+                if key not in to_create:
+                    # A value the row does not know (None) takes the field's default, as a missing column would.
+                    new = {name: value for name, value in row.items() if value is not None}
+                    new.update(run_id=run_id, provenance=merge.new_provenance(row, fields, run_id, slug))
+                    to_create[key] = new
+                    self.diff.record_created(table, label)
             else:
                 decisions, touched = merge.merge_record(obj, row, fields, stamp, run_id, owners)
                 touched = merge.mark_carried(obj, slug, run_id) or touched
@@ -115,13 +114,11 @@ class LoadContext:
                     self.unchanged += 1
                 if (replaced or touched) and obj.pk:
                     to_update[obj.pk] = obj
-            result[key[0] if len(fields) == 1 else key] = obj
-        self._disappeared(model, fields, existing, {key_of(row) for row in rows}, to_update, key_of)
-        model.objects.bulk_create(to_create, batch_size=batch_size)
+        self._disappeared(model, existing, {row_key(row) for row in rows}, to_update)
+        insert_rows(model, list(to_create.values()))
         self.created += len(to_create)
         if to_update:
             write_fields(model, list(to_update.values()), sorted(fields_changed))
-        return result
 
     def _existing(self, model, fields, rows, key_of) -> dict:
         # Narrow the lookup by the first key field, in chunks that stay under SQLite's
@@ -150,10 +147,10 @@ class LoadContext:
             if merge.is_empty(value) and owner is not None and owner.source == slug:
                 self.diff.blanked_values += 1
 
-    def _disappeared(self, model, fields, existing, offered, to_update, key_of) -> None:
+    def _disappeared(self, model, existing, offered, to_update) -> None:
         slug = self.source.slug
         for key, obj in existing.items():
-            if key in offered or obj.pk is None:
+            if key in offered:
                 continue
             if slug in (obj.provenance or {}).get("carried_by", {}):
                 self.diff.record_disappeared(model.__name__, _label(key))
@@ -161,22 +158,12 @@ class LoadContext:
                 to_update[obj.pk] = obj
 
 
-def write_fields(model: type[models.Model], objects: list, fields: list[str]) -> None:
-    """UPDATE ``fields`` of ``objects`` by primary key, one prepared statement run for all rows.
-
-    Django's bulk_update builds one CASE expression per field over every object, which
-    costs about a millisecond per object to compile; executemany sends the same statement
-    with each row's values (pipelined on psycopg 3), several times faster for ingest.
-    """
-    connection = connections[router.db_for_write(model)]
-    quote = connection.ops.quote_name
-    columns = [model._meta.get_field(name) for name in fields]
-    sql = (f"UPDATE {quote(model._meta.db_table)} SET "
-           + ", ".join(f"{quote(c.column)} = %s" for c in columns)
-           + f" WHERE {quote(model._meta.pk.column)} = %s")
-    params = [[c.get_db_prep_save(getattr(obj, c.attname), connection) for c in columns] + [obj.pk] for obj in objects]
-    with connection.cursor() as cursor:
-        cursor.executemany(sql, params)
+def _key_getters(fields: tuple) -> tuple[Callable, Callable]:
+    """(key of a row dict, key of a stored object), both tuples; called for every row."""
+    if len(fields) == 1:
+        name = fields[0]
+        return (lambda row: (row[name],)), (lambda obj: (getattr(obj, name),))
+    return itemgetter(*fields), attrgetter(*fields)
 
 
 def _label(key: tuple) -> str:
