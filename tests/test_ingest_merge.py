@@ -1,8 +1,6 @@
 """Field-level merge by the data's own as-of date: any run order gives the same data."""
 
-import csv
 import datetime as dt
-import io
 import random
 
 import pytest
@@ -12,7 +10,7 @@ from ingest.bundled import register_bundled_sources
 from ingest.models import AIModel, Benchmark, BenchmarkScore, DataSource, FeedItem, IngestRun, RunChange, Series, SeriesPoint
 
 from .ingest_checksums import table_checksums
-from .ingest_fixtures import make_source, run_once, snapshot
+from .ingest_fixtures import make_source, newer, notable_rows, run_once, snapshot, write_notable
 
 pytestmark = pytest.mark.django_db
 
@@ -144,25 +142,6 @@ def test_ingest_command_with_a_file_follows_the_same_rule(capsys):
 # Variants of the real notable export. Its as-of date is its newest publication date
 # (2025-04-10), so a newer export is the real one plus a model published after it, and an
 # older one is the real one without its models from 2025.
-
-def notable_rows() -> tuple[list[str], list[dict]]:
-    reader = csv.DictReader(io.StringIO(snapshot("epoch/notable_ai_models.csv").read_text(encoding="utf-8-sig"),
-                                        newline=""))
-    return list(reader.fieldnames), list(reader)
-
-
-def write_notable(path, header, rows) -> str:
-    with open(path, "w", newline="", encoding="utf-8") as out:
-        writer = csv.DictWriter(out, fieldnames=header)
-        writer.writeheader()
-        writer.writerows(rows)
-    return str(path)
-
-
-def newer(header, rows) -> list[dict]:
-    return rows + [{**{name: "" for name in header}, "Model": "Later model", "Publication date": "2025-06-02",
-                    "Parameters": "1e9", "Organization": "Lab"}]
-
 
 def clear_frontier(rows, model="GPT-4") -> list[dict]:
     return [{**row, "Frontier model": ""} if row["Model"] == model else row for row in rows]
