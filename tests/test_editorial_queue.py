@@ -356,3 +356,30 @@ def test_a_run_that_moves_no_measure_value_adds_nothing_to_the_queue(editor_clie
         _ingest_notable(write_notable(tmp_path / "notable.csv", header, newer(header, rows)))
     assert not AuditEntry.objects.filter(action=VALUE_MOVED).exists()
     assert "No ingest run has moved a measure" in editor_client.get("/curate/").content.decode()
+
+
+# ---------------------------------------------------------------- suggestions, batched
+
+def test_feed_runs_finishing_together_share_one_suggestion_batch(seeded, http_server,
+                                                                 django_capture_on_commit_callbacks):
+    from django.core.cache import cache
+
+    from editorial import tasks
+    from tests.test_suggest import WALL, feed_run
+
+    # A batch is already queued (the first run of the burst queued it): later runs join it.
+    assert cache.add(tasks.BATCH_QUEUED, 0, timeout=60)
+    with django_capture_on_commit_callbacks(execute=True):
+        first = feed_run(http_server, slug="notes")
+        second = feed_run(http_server, body=WALL.replace(b"<guid>wall</guid>", b"<guid>wall-2</guid>"), slug="more")
+    assert not Evidence.objects.filter(feed_item__isnull=False).exists()
+    # The queued batch, as the worker runs it: both runs' items, and the next run queues anew.
+    made = tasks.suggest_evidence_task()
+    per_run = Evidence.objects.filter(feed_item__run=first).count()
+    assert per_run >= 1 and made == 2 * per_run == Evidence.objects.filter(feed_item__run=second).count() * 2
+    assert cache.get(tasks.BATCH_QUEUED) is None
+    with django_capture_on_commit_callbacks(execute=True):
+        third = feed_run(http_server, body=WALL.replace(b"<guid>wall</guid>", b"<guid>wall-3</guid>"), slug="third")
+    assert Evidence.objects.filter(feed_item__run=third).count() == per_run
+    # Batches overlap; a run suggested twice gets no second suggestion.
+    assert tasks.suggest_evidence_task() == 0

@@ -203,6 +203,9 @@ def read_csv(data: bytes, required: Iterable[str], what: str) -> tuple[list[str]
     header = _header(reader, what)
     _require(header, required, what)
     positions = _positions(header)
+    names, width = list(positions), len(header)
+    # A full-width row (nearly all of them) is picked in one call; a short one cell by cell.
+    pick = itemgetter(*positions.values()) if len(positions) > 1 else (lambda fields: (fields[0],))
     records, previous_end = CsvRecords(damage=_damage(text)), reader.line_num
     try:
         for fields in reader:
@@ -210,8 +213,11 @@ def read_csv(data: bytes, required: Iterable[str], what: str) -> tuple[list[str]
             previous_end = end
             if fields:  # a blank line is not a record
                 lines = f"line {start}" if start == end else f"lines {start}-{end}"
-                records.append(CsvRecord({name: (fields[i] if i < len(fields) else "") for name, i in positions.items()},
-                                         lines, len(fields)))
+                if len(fields) >= width:
+                    values = dict(zip(names, pick(fields)))
+                else:
+                    values = {name: (fields[i] if i < len(fields) else "") for name, i in positions.items()}
+                records.append(CsvRecord(values, lines, len(fields)))
     except csv.Error as exc:
         raise ParseError(f"the {what} file is not valid CSV near line {reader.line_num}: {exc}") from None
     return header, records
