@@ -300,3 +300,18 @@ def recent_impacts(runs: int = RUNS_SHOWN) -> list[RunImpact]:
                       for e in reversed(lines))
         impacts.append(RunImpact(run, first.get("source", ""), as_of, moved))
     return impacts
+
+
+def moved_by_run(run_id: int) -> list:
+    """ingest.blast_radius reporter: the measures whose value the run moved (one query)."""
+    from django.urls import reverse
+
+    from ingest.blast_radius import Moved
+
+    entries = (AuditEntry.objects.filter(action=VALUE_MOVED, data__run=run_id).select_related("claim")
+               .only("data", "claim__slug", "claim__title").order_by("id"))
+    return [Moved(what=f"{e.claim.title if e.claim else '(claim removed)'}: “{e.data.get('measure', '')}”",
+                  before=_fmt(e.data.get("before")), after=_fmt(e.data.get("after")),
+                  url=reverse("editorial:claim_tests", args=[e.claim.slug]) if e.claim else "")
+            for e in entries]
+

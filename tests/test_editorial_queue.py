@@ -308,7 +308,7 @@ def _ingest_notable(path=None):
 
 
 def test_a_run_that_moves_a_measure_value_shows_in_the_queue_with_before_after_and_its_diff(
-        editor_client, claim, tmp_path, django_capture_on_commit_callbacks):
+        editor_client, staff_client, claim, tmp_path, django_capture_on_commit_callbacks):
     from editorial.checks import VALUE_MOVED
     from measures import results
     from tests.ingest_fixtures import newer, notable_rows, write_notable
@@ -339,6 +339,11 @@ def test_a_run_that_moves_a_measure_value_shows_in_the_queue_with_before_after_a
     # GPT-4's $40.6M was the costliest run in the real export.
     assert "“Costliest training run” 4.06e+07 → 5e+09" in section
     assert "Most parameters" not in section  # its value did not move
+    # The run page lists the same blast radius (ingest asks the apps that registered for it).
+    page = staff_client.get(f"/ingest/runs/{run.pk}/").content.decode()
+    radius = page.split('id="blast-radius"', 1)[1].split("<h2", 1)[0]
+    assert (f'<a href="/curate/claims/{claim.slug}/tests/">{claim.title}: “Costliest training run”</a>: '
+            f"4.06e+07 → 5e+09") in radius
 
 
 def test_a_run_that_moves_no_measure_value_adds_nothing_to_the_queue(editor_client, claim, tmp_path,
