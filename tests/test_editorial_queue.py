@@ -10,6 +10,7 @@ from editorial.models import AuditEntry, ProposedVerdict
 from measures.models import Measure
 from tests import factories
 from tests.editorial_fixtures import suggestion
+from tests.page_checks import nu_errors
 
 pytestmark = pytest.mark.usefixtures("private_cache", "fast_passwords")
 HTMX = {"HX-Request": "true"}
@@ -344,6 +345,8 @@ def test_a_run_that_moves_a_measure_value_shows_in_the_queue_with_before_after_a
     radius = page.split('id="blast-radius"', 1)[1].split("<h2", 1)[0]
     assert (f'<a href="/curate/claims/{claim.slug}/tests/">{claim.title}: “Costliest training run”</a>: '
             f"4.06e+07 → 5e+09") in radius
+    errors = nu_errors([("/curate/", html.encode()), (f"/ingest/runs/{run.pk}/", page.encode())], tmp_path)
+    assert not errors, "\n".join(errors)
 
 
 def test_a_run_that_moves_no_measure_value_adds_nothing_to_the_queue(editor_client, claim, tmp_path,
