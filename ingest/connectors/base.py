@@ -205,7 +205,7 @@ def read_csv(data: bytes, required: Iterable[str], what: str) -> tuple[list[str]
     positions = _positions(header)
     names, width = list(positions), len(header)
     # A full-width row (nearly all of them) is picked in one call; a short one cell by cell.
-    pick = itemgetter(*positions.values()) if len(positions) > 1 else (lambda fields: (fields[0],))
+    pick = _picker(list(positions.values()))
     records, previous_end = CsvRecords(damage=_damage(text)), reader.line_num
     try:
         for fields in reader:
@@ -247,6 +247,14 @@ def _positions(header: list[str]) -> dict[str, int]:
         if name and name not in positions:
             positions[name] = index
     return positions
+
+
+def _picker(indexes: list[int]) -> Callable[[list], tuple]:
+    """The cells at ``indexes`` of a row, as a tuple, in one call per row."""
+    if len(indexes) == 1:  # itemgetter of one index returns the cell itself, not a 1-tuple
+        index = indexes[0]
+        return lambda fields: (fields[index],)
+    return itemgetter(*indexes)
 
 
 def _damage(text: str) -> list[str]:
