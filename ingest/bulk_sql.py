@@ -7,7 +7,7 @@ temporary table joined by id for changed ones), elsewhere through executemany (o
 prepared statement, each row's values).
 """
 
-from django.db import connections, models, router
+from django.db import connections, models, router, transaction
 from django.utils import timezone
 
 # Column kinds whose values of these Python types need no conversion on any backend.
@@ -74,12 +74,15 @@ def write_fields(model: type[models.Model], objects: list, fields: list[str]) ->
         if connection.vendor != "postgresql":
             cursor.executemany(f"UPDATE {table} SET {', '.join(f'{n} = %s' for n in names)} WHERE {pk} = %s", rows)
             return
-        cursor.execute(f"CREATE TEMPORARY TABLE {_SCRATCH} ON COMMIT DROP AS "
-                       f"SELECT {', '.join(names)}, {pk} FROM {table} WITH NO DATA")
-        _copy(cursor, _SCRATCH, [*names, pk], rows)
-        cursor.execute(f"UPDATE {table} SET {', '.join(f'{n} = s.{n}' for n in names)} "
-                       f"FROM {_SCRATCH} s WHERE {table}.{pk} = s.{pk}")
-        cursor.execute(f"DROP TABLE {_SCRATCH}")
+        # In a transaction even when called outside one: ON COMMIT DROP would otherwise drop
+        # the scratch table as soon as it is created.
+        with transaction.atomic(using=connection.alias):
+            cursor.execute(f"CREATE TEMPORARY TABLE {_SCRATCH} ON COMMIT DROP AS "
+                           f"SELECT {', '.join(names)}, {pk} FROM {table} WITH NO DATA")
+            _copy(cursor, _SCRATCH, [*names, pk], rows)
+            cursor.execute(f"UPDATE {table} SET {', '.join(f'{n} = s.{n}' for n in names)} "
+                           f"FROM {_SCRATCH} s WHERE {table}.{pk} = s.{pk}")
+            cursor.execute(f"DROP TABLE {_SCRATCH}")
 
 
 def _names(connection, model, columns) -> tuple[str, list[str]]:
