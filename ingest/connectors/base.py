@@ -131,8 +131,14 @@ class LoadContext:
             chunk = leads[start : start + 5000]
             for obj in model.objects.filter(**{f"{lead}__in": chunk}):
                 existing[key_of(obj)] = obj
-        for obj in model.objects.filter(**{f"provenance__carried_by__has_key": self.source.slug}):
-            existing.setdefault(key_of(obj), obj)
+        # Only ids first: on a re-run nearly all of them are loaded already, and only the
+        # records the payload no longer offers are fetched whole.
+        loaded = {obj.pk for obj in existing.values()}
+        carried = model.objects.filter(**{"provenance__carried_by__has_key": self.source.slug})
+        missing = [pk for pk in carried.values_list("pk", flat=True) if pk not in loaded]
+        for start in range(0, len(missing), 5000):
+            for obj in model.objects.filter(pk__in=missing[start : start + 5000]):
+                existing.setdefault(key_of(obj), obj)
         return existing
 
     def _count_compared(self, obj, row, fields, slug, owners) -> None:
