@@ -5,16 +5,20 @@ The numbers come from measures.results (re-checked after each ingest run by the 
 app's task); this module only reacts to outcome changes and records who did what.
 """
 
+import dataclasses
 import datetime as dt
 import logging
+import math
 
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
 
 from claims.models import Claim
 from measures import results, seed
 from measures.evaluation import decide_outcome  # noqa: F401  (re-exported for callers and tests)
+from measures.evaluation import evaluate as evaluate_measure
 from measures.models import Measure
+from measures.records import DataCache
 
 from . import audit
 from .models import AuditEntry, ProposedVerdict
@@ -168,3 +172,146 @@ def remove_test(op: Measure, *, user) -> None:
                  data={"kind": op.kind, "threshold": op.threshold, "outcome": op.outcome})
     seed.forget(op)
     op.delete()
+
+
+# ---------------------------------------------------------------- a run's blast radius
+# Ingest announces which records a run created, changed or lost (ingest.signals.data_changed,
+# sent before the run's follow-up re-checks are queued). Here that becomes, per run, the
+# measures whose value it moved, before → after, for the editors' queue. Ingest never learns
+# that measures exist.
+
+VALUE_MOVED = "ingest.value_moved"
+
+
+def measures_touched(changed: dict) -> "models.QuerySet[Measure]":
+    """Measures that read a record of ``changed`` ({model name: record keys, as in the run's diff})."""
+    from ingest.models import BenchmarkScore
+
+    reads = models.Q(pk__in=[])
+    if changed.get("AIModel"):
+        reads |= ~models.Q(attribute="")
+    scores = sorted(changed.get("BenchmarkScore", ()))
+    benchmarks = set()
+    for start in range(0, len(scores), 5000):
+        benchmarks.update(BenchmarkScore.objects.filter(key__in=scores[start:start + 5000])
+                          .values_list("benchmark_id", flat=True).distinct())
+    if benchmarks:
+        reads |= models.Q(benchmark_id__in=sorted(benchmarks))
+    # A series point's key is "series id / entity / date".
+    series = {int(key.split(" / ", 1)[0]) for key in changed.get("SeriesPoint", ()) if key.split(" / ", 1)[0].isdigit()}
+    if series:
+        reads |= models.Q(series_id__in=sorted(series))
+    return Measure.objects.filter(reads)
+
+
+def _same(before, after) -> bool:
+    if before is None or after is None:
+        return before is after
+    return math.isclose(before, after, rel_tol=1e-9, abs_tol=0.0)
+
+
+def record_values_moved(run_id: int, before: list) -> int:
+    """Compare ``before`` ([[measure id, stored value], ...] when the run committed) with each
+    measure's value on the data now; write one audit line per measure whose value moved.
+
+    The value is evaluated here rather than read back from the measures' own re-check, which
+    runs on another task in no set order with this one. Returns the number of lines written.
+    """
+    from ingest.models import IngestRun
+
+    run = IngestRun.objects.select_related("source").get(pk=run_id)
+    was = {int(pk): value for pk, value in before}
+    cache, today, entries = DataCache(), timezone.localdate(), []
+    measures = Measure.objects.filter(pk__in=sorted(was)).select_related("claim", "benchmark", "series").order_by("pk")
+    for op in measures:
+        after = evaluate_measure(op, cache, today).value
+        if _same(was[op.pk], after):
+            continue
+        entries.append(_entry(
+            None, VALUE_MOVED, target=op, claim=op.claim,
+            summary=f"Run {run.pk} of {run.source.name} moved “{op.description}”: {_fmt(was[op.pk])} → {_fmt(after)}",
+            data={"run": run.pk, "source": run.source.name, "as_of": run.as_of.isoformat() if run.as_of else None,
+                  "measure": op.description, "before": was[op.pk], "after": after},
+        ))
+    AuditEntry.objects.bulk_create(entries, batch_size=1000)
+    return len(entries)
+
+
+def on_data_changed(sender, run_id: int, changed: dict, **kwargs) -> None:
+    """Receiver for ingest.signals.data_changed: note the touched measures' values as they
+    stand (before any re-check of this run), and compare on a worker.
+
+    Only measures that had a value: a first value is the measure starting to work (every
+    measure on the first load), not a run moving what editors have seen.
+    """
+    from .tasks import values_moved_task
+
+    touched = measures_touched(changed).filter(value__isnull=False).order_by("pk")
+    before = [[pk, value] for pk, value in touched.values_list("pk", "value")]
+    if before:
+        transaction.on_commit(lambda: values_moved_task.delay(run_id, before))
+
+
+@dataclasses.dataclass(frozen=True)
+class MovedValue:
+    claim: Claim | None
+    measure: str
+    before: float | None
+    after: float | None
+
+    @property
+    def before_display(self) -> str:
+        return _fmt(self.before)
+
+    @property
+    def after_display(self) -> str:
+        return _fmt(self.after)
+
+
+@dataclasses.dataclass(frozen=True)
+class RunImpact:
+    """One ingest run and the measure values it moved, for the editors' queue."""
+
+    run_id: int
+    source: str
+    as_of: dt.datetime | None
+    moved: tuple[MovedValue, ...]
+
+
+RUNS_SHOWN = 5
+# Lines read for those runs: a run that moves more shows its first ones and links its diff.
+MOVED_LINES_READ = 200
+
+
+def recent_impacts(runs: int = RUNS_SHOWN) -> list[RunImpact]:
+    """The latest runs that moved measure values, newest first (one query)."""
+    entries = (AuditEntry.objects.filter(action=VALUE_MOVED).select_related("claim")
+               .only("data", "claim__slug", "claim__title").order_by("-created", "-id")[:MOVED_LINES_READ])
+    grouped: dict[int, list[AuditEntry]] = {}
+    for entry in entries:
+        run = entry.data.get("run")
+        if run in grouped or len(grouped) < runs:
+            grouped.setdefault(run, []).append(entry)
+    impacts = []
+    for run, lines in grouped.items():
+        first = lines[0].data
+        as_of = dt.datetime.fromisoformat(first["as_of"]) if first.get("as_of") else None
+        moved = tuple(MovedValue(e.claim, e.data.get("measure", ""), e.data.get("before"), e.data.get("after"))
+                      for e in reversed(lines))
+        impacts.append(RunImpact(run, first.get("source", ""), as_of, moved))
+    return impacts
+
+
+def moved_by_run(run_id: int) -> list:
+    """ingest.blast_radius reporter: the measures whose value the run moved (one query)."""
+    from django.urls import reverse
+
+    from ingest.blast_radius import Moved
+
+    entries = (AuditEntry.objects.filter(action=VALUE_MOVED, data__run=run_id).select_related("claim")
+               .only("data", "claim__slug", "claim__title").order_by("id"))
+    return [Moved(what=f"{e.claim.title if e.claim else '(claim removed)'}: “{e.data.get('measure', '')}”",
+                  before=_fmt(e.data.get("before")), after=_fmt(e.data.get("after")),
+                  url=reverse("editorial:claim_tests", args=[e.claim.slug]) if e.claim else "")
+            for e in entries]
+

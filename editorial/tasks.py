@@ -1,32 +1,75 @@
 """Celery tasks: take IDs, call the domain functions in editorial/suggest.py."""
 
+import datetime as dt
 import logging
 
 from celery import shared_task
+from django.core.cache import cache
 from django.db import transaction
+from django.utils import timezone
 
 log = logging.getLogger(__name__)
 
 
+# A bundled or scheduled ingest finishes a dozen feed and arXiv runs within seconds. One
+# task per run costs a broker round trip each (about a second apiece on the filesystem
+# broker's polling); instead the first run of a burst queues one task a moment later,
+# which suggests for every run finished since the last batch. Suggesting twice for a run is harmless (suggest.store skips pairs it has), so the
+# window overlaps the previous one rather than risk missing a run that committed late.
+BATCH_DELAY = 2.0
+BATCH_QUEUED = "editorial:suggest-batch-queued"
+SUGGESTED_THROUGH = "editorial:suggested-through"
+OVERLAP = dt.timedelta(minutes=5)
+# Without a mark (first batch, or the cache was cleared): the runs of the last day.
+FIRST_WINDOW = dt.timedelta(days=1)
+
+
 @shared_task(acks_late=True, ignore_result=True)
-def suggest_evidence_task(run_id: int) -> int:
+def suggest_evidence_task() -> int:
+    """Suggest evidence from every successful feed/arXiv run finished since the last batch."""
     from ingest.models import IngestRun
 
-    from .suggest import suggest_for_run
+    from .suggest import SUGGESTING_KINDS, suggest_for_run
+
+    # Cleared first: a run that finishes while this batch works queues the next one.
+    cache.delete(BATCH_QUEUED)
+    started = timezone.now()
+    since = (cache.get(SUGGESTED_THROUGH) or started - FIRST_WINDOW) - OVERLAP
+    runs = (IngestRun.objects.filter(status=IngestRun.Status.OK, source__kind__in=SUGGESTING_KINDS,
+                                     finished_at__gte=since).order_by("pk").values_list("pk", flat=True))
+    made = 0
+    for run_id in runs:
+        try:
+            made += suggest_for_run(run_id)
+        except IngestRun.DoesNotExist:
+            log.warning("run %s no longer exists; no suggestions", run_id)
+    cache.set(SUGGESTED_THROUGH, started, timeout=None)
+    return made
+
+
+@shared_task(acks_late=True, ignore_result=True)
+def values_moved_task(run_id: int, before: list) -> int:
+    from ingest.models import IngestRun
+
+    from .checks import record_values_moved
 
     try:
-        return suggest_for_run(run_id)
+        return record_values_moved(run_id, before)
     except IngestRun.DoesNotExist:
-        log.warning("run %s no longer exists; no suggestions", run_id)
+        log.warning("run %s no longer exists; its moved values are not recorded", run_id)
         return 0
 
 
 def on_run_succeeded(sender, run_id: int, **kwargs) -> None:
     """Receiver for ingest.signals.run_succeeded: after commit, on a worker, suggest evidence
-    from a feed or arXiv run's items. (Measures re-check themselves on the same signal.)"""
+    from a feed or arXiv run's items, batched with the runs finishing around it. (Measures
+    re-check themselves on the same signal.)"""
     from ingest.models import DataSource
 
     from .suggest import SUGGESTING_KINDS
 
-    if DataSource.objects.filter(runs__pk=run_id, kind__in=SUGGESTING_KINDS).exists():
-        transaction.on_commit(lambda: suggest_evidence_task.delay(run_id))
+    if not DataSource.objects.filter(runs__pk=run_id, kind__in=SUGGESTING_KINDS).exists():
+        return
+    # The flag outlives a lost task only briefly; the next run's batch then covers this run.
+    if cache.add(BATCH_QUEUED, run_id, timeout=BATCH_DELAY * 30):
+        transaction.on_commit(lambda: suggest_evidence_task.apply_async(countdown=BATCH_DELAY))

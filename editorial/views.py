@@ -71,6 +71,7 @@ def _queue_context(request, page: int = 1, bound: Evidence | None = None) -> dic
         "suggestions": items,
         "proposals": [(p, ProposalAcceptForm(prefix=f"proposal-{p.pk}", initial={"rationale": p.reason}),
                        ProposalDismissForm(prefix=f"dismiss-{p.pk}")) for p in selectors.pending_proposals()],
+        "impacts": checks.recent_impacts(),
         "page": page,
         "pages": pages,
         "page_size": selectors.QUEUE_PAGE_SIZE,

@@ -10,7 +10,9 @@ the owner's stamp, where a stamp orders payloads by
    same result in any order (never reached by the bundled sources).
 
 An empty offered value (None or "") never replaces anything: a missing column or an
-empty cell says "this export does not know", not "the value is gone". The result is the
+empty cell says "this export does not know", not "the value is gone". False is not empty:
+connectors give None for a flag they do not know (see ``values.flag``), so an explicit
+False from newer-or-equal data clears a True like any other value. The result is the
 value of the highest stamp that offered one, whatever order the runs came in; that is what
 makes ingest order-independent. A value the run could not set because the stored one is
 newer (or outranks it) is recorded as a conflict, never silently dropped.
@@ -45,7 +47,7 @@ UNOWNED = Stamp(_EPOCH, -(2**15), "")
 
 
 def is_empty(value) -> bool:
-    return value is None or value == "" or value == [] or value is False
+    return value is None or value == "" or value == []
 
 
 def owner_stamps(objects: list[models.Model]) -> dict[int, Stamp]:

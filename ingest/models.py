@@ -197,8 +197,9 @@ class AIModel(models.Model):
     country = models.CharField(max_length=300, blank=True)
     link = models.URLField(max_length=2000, blank=True)
     notable = models.BooleanField(default=False)
-    # Epoch's "Frontier model" flag (only the notable export carries it).
-    frontier_model = models.BooleanField(default=False)
+    # Epoch's "Frontier model" flag. Only the notable export carries it: a model no notable
+    # export has listed is unknown (None), not "not frontier".
+    frontier_model = models.BooleanField(null=True, blank=True, default=None)
     run = models.ForeignKey(IngestRun, on_delete=models.PROTECT, related_name="ai_models")
     # Per field, the run that set the value: {"fields": {name: run id}, "carried_by": {source slug: run id}}.
     provenance = models.JSONField(default=dict, blank=True, editable=False)

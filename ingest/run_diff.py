@@ -7,6 +7,7 @@ run that rewrites a whole table still leaves a readable page and a small databas
 import datetime as dt
 import math
 
+from .bulk_sql import insert_rows
 from .models import RunChange
 
 # Lines kept per kind (and for flagged lines): an anomaly or a conflict must never be
@@ -51,12 +52,14 @@ class DiffRecorder:
         # for receivers of ingest.signals.data_changed (measures, re-checks).
         self.touched: dict[str, set[str]] = {}
 
-    def _keep(self, line: RunChange) -> None:
-        if line.flag:
+    def _keep(self, kind: str, table: str, record: str, flag: str = "", **fields) -> None:
+        # Lines are plain dicts until saved, and only the kept ones are built at all: a run
+        # that creates a whole table records thousands of lines and keeps MAX_KEPT.
+        if flag:
             self.flagged += 1
-        bucket = self._kept.setdefault("flagged" if line.flag else line.kind, [])
+        bucket = self._kept.setdefault("flagged" if flag else kind, [])
         if len(bucket) < MAX_KEPT:
-            bucket.append(line)
+            bucket.append({"kind": kind, "table": table, "record": record[:500], "flag": flag, **fields})
 
     def _touch(self, table: str, record: str) -> None:
         self.touched.setdefault(table, set()).add(record)
@@ -64,33 +67,30 @@ class DiffRecorder:
     def record_created(self, table: str, record: str) -> None:
         self.created += 1
         self._touch(table, record)
-        self._keep(RunChange(kind=RunChange.Kind.CREATED, table=table, record=record[:500]))
+        self._keep(RunChange.Kind.CREATED, table, record)
 
     def record_field(self, table: str, record: str, field: str, before, after, *, conflict: str = "") -> None:
         if conflict:
             self.conflicts += 1
-            self._keep(RunChange(kind=RunChange.Kind.CONFLICT, table=table, record=record[:500], field=field,
-                                 before=_text(before), after=_text(after), note=conflict[:300]))
+            self._keep(RunChange.Kind.CONFLICT, table, record, field=field, before=_text(before), after=_text(after),
+                       note=conflict[:300])
             return
         self.changed_values += 1
         self._touch(table, record)
-        self._keep(RunChange(kind=RunChange.Kind.CHANGED, table=table, record=record[:500], field=field,
-                             before=_text(before), after=_text(after), flag=flag_for(before, after)))
+        self._keep(RunChange.Kind.CHANGED, table, record, flag=flag_for(before, after), field=field,
+                   before=_text(before), after=_text(after))
 
     def record_disappeared(self, table: str, record: str) -> None:
         self.disappeared += 1
         self._touch(table, record)
-        self._keep(RunChange(kind=RunChange.Kind.DISAPPEARED, table=table, record=record[:500],
-                             flag=RunChange.Flag.DISAPPEARED, note="carried by this source before, not in this payload"))
+        self._keep(RunChange.Kind.DISAPPEARED, table, record, flag=RunChange.Flag.DISAPPEARED,
+                   note="carried by this source before, not in this payload")
 
-    def lines(self) -> list[RunChange]:
+    def lines(self) -> list[dict]:
         order = ["flagged", RunChange.Kind.CONFLICT, RunChange.Kind.CHANGED, RunChange.Kind.DISAPPEARED,
                  RunChange.Kind.CREATED]
         return [line for kind in order for line in self._kept.get(kind, [])]
 
     def save(self, run) -> None:
-        lines = self.lines()
-        for line in lines:
-            line.run = run
         RunChange.objects.filter(run=run).delete()
-        RunChange.objects.bulk_create(lines, batch_size=500)
+        insert_rows(RunChange, [{**line, "run_id": run.pk} for line in self.lines()])

@@ -234,9 +234,11 @@ def _after_success(run_id: int, changed: dict | None = None) -> None:
     """Hooks that follow a successful run (evidence suggestions, operationalisations)."""
     from .signals import data_changed, run_succeeded
 
-    run_succeeded.send(sender=IngestRun, run_id=run_id)
+    # data_changed first: its receivers see what depends on the changed records as it stood
+    # before this run, ahead of the re-checks that run_succeeded's receivers queue.
     if changed:
         data_changed.send(sender=IngestRun, run_id=run_id, changed=changed)
+    run_succeeded.send(sender=IngestRun, run_id=run_id)
 
 
 def _finish_unchanged(run: IngestRun, source: DataSource, last_good: IngestRun | None = None) -> None:

@@ -7,5 +7,7 @@ run_succeeded = Signal()
 # ``run_id`` and ``changed`` = {model name: frozenset of record keys} (the keys shown in the
 # run's diff, e.g. "gpt-4" for an AIModel, "epoch-run:<id>" for a BenchmarkScore). The
 # blast radius of a run: receivers (measures, re-checks) find what depends on those records
-# without ingest knowing about them.
+# without ingest knowing about them. Sent before run_succeeded, so a receiver sees what
+# depends on the records as it stood before the re-checks that run_succeeded starts; what
+# they find can be shown on the run page through ingest.blast_radius.
 data_changed = Signal()

@@ -6,7 +6,7 @@ from django.views.decorators.vary import vary_on_headers
 
 from project.access import staff_required
 
-from . import progress_store
+from . import blast_radius, progress_store
 from .bundled import bundled_progress
 from .diff_export import DIFF_COLUMNS, diff_csv, diff_rows
 from .health import health_report
@@ -77,6 +77,7 @@ def run_detail(request, pk):
         "run": run,
         "written": run.rows_written(),
         "changes": list(RunChange.objects.for_run_page(run)),
+        "moved": blast_radius.moved_by(run.pk),
         "shown_changes": RunChange.PAGE_LINES,
         "earlier": run.source.runs.exclude(pk=run.pk).order_by("-queued_at", "-id")[:10],
     }

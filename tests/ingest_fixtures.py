@@ -6,7 +6,9 @@ The server serves the real snapshot files (or scripted answers) over a socket, s
 ingest goes through httpx, the retry loop and the size limit exactly as in production.
 """
 
+import csv
 import dataclasses
+import io
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -141,3 +143,26 @@ def snapshot(relative: str) -> Path:
 
 def rejected_reasons(run: IngestRun) -> list[str]:
     return [entry["reason"] for entry in run.rejected_rows]
+
+
+# Variants of the real notable export. Its as-of date is its newest publication date
+# (2025-04-10): a newer export is the real one plus a model published after it.
+
+def notable_rows() -> tuple[list[str], list[dict]]:
+    reader = csv.DictReader(io.StringIO(snapshot("epoch/notable_ai_models.csv").read_text(encoding="utf-8-sig"),
+                                        newline=""))
+    return list(reader.fieldnames), list(reader)
+
+
+def write_notable(path, header, rows) -> str:
+    with open(path, "w", newline="", encoding="utf-8") as out:
+        writer = csv.DictWriter(out, fieldnames=header)
+        writer.writeheader()
+        writer.writerows(rows)
+    return str(path)
+
+
+def newer(header, rows, cells: dict | None = None) -> list[dict]:
+    """``rows`` plus one model published after them (``cells`` fill more of its columns)."""
+    return rows + [{**{name: "" for name in header}, "Model": "Later model", "Publication date": "2025-06-02",
+                    "Parameters": "1e9", "Organization": "Lab", **(cells or {})}]

@@ -124,3 +124,13 @@ def test_notable_file_fills_power_draw_frontier_flag_and_cost(http_server):
     assert gpt4.training_power_draw_w == pytest.approx(float(row["Training power draw (W)"]))
     assert gpt4.frontier_model is (row["Frontier model"] == "True")
     assert gpt4.training_compute_cost_usd == pytest.approx(40586593, rel=1e-6)
+
+
+def test_a_frontier_cell_that_is_neither_true_nor_false_rejects_its_row_with_a_reason(tmp_path):
+    path = tmp_path / "notable_ai_models.csv"
+    path.write_text("Model,Publication date,Parameters,Frontier model\n"
+                    "Foo,2025-01-01,1000,True\nBar,2025-01-02,1000,\nBaz,2025-01-03,1000,FALSE\nQux,2025-01-04,1000,maybe\n")
+    run = run_once(make_source("notable-models", "epoch-models", path=str(path)))
+    assert run.status == IngestRun.Status.OK, run.error
+    assert dict(AIModel.objects.values_list("key", "frontier_model")) == {"foo": True, "bar": False, "baz": False}
+    assert rejected_reasons(run) == ["Frontier model: 'maybe' is neither true nor false"]

@@ -10,6 +10,7 @@ from editorial.models import AuditEntry, ProposedVerdict
 from measures.models import Measure
 from tests import factories
 from tests.editorial_fixtures import suggestion
+from tests.page_checks import nu_errors
 
 pytestmark = pytest.mark.usefixtures("private_cache", "fast_passwords")
 HTMX = {"HX-Request": "true"}
@@ -201,6 +202,8 @@ def test_bad_page_parameter_is_400(editor_client, db):
 
 
 def _queue_with(n, claim, source):
+    from editorial.checks import VALUE_MOVED
+
     for _ in range(n):
         suggestion(claim, source)
     for i in range(n // 5):
@@ -208,6 +211,11 @@ def _queue_with(n, claim, source):
                                                threshold=1)
         ProposedVerdict.objects.create(claim=claim, measure=op, proposed_status="supported",
                                        outcome="met", reason="r")
+        # Values moved by n // 5 runs, two each.
+        AuditEntry.objects.bulk_create(
+            AuditEntry(action=VALUE_MOVED, target_type="measure", target_id=op.pk, claim=claim, summary="moved",
+                       data={"run": 100 + i, "source": "src", "as_of": "2025-06-02T00:00:00+00:00", "measure": f"t{i}",
+                             "before": 1.0, "after": float(line)}) for line in (2, 3))
 
 
 @pytest.mark.parametrize("n", [5, 50])
@@ -215,12 +223,15 @@ def test_queue_query_count_is_the_same_for_5_and_50_suggestions(editor_client, c
                                                                   django_assert_num_queries, n):
     _queue_with(n, claim, feed_source)
     # 1 session, 2 user, 3 user permissions, 4 group permissions, 5 evidence counts,
-    # 6 suggestions with claim, item and item source, 7 pending proposals with claim and test.
-    with django_assert_num_queries(7):
+    # 6 suggestions with claim, item and item source, 7 pending proposals with claim and test,
+    # 8 values moved by ingest runs, with their claims.
+    with django_assert_num_queries(8):
         response = editor_client.get("/curate/")
     # 20 a page: the rest wait on the next pages.
     assert response.content.decode().count('class="suggestion state-suggested"') == min(n, 20)
     assert response.content.decode().count('class="proposal"') == n // 5
+    # The latest five runs, each with its lines.
+    assert response.content.decode().count('class="impact"') == min(n // 5, 5)
 
 
 def test_markdown_notes_are_rendered_without_scripts_handlers_or_javascript_links():
@@ -278,3 +289,105 @@ def test_editors_note_is_shown_publicly_with_the_evidence(editor_client, claim, 
     assert "Editor’s note" in note and "(edna)" in note
     assert "Shows <strong>no wall</strong> up to 1e25 FLOP." in note
     assert "<script>" not in note
+
+
+# ---------------------------------------------------------------- a run's blast radius
+
+def _ingest_notable(path=None):
+    from ingest.bundled import register_bundled_sources
+    from ingest.models import DataSource, IngestRun
+    from tests.ingest_fixtures import run_once
+
+    source = {s.slug: s for s in register_bundled_sources()}["epoch-notable-models"]
+    if path:
+        source = DataSource.objects.get(pk=source.pk)
+        source.path = path
+        source.save()
+    run = run_once(source)
+    assert run.status == IngestRun.Status.OK, (run.error, run.hold_reasons)
+    return run
+
+
+def test_a_run_that_moves_a_measure_value_shows_in_the_queue_with_before_after_and_its_diff(
+        editor_client, staff_client, claim, tmp_path, django_capture_on_commit_callbacks):
+    from editorial.checks import VALUE_MOVED
+    from measures import results
+    from tests.ingest_fixtures import newer, notable_rows, write_notable
+
+    _ingest_notable()
+    costliest = Measure.objects.create(claim=claim, description="Costliest training run", kind="frontier_at",
+                                       attribute="training_compute_cost_usd")
+    params = Measure.objects.create(claim=claim, description="Most parameters", kind="frontier_at",
+                                    attribute="parameters")
+    results.refresh(costliest)
+    results.refresh(params)
+    before = costliest.value
+    assert before and before < 5e9
+    header, rows = notable_rows()
+    # A newer export with a model that cost more than any before it (and few parameters).
+    path = write_notable(tmp_path / "notable.csv", header,
+                         newer(header, rows, {"Training compute cost (2023 USD)": "5e9"}))
+    with django_capture_on_commit_callbacks(execute=True):
+        run = _ingest_notable(path)
+    moved = AuditEntry.objects.get(action=VALUE_MOVED)
+    assert (moved.target_id, moved.claim, moved.data["run"]) == (costliest.pk, claim, run.pk)
+    assert (moved.data["before"], moved.data["after"]) == (pytest.approx(before), 5e9)
+    html = editor_client.get("/curate/").content.decode()
+    section = html.split('id="impacts-h"', 1)[1].split("</section>", 1)[0]
+    assert f'<a href="/ingest/runs/{run.pk}/#diff">Run {run.pk} of Epoch AI: notable AI models</a>' in section
+    assert '<time datetime="2025-06-02T00:00:00+00:00">2 Jun 2025</time>' in section
+    assert "1 value moved" in section
+    # GPT-4's $40.6M was the costliest run in the real export.
+    assert "“Costliest training run” 4.06e+07 → 5e+09" in section
+    assert "Most parameters" not in section  # its value did not move
+    # The run page lists the same blast radius (ingest asks the apps that registered for it).
+    page = staff_client.get(f"/ingest/runs/{run.pk}/").content.decode()
+    radius = page.split('id="blast-radius"', 1)[1].split("<h2", 1)[0]
+    assert (f'<a href="/curate/claims/{claim.slug}/tests/">{claim.title}: “Costliest training run”</a>: '
+            f"4.06e+07 → 5e+09") in radius
+    errors = nu_errors([("/curate/", html.encode()), (f"/ingest/runs/{run.pk}/", page.encode())], tmp_path)
+    assert not errors, "\n".join(errors)
+
+
+def test_a_run_that_moves_no_measure_value_adds_nothing_to_the_queue(editor_client, claim, tmp_path,
+                                                                      django_capture_on_commit_callbacks):
+    from editorial.checks import VALUE_MOVED
+    from measures import results
+    from tests.ingest_fixtures import newer, notable_rows, write_notable
+
+    _ingest_notable()
+    op = Measure.objects.create(claim=claim, description="Costliest training run", kind="frontier_at",
+                                attribute="training_compute_cost_usd")
+    results.refresh(op)
+    header, rows = notable_rows()
+    with django_capture_on_commit_callbacks(execute=True):
+        _ingest_notable(write_notable(tmp_path / "notable.csv", header, newer(header, rows)))
+    assert not AuditEntry.objects.filter(action=VALUE_MOVED).exists()
+    assert "No ingest run has moved a measure" in editor_client.get("/curate/").content.decode()
+
+
+# ---------------------------------------------------------------- suggestions, batched
+
+def test_feed_runs_finishing_together_share_one_suggestion_batch(seeded, http_server,
+                                                                 django_capture_on_commit_callbacks):
+    from django.core.cache import cache
+
+    from editorial import tasks
+    from tests.test_suggest import WALL, feed_run
+
+    # A batch is already queued (the first run of the burst queued it): later runs join it.
+    assert cache.add(tasks.BATCH_QUEUED, 0, timeout=60)
+    with django_capture_on_commit_callbacks(execute=True):
+        first = feed_run(http_server, slug="notes")
+        second = feed_run(http_server, body=WALL.replace(b"<guid>wall</guid>", b"<guid>wall-2</guid>"), slug="more")
+    assert not Evidence.objects.filter(feed_item__isnull=False).exists()
+    # The queued batch, as the worker runs it: both runs' items, and the next run queues anew.
+    made = tasks.suggest_evidence_task()
+    per_run = Evidence.objects.filter(feed_item__run=first).count()
+    assert per_run >= 1 and made == 2 * per_run == Evidence.objects.filter(feed_item__run=second).count() * 2
+    assert cache.get(tasks.BATCH_QUEUED) is None
+    with django_capture_on_commit_callbacks(execute=True):
+        third = feed_run(http_server, body=WALL.replace(b"<guid>wall</guid>", b"<guid>wall-3</guid>"), slug="third")
+    assert Evidence.objects.filter(feed_item__run=third).count() == per_run
+    # Batches overlap; a run suggested twice gets no second suggestion.
+    assert tasks.suggest_evidence_task() == 0

@@ -123,8 +123,9 @@ def held(tmp_path):
 
 
 def test_run_page_shows_hold_reasons_diff_and_the_two_decisions(staff, held, django_assert_num_queries):
-    # session, user, run + source, 4 "still pointing" counts, diff lines, 2 permission lookups (base), earlier runs
-    with django_assert_num_queries(11):
+    # session, user, run + source, 4 "still pointing" counts, diff lines, values the run moved
+    # (editorial's reporter), 2 permission lookups (base), earlier runs
+    with django_assert_num_queries(12):
         response = staff.get(reverse("ingest:run", args=[held.pk]))
     html = response.content.decode()
     assert "Held for review" in html and "a drop of 50%, over 20%" in html

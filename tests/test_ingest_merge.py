@@ -10,7 +10,7 @@ from ingest.bundled import register_bundled_sources
 from ingest.models import AIModel, Benchmark, BenchmarkScore, DataSource, FeedItem, IngestRun, RunChange, Series, SeriesPoint
 
 from .ingest_checksums import table_checksums
-from .ingest_fixtures import make_source, run_once, snapshot
+from .ingest_fixtures import make_source, newer, notable_rows, run_once, snapshot, write_notable
 
 pytestmark = pytest.mark.django_db
 
@@ -136,3 +136,68 @@ def test_ingest_command_with_a_file_follows_the_same_rule(capsys):
     assert_epoch_facts()
     run = IngestRun.objects.get(source__slug="file-epoch-models")
     assert run.changes.filter(kind=RunChange.Kind.CONFLICT, record="o3-mini").exists()
+
+
+# ---------------------------------------------------------------- flags: True -> False
+# Variants of the real notable export. Its as-of date is its newest publication date
+# (2025-04-10), so a newer export is the real one plus a model published after it, and an
+# older one is the real one without its models from 2025.
+
+def clear_frontier(rows, model="GPT-4") -> list[dict]:
+    return [{**row, "Frontier model": ""} if row["Model"] == model else row for row in rows]
+
+
+def rerun_notable(path) -> IngestRun:
+    source = DataSource.objects.get(slug="epoch-notable-models")
+    source.path = path
+    source.save()
+    run = run_once(source)
+    assert run.status == IngestRun.Status.OK, (run.status, run.error, run.hold_reasons)
+    return run
+
+
+def test_a_newer_export_with_the_frontier_box_unticked_clears_the_flag(tmp_path):
+    ingest_in_order(["epoch-notable-models"])
+    assert AIModel.objects.get(key="gpt-4").frontier_model is True
+    header, rows = notable_rows()
+    run = rerun_notable(write_notable(tmp_path / "notable.csv", header, clear_frontier(newer(header, rows))))
+    assert run.as_of.date() == dt.date(2025, 6, 2)
+    assert AIModel.objects.get(key="gpt-4").frontier_model is False
+    change = run.changes.get(kind=RunChange.Kind.CHANGED, record="gpt-4", field="frontier_model")
+    assert (change.before, change.after) == ("True", "False")
+    # Every other ticked box is still ticked.
+    assert AIModel.objects.filter(frontier_model=True).count() == 152
+
+
+def test_an_older_export_with_the_box_unticked_leaves_the_flag_and_records_the_conflict(tmp_path):
+    ingest_in_order(["epoch-notable-models"])
+    header, rows = notable_rows()
+    older = [row for row in rows if not row["Publication date"].startswith("2025")]
+    run = rerun_notable(write_notable(tmp_path / "notable.csv", header, clear_frontier(older)))
+    assert run.as_of.date() < dt.date(2025, 1, 1)
+    assert AIModel.objects.get(key="gpt-4").frontier_model is True
+    conflict = run.changes.get(kind=RunChange.Kind.CONFLICT, record="gpt-4", field="frontier_model")
+    assert "newer data" in conflict.note
+
+
+def test_a_newer_export_without_the_frontier_column_leaves_every_flag(tmp_path):
+    ingest_in_order(["epoch-notable-models"])
+    header, rows = notable_rows()
+    header = [name for name in header if name != "Frontier model"]
+    rows = [{name: row[name] for name in header} for row in rows]
+    run = rerun_notable(write_notable(tmp_path / "notable.csv", header, newer(header, rows)))
+    assert run.as_of.date() == dt.date(2025, 6, 2)
+    assert AIModel.objects.filter(frontier_model=True).count() == 153
+    assert not run.changes.filter(field="frontier_model").exists()
+    # A model no notable export has flagged either way is unknown, not "not frontier".
+    assert AIModel.objects.get(key="later model").frontier_model is None
+
+
+def test_exports_that_are_not_the_notable_table_never_clear_the_notable_flag():
+    # All-models lists notable and other models alike: it does not say a model is not notable.
+    ingest_in_order(["epoch-notable-models", "epoch-all-models", "epoch-large-scale-models"])
+    assert AIModel.objects.filter(notable=True).count() == 954
+    assert not RunChange.objects.filter(field="notable").exclude(run__source__slug="epoch-notable-models").exists()
+    only_all = AIModel.objects.exclude(provenance__carried_by__has_key="epoch-notable-models")
+    assert only_all.exists() and not only_all.filter(notable=True).exists()
+    assert not only_all.filter(frontier_model__isnull=False).exists()

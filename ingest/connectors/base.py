@@ -3,11 +3,13 @@
 import csv
 import io
 from collections.abc import Callable, Iterable
+from operator import attrgetter, itemgetter
 
-from django.db import connections, models, router
+from django.db import models
 from django.utils import timezone
 
 from .. import asof, merge
+from ..bulk_sql import insert_rows, write_fields
 from ..merge import Stamp
 from ..models import IngestRun
 from ..run_diff import DiffRecorder
@@ -68,34 +70,33 @@ class LoadContext:
             self._stamp = Stamp.of_run(self.run)
         return self._stamp
 
-    def upsert(self, model: type[models.Model], key_field, rows: Iterable[dict], batch_size: int = 500):
+    def upsert(self, model: type[models.Model], key_field, rows: Iterable[dict]) -> None:
         """Merge ``rows`` into ``model`` by ``key_field``, field by field (see ingest.merge).
 
         ``key_field`` is one field name or a tuple of them (e.g. ``("series_id", "entity",
         "date")``). Each row dict holds field values (without ``run``). Changed and new rows
         get ``run = this run``; every field records the run that set it. Records this source
         carried before and no longer offers are reported as disappeared (never deleted).
-        Returns {key: instance} for all rows given.
         """
         rows = list(rows)
         fields = (key_field,) if isinstance(key_field, str) else tuple(key_field)
         stamp, run_id, slug, table = self.stamp, self.run.pk, self.source.slug, model.__name__
 
-        def key_of(values) -> tuple:
-            return tuple(values[f] if isinstance(values, dict) else getattr(values, f) for f in fields)
-
+        row_key, key_of = _key_getters(fields)
         existing = self._existing(model, fields, rows, key_of)
         owners = merge.owner_stamps(list(existing.values()))
-        to_create, to_update, fields_changed, result = [], {}, {"provenance"}, {}
+        to_create, to_update, fields_changed = {}, {}, {"provenance"}
         for row in rows:
-            key = key_of(row)
+            key = row_key(row)
             label = _label(key)
             obj = existing.get(key)
             if obj is None:
-                obj = model(**row, run=self.run, provenance=merge.new_provenance(row, fields, run_id, slug))
-                to_create.append(obj)
-                existing[key] = obj
-                self.diff.record_created(table, label)
+                if key not in to_create:
+                    # A value the row does not know (None) takes the field's default, as a missing column would.
+                    new = {name: value for name, value in row.items() if value is not None}
+                    new.update(run_id=run_id, provenance=merge.new_provenance(row, fields, run_id, slug))
+                    to_create[key] = new
+                    self.diff.record_created(table, label)
             else:
                 decisions, touched = merge.merge_record(obj, row, fields, stamp, run_id, owners)
                 touched = merge.mark_carried(obj, slug, run_id) or touched
@@ -113,13 +114,11 @@ class LoadContext:
                     self.unchanged += 1
                 if (replaced or touched) and obj.pk:
                     to_update[obj.pk] = obj
-            result[key[0] if len(fields) == 1 else key] = obj
-        self._disappeared(model, fields, existing, {key_of(row) for row in rows}, to_update, key_of)
-        model.objects.bulk_create(to_create, batch_size=batch_size)
+        self._disappeared(model, existing, {row_key(row) for row in rows}, to_update)
+        insert_rows(model, list(to_create.values()))
         self.created += len(to_create)
         if to_update:
             write_fields(model, list(to_update.values()), sorted(fields_changed))
-        return result
 
     def _existing(self, model, fields, rows, key_of) -> dict:
         # Narrow the lookup by the first key field, in chunks that stay under SQLite's
@@ -132,8 +131,14 @@ class LoadContext:
             chunk = leads[start : start + 5000]
             for obj in model.objects.filter(**{f"{lead}__in": chunk}):
                 existing[key_of(obj)] = obj
-        for obj in model.objects.filter(**{f"provenance__carried_by__has_key": self.source.slug}):
-            existing.setdefault(key_of(obj), obj)
+        # Only ids first: on a re-run nearly all of them are loaded already, and only the
+        # records the payload no longer offers are fetched whole.
+        loaded = {obj.pk for obj in existing.values()}
+        carried = model.objects.filter(**{"provenance__carried_by__has_key": self.source.slug})
+        missing = [pk for pk in carried.values_list("pk", flat=True) if pk not in loaded]
+        for start in range(0, len(missing), 5000):
+            for obj in model.objects.filter(pk__in=missing[start : start + 5000]):
+                existing.setdefault(key_of(obj), obj)
         return existing
 
     def _count_compared(self, obj, row, fields, slug, owners) -> None:
@@ -148,10 +153,10 @@ class LoadContext:
             if merge.is_empty(value) and owner is not None and owner.source == slug:
                 self.diff.blanked_values += 1
 
-    def _disappeared(self, model, fields, existing, offered, to_update, key_of) -> None:
+    def _disappeared(self, model, existing, offered, to_update) -> None:
         slug = self.source.slug
         for key, obj in existing.items():
-            if key in offered or obj.pk is None:
+            if key in offered:
                 continue
             if slug in (obj.provenance or {}).get("carried_by", {}):
                 self.diff.record_disappeared(model.__name__, _label(key))
@@ -159,22 +164,12 @@ class LoadContext:
                 to_update[obj.pk] = obj
 
 
-def write_fields(model: type[models.Model], objects: list, fields: list[str]) -> None:
-    """UPDATE ``fields`` of ``objects`` by primary key, one prepared statement run for all rows.
-
-    Django's bulk_update builds one CASE expression per field over every object, which
-    costs about a millisecond per object to compile; executemany sends the same statement
-    with each row's values (pipelined on psycopg 3), several times faster for ingest.
-    """
-    connection = connections[router.db_for_write(model)]
-    quote = connection.ops.quote_name
-    columns = [model._meta.get_field(name) for name in fields]
-    sql = (f"UPDATE {quote(model._meta.db_table)} SET "
-           + ", ".join(f"{quote(c.column)} = %s" for c in columns)
-           + f" WHERE {quote(model._meta.pk.column)} = %s")
-    params = [[c.get_db_prep_save(getattr(obj, c.attname), connection) for c in columns] + [obj.pk] for obj in objects]
-    with connection.cursor() as cursor:
-        cursor.executemany(sql, params)
+def _key_getters(fields: tuple) -> tuple[Callable, Callable]:
+    """(key of a row dict, key of a stored object), both tuples; called for every row."""
+    if len(fields) == 1:
+        name = fields[0]
+        return (lambda row: (row[name],)), (lambda obj: (getattr(obj, name),))
+    return itemgetter(*fields), attrgetter(*fields)
 
 
 def _label(key: tuple) -> str:
@@ -214,6 +209,9 @@ def read_csv(data: bytes, required: Iterable[str], what: str) -> tuple[list[str]
     header = _header(reader, what)
     _require(header, required, what)
     positions = _positions(header)
+    names, width = list(positions), len(header)
+    # A full-width row (nearly all of them) is picked in one call; a short one cell by cell.
+    pick = _picker(list(positions.values()))
     records, previous_end = CsvRecords(damage=_damage(text)), reader.line_num
     try:
         for fields in reader:
@@ -221,8 +219,11 @@ def read_csv(data: bytes, required: Iterable[str], what: str) -> tuple[list[str]
             previous_end = end
             if fields:  # a blank line is not a record
                 lines = f"line {start}" if start == end else f"lines {start}-{end}"
-                records.append(CsvRecord({name: (fields[i] if i < len(fields) else "") for name, i in positions.items()},
-                                         lines, len(fields)))
+                if len(fields) >= width:
+                    values = dict(zip(names, pick(fields)))
+                else:
+                    values = {name: (fields[i] if i < len(fields) else "") for name, i in positions.items()}
+                records.append(CsvRecord(values, lines, len(fields)))
     except csv.Error as exc:
         raise ParseError(f"the {what} file is not valid CSV near line {reader.line_num}: {exc}") from None
     return header, records
@@ -252,6 +253,14 @@ def _positions(header: list[str]) -> dict[str, int]:
         if name and name not in positions:
             positions[name] = index
     return positions
+
+
+def _picker(indexes: list[int]) -> Callable[[list], tuple]:
+    """The cells at ``indexes`` of a row, as a tuple, in one call per row."""
+    if len(indexes) == 1:  # itemgetter of one index returns the cell itself, not a 1-tuple
+        index = indexes[0]
+        return lambda fields: (fields[index],)
+    return itemgetter(*indexes)
 
 
 def _damage(text: str) -> list[str]:

@@ -9,7 +9,7 @@ the notable file and then the all-models file updates rather than duplicates.
 from ..models import AIModel
 from .base import LoadContext, ParseError, read_csv
 from .rows import accept_rows
-from .values import BadValue, clean, date, model_key, number
+from .values import BadValue, clean, date, flag, model_key, number
 
 REQUIRED = ("Model", "Publication date")
 ALIASES = {
@@ -43,6 +43,8 @@ def load(data: bytes, ctx: LoadContext) -> None:
     if "Training compute (FLOP)" not in header and "Parameters" not in header:
         raise ParseError("this Epoch AI models file has neither 'Parameters' nor 'Training compute (FLOP)'")
     columns = {field: _pick(header, names) for field, names in ALIASES.items()}
+    # Only the notable table says a model is notable; the other exports list notable and
+    # other models alike, so they leave the flag alone rather than offer False.
     notable = bool(ctx.source.options.get("notable", "notable" in ctx.source.slug))
     frontier = "Frontier model" in header
 
@@ -54,9 +56,11 @@ def load(data: bytes, ctx: LoadContext) -> None:
         ctx.saw_date(values["publication_date"], "Publication date")
         if "Last modified" in header:
             ctx.saw_date(_date_or_none(row.get("Last modified")), "Last modified")
-        values["notable"] = notable
+        if notable:
+            values["notable"] = True
         if frontier:
-            values["frontier_model"] = clean(row.get("Frontier model")).lower() in ("true", "yes", "1")
+            # A checkbox column in Epoch's exports: "True" when ticked, empty when not.
+            values["frontier_model"] = flag(row.get("Frontier model"), "Frontier model", blank=False)
         yield values["key"], values
 
     accepted = accept_rows(ctx, rows, parse, width=len(header), describe=lambda key: f"model {key!r}")

@@ -65,12 +65,14 @@ def load(data: bytes, ctx: LoadContext) -> None:
         when = _when(row.get(time_column), time_column)
         ctx.saw_date(when, time_column)
         code = clean(row.get("Code"))[:50]
+        # Without a code the row does not say whether the entity is an aggregate: None
+        # leaves a stored flag alone; a code says it either way.
         for column, target in series.items():
             value = _cell(row, column, f"{where}, column {column!r}", ctx)
             if value is not None:
                 yield (target.pk, entity[:300], when), {
                     "series_id": target.pk, "entity": entity[:300], "code": code,
-                    "aggregate": code.startswith("OWID_"), "date": when, "value": value * target.factor,
+                    "aggregate": code.startswith("OWID_") if code else None, "date": when, "value": value * target.factor,
                 }
 
     points = accept_rows(ctx, _mend_broken_records(rows, header, ctx), parse, width=width,

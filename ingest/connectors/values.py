@@ -10,7 +10,8 @@ class BadValue(ValueError):
 
 
 def clean(text) -> str:
-    return re.sub(r"\s+", " ", (text or "")).strip()
+    # str.split() splits on exactly the characters \s matches; it runs for every cell.
+    return " ".join((text or "").split())
 
 
 def number(text, column: str, *, allow_negative: bool = False) -> float | None:
@@ -29,6 +30,7 @@ def number(text, column: str, *, allow_negative: bool = False) -> float | None:
     return value
 
 
+_ISO = re.compile(r"\d{4}-\d{2}-\d{2}(?: \d{2}:\d{2}:\d{2})?")
 _DATE_FORMATS = ("%Y-%m-%d", "%Y-%m-%d %H:%M:%S", "%m/%d/%Y", "%d/%m/%Y", "%Y/%m/%d", "%Y-%m")
 
 
@@ -37,6 +39,8 @@ def date(text, column: str) -> dt.date | None:
     if raw == "":
         return None
     raw = raw.replace("T", " ").split("+")[0].rstrip("Z")
+    if _ISO.fullmatch(raw):  # what nearly every cell holds: skip strptime's format machinery
+        return dt.date.fromisoformat(raw[:10])
     for fmt in _DATE_FORMATS:
         try:
             return dt.datetime.strptime(raw, fmt).date()
@@ -45,6 +49,29 @@ def date(text, column: str) -> dt.date | None:
     if re.fullmatch(r"\d{4}", raw):
         return dt.date(int(raw), 1, 1)
     raise BadValue(f"{column}: {raw[:40]!r} is not a date")
+
+
+_TRUE = ("true", "yes", "y", "1", "checked")
+_FALSE = ("false", "no", "n", "0", "unchecked")
+
+
+def flag(text, column: str, *, blank: bool | None = None) -> bool | None:
+    """'True' / 'yes' / '1' -> True, 'False' / 'no' / '0' -> False, '' -> ``blank``.
+
+    ``blank`` says what an empty cell means in this column. For most columns it is None
+    (the export does not know), so it never clears a stored flag. A spreadsheet checkbox
+    column is different: its export writes "True" for a ticked box and nothing for an
+    unticked one, never "False", so there an empty cell is an explicit False; the caller
+    says so by passing ``blank=False``, and only when the column is present at all.
+    """
+    raw = clean(text).casefold()
+    if raw == "":
+        return blank
+    if raw in _TRUE:
+        return True
+    if raw in _FALSE:
+        return False
+    raise BadValue(f"{column}: {clean(text)[:40]!r} is neither true nor false")
 
 
 def model_key(name: str) -> str:
