@@ -7,7 +7,7 @@ from claims.dates import Precision, format_partial_date
 
 from . import quantities as units
 from .metrics import Change, Crossing, Frontier, Gap, Growth, Lag, Latest, MetricResult
-from .records import Target
+from .records import Group, Target
 
 
 def _day(value: dt.date | None) -> str:
@@ -81,8 +81,10 @@ def growth(result: Growth, target: Target) -> str:
     low, high = result.doubling_interval
     verb = "doubled" if result.doubling_days > 0 else "halved"
     window = f"from {_month(result.start)}" if result.start else "over all its records"
+    # The fit ends at the newest record it used, not at today: months without data are not fitted.
+    last = max((p.date for p in result.records), default=result.end)
     text = (f"{_upper(target.name)} on the frontier {verb} every {_days(result.doubling_days)} {window} "
-            f"to {_month(result.end)} (90% interval {_days(low)} to {_days(high)}; "
+            f"to {_month(last)} (90% interval {_days(low)} to {_days(high)}; "
             f"log-linear fit of {result.fit.n} frontier records).")
     if result.baseline is not None:
         base = result.baseline
@@ -156,3 +158,39 @@ def describe(result: MetricResult, target: Target, *, as_of: dt.date, start_prec
     if isinstance(result, Crossing):
         return crossing(result, target, as_of)
     raise TypeError(f"no sentence for {type(result).__name__}")
+
+
+def test_phrase(measure) -> str:
+    """A measure's threshold test in words, in the unit of the number it compares: a doubling
+    time is in days, a lag in months, a gap in the target's units, a ratio as a multiple."""
+    if measure.threshold is None:
+        return ""
+    target = Target.of(measure)
+    kind, threshold, stat = measure.kind, measure.threshold, measure.statistic
+    if kind == "growth_rate" and measure.baseline_end:
+        what, amount = f"the speed-up of the {target.name} doubling time over the earlier window", units.ratio(threshold)
+    elif kind == "growth_rate":
+        what, amount = f"the doubling time of the {target.name} frontier", units.quantity(threshold, "days")
+    elif kind == "group_lag":
+        what = f"the {'median' if stat == 'median' else 'latest'} lag behind the frontier on {target.name}"
+        amount = units.quantity(threshold, "months")
+    elif kind == "gap":
+        first = Group(measure.country, measure.organization, measure.accessibility, measure.model_name).describe()
+        second = Group(measure.other_country, measure.other_organization, measure.other_accessibility,
+                       measure.other_model_name).describe()
+        if stat == "ratio":
+            what, amount = f"{first} as a multiple of {second} on {target.name}", units.ratio(threshold)
+        else:
+            what, amount = f"the gap of {first} to {second} on {target.name}", units.difference(threshold, target.unit)
+    elif kind == "change_since" and stat == "doublings":
+        what, amount = f"doublings of the {target.name} frontier since the claim", f"{threshold:g}"
+    elif kind == "change_since" and stat == "difference":
+        what, amount = f"the change of the {target.name} frontier since the claim", units.difference(threshold, target.unit)
+    elif kind == "change_since":
+        what, amount = f"the growth of the {target.name} frontier since the claim", units.ratio(threshold)
+    elif kind == "projected_crossing":
+        what, amount = f"the {target.name} frontier, or its fitted trend,", units.quantity(threshold, target.unit)
+    else:
+        what, amount = f"the {target.name} frontier" if kind == "frontier_at" else target.name, units.quantity(
+            threshold, target.unit)
+    return f"{what} {measure.get_comparison_display()} {amount}"

@@ -51,12 +51,6 @@ def test_loading_the_seed_makes_the_measures_once_and_again_nothing(db):
     assert m.rationale == "edited"
 
 
-# Claims that issue 12's content work adds to claims.json (branch h-content); once merged,
-# this set empties and the test holds every seeded measure to an existing claim.
-AWAITING_CONTENT = {"essay-compute-for-training-and-inference-grows-exponentially",
-                    "google-executive-ai-could-make-search-obsolete"}
-
-
 def test_a_seeded_measure_an_editor_removed_stays_removed(db):
     from editorial.checks import remove_test
 
@@ -70,7 +64,7 @@ def test_a_seeded_measure_an_editor_removed_stays_removed(db):
 
 def test_every_seeded_measure_names_an_existing_seed_claim(db):
     counts = load_measures_after_seed()
-    assert set(counts.missing_claims) <= AWAITING_CONTENT
+    assert counts.missing_claims == []
 
 
 def load_measures_after_seed():
@@ -83,7 +77,7 @@ def test_five_seed_claims_pages_tell_their_results_in_words(client, seeded_and_i
         "marcus-deep-learning-hitting-a-wall": [
             "Since the claim (2022; counted from 1 January 2022, the start of that year) the best GPQA diamond score "
             "rose from 0.36 (GPT-4 (Mar 2023), its first record, on 14 March 2023: the series starts after that date) "
-            "to 0.88 (gpt-5.1_high, 13 November 2025) (+0.52).",
+            "to 0.88 (GPT-5.1 (high), 13 November 2025) (+0.52).",
             "Since the claim (2022; counted from 1 January 2022, the start of that year) the largest training run grew "
             "from 2.0 × 10²⁴ FLOP (FLAN 137B) to 4.6 × 10²⁶ FLOP (Grok-3, 17 February 2025) (227×, 7.8 doublings).",
         ],
@@ -94,7 +88,7 @@ def test_five_seed_claims_pages_tell_their_results_in_words(client, seeded_and_i
         ],
         "mollick-meta-xai-failed-to-keep-parity": [
             "the best of Meta&#x27;s models was 133 (Llama 4 Maverick (FP8)): −25.1 points against the frontier",
-            "the best of xAI&#x27;s models was 148 (grok-4-0709): −10.4 points",
+            "the best of xAI&#x27;s models was 148 (Grok 4): −10.4 points",
         ],
         "constraints-deepseek-r1-o1-at-one-twentieth-cost": [
             "On Epoch Capabilities Index, by 31 January 2025, DeepSeek-R1 scored 140: −3.09 points against o1 (high) at 143.",
@@ -102,7 +96,7 @@ def test_five_seed_claims_pages_tell_their_results_in_words(client, seeded_and_i
         ],
         "clark-ai-progress-accelerating-stakes-higher": [
             "METR horizons as a proxy for AI progress: METR time horizon (50% success) on the frontier doubled every "
-            "129 days from January 2023 to December 2026 (90% interval 113 days to 149 days",
+            "129 days from January 2023 to February 2026 (90% interval 113 days to 149 days",
             "Before that it doubled every 289 days",
             "2.2× as fast",
         ],
@@ -179,3 +173,21 @@ def test_a_projected_crossing_is_stored_for_the_chart_to_draw(client, seeded_and
     assert low <= crossing <= high and crossing > dt.date(2023, 3, 15)
     line = threshold_of(measure)
     assert line.value == 1e8 and line.crossing == crossing
+
+
+def test_the_compute_essay_and_the_search_claim_say_what_the_data_can_and_cannot_test(client, seeded_and_ingested):
+    html = client.get("/claims/essay-compute-for-training-and-inference-grows-exponentially/").content.decode()
+    measure = _measure("essay-compute-for-training-and-inference-grows-exponentially", "training-compute-growth")
+    assert measure.outcome == "met" and measure.value < 730
+    for sentence in (
+        f"Training compute on the frontier doubled every {measure.value:.0f} days from January 2010 to",
+        "Why this series: Exponential growth is a steady doubling time. The training half only: the shipped data "
+        "has no inference compute.",
+        "Test: the doubling time of the training compute frontier ≤ 730 days; the claim is borne out if the test is met.",
+    ):
+        assert sentence in html, sentence
+    assert 'class="evidence stance-supports data-evidence"' in client.get(
+        "/claims/essay-compute-for-training-and-inference-grows-exponentially/?tab=supports").content.decode()
+    html = client.get("/claims/google-executive-ai-could-make-search-obsolete/").content.decode()
+    assert "The shipped data cannot test this claim: The shipped data has no search-market series." in html
+    assert not Measure.objects.filter(claim__slug="google-executive-ai-could-make-search-obsolete").exists()
