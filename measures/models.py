@@ -7,7 +7,7 @@ from django.db.models import Q
 
 from claims.models import Claim
 
-from .sentences import test_phrase
+from .sentences import test_phrase, value_phrase
 
 
 class MeasureQuerySet(models.QuerySet):
@@ -169,6 +169,11 @@ class Measure(models.Model):
     def test_display(self) -> str:
         """The threshold test in words and units ("the doubling time of ... ≤ 730 days")."""
         return test_phrase(self)
+
+    @property
+    def value_display(self) -> str:
+        """The stored value in the units of the test ("129 days", "−25.1 points")."""
+        return value_phrase(self)
 
     @property
     def bears_out(self) -> bool | None:

@@ -160,37 +160,47 @@ def describe(result: MetricResult, target: Target, *, as_of: dt.date, start_prec
     raise TypeError(f"no sentence for {type(result).__name__}")
 
 
-def test_phrase(measure) -> str:
-    """A measure's threshold test in words, in the unit of the number it compares: a doubling
-    time is in days, a lag in months, a gap in the target's units, a ratio as a multiple."""
-    if measure.threshold is None:
-        return ""
-    target = Target.of(measure)
-    kind, threshold, stat = measure.kind, measure.threshold, measure.statistic
+def _compared(measure, target: Target):
+    """What a measure's threshold is compared with, in words, and how to write that number:
+    a doubling time is in days, a lag in months, a gap in the target's units, a ratio as a multiple."""
+    kind, stat = measure.kind, measure.statistic
     if kind == "growth_rate" and measure.baseline_end:
-        what, amount = f"the speed-up of the {target.name} doubling time over the earlier window", units.ratio(threshold)
-    elif kind == "growth_rate":
-        what, amount = f"the doubling time of the {target.name} frontier", units.quantity(threshold, "days")
-    elif kind == "group_lag":
+        return f"the speed-up of the {target.name} doubling time over the earlier window", units.ratio
+    if kind == "growth_rate":
+        return f"the doubling time of the {target.name} frontier", lambda v: units.quantity(v, "days")
+    if kind == "group_lag":
         what = f"the {'median' if stat == 'median' else 'latest'} lag behind the frontier on {target.name}"
-        amount = units.quantity(threshold, "months")
-    elif kind == "gap":
+        return what, lambda v: units.quantity(v, "months")
+    if kind == "gap":
         first = Group(measure.country, measure.organization, measure.accessibility, measure.model_name).describe()
         second = Group(measure.other_country, measure.other_organization, measure.other_accessibility,
                        measure.other_model_name).describe()
         if stat == "ratio":
-            what, amount = f"{first} as a multiple of {second} on {target.name}", units.ratio(threshold)
-        else:
-            what, amount = f"the gap of {first} to {second} on {target.name}", units.difference(threshold, target.unit)
-    elif kind == "change_since" and stat == "doublings":
-        what, amount = f"doublings of the {target.name} frontier since the claim", f"{threshold:g}"
-    elif kind == "change_since" and stat == "difference":
-        what, amount = f"the change of the {target.name} frontier since the claim", units.difference(threshold, target.unit)
-    elif kind == "change_since":
-        what, amount = f"the growth of the {target.name} frontier since the claim", units.ratio(threshold)
-    elif kind == "projected_crossing":
-        what, amount = f"the {target.name} frontier, or its fitted trend,", units.quantity(threshold, target.unit)
-    else:
-        what, amount = f"the {target.name} frontier" if kind == "frontier_at" else target.name, units.quantity(
-            threshold, target.unit)
-    return f"{what} {measure.get_comparison_display()} {amount}"
+            return f"{first} as a multiple of {second} on {target.name}", units.ratio
+        return f"the gap of {first} to {second} on {target.name}", lambda v: units.difference(v, target.unit)
+    if kind == "change_since" and stat == "doublings":
+        return f"the growth of the {target.name} frontier since the claim", lambda v: f"{v:.1f} doublings"
+    if kind == "change_since" and stat == "difference":
+        return (f"the change of the {target.name} frontier since the claim",
+                lambda v: units.difference(v, target.unit))
+    if kind == "change_since":
+        return f"the growth of the {target.name} frontier since the claim", units.ratio
+    if kind == "projected_crossing":
+        return f"the {target.name} frontier, or its fitted trend,", lambda v: units.quantity(v, target.unit)
+    what = f"the {target.name} frontier" if kind == "frontier_at" else target.name
+    return what, lambda v: units.quantity(v, target.unit)
+
+
+def test_phrase(measure) -> str:
+    """A measure's threshold test in words and units ("the doubling time of ... ≤ 730 days")."""
+    if measure.threshold is None:
+        return ""
+    what, write = _compared(measure, Target.of(measure))
+    return f"{what} {measure.get_comparison_display()} {write(measure.threshold)}"
+
+
+def value_phrase(measure) -> str:
+    """A measure's stored value in the same units as its test ("" before it has one)."""
+    if measure.value is None:
+        return ""
+    return _compared(measure, Target.of(measure))[1](measure.value)
