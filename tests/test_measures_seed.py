@@ -2,6 +2,8 @@
 told on the claim pages of named seed claims as sentences and as data evidence."""
 
 import datetime as dt
+import json
+import re
 
 import pytest
 from django.utils import timezone
@@ -9,6 +11,7 @@ from django.utils import timezone
 from claims.models import Claim
 from claims.seed import load_seed
 from editorial.models import ProposedVerdict
+from ingest.models import BenchmarkScore
 from measures.backing import measure_backs
 from measures.models import Measure, Untestable
 from measures.results import recheck_all
@@ -105,11 +108,35 @@ def test_five_seed_claims_pages_tell_their_results_in_words(client, seeded_and_i
             "No record in the data reaches it yet",
         ],
     }
+    # The series each page charts (its primary measure's), with every dated record of it drawn.
+    charted = {
+        "marcus-deep-learning-hitting-a-wall": ("chart-gpqa-diamond", "GPQA diamond"),
+        "mollick-chinese-open-weights-lag-by-months": ("chart-epoch-capabilities-index", "Epoch Capabilities Index"),
+        "mollick-meta-xai-failed-to-keep-parity": ("chart-epoch-capabilities-index", "Epoch Capabilities Index"),
+        "constraints-deepseek-r1-o1-at-one-twentieth-cost": ("chart-epoch-capabilities-index",
+                                                             "Epoch Capabilities Index"),
+        "clark-ai-progress-accelerating-stakes-higher": ("chart-metr-horizon-p50", "METR time horizon (50% success)"),
+    }
     for slug, sentences in pages.items():
         html = client.get(f"/claims/{slug}/").content.decode()
         for sentence in sentences:
             assert sentence in html, (slug, sentence)
         assert "Not measured against data yet" not in html
+        if slug in charted:
+            chart_id, benchmark = charted[slug]
+            points = _figure(html, chart_id)["data"][0]
+            dated = BenchmarkScore.objects.filter(benchmark__name=benchmark, date__isnull=False)
+            assert len(points["x"]) == dated.count() > 0, slug
+            assert set(points["text"]) == {s.display_name or s.model_name for s in dated}, slug
+    cost = _figure(client.get("/claims/essay-frontier-training-costs-exceed-100m/").content.decode(),
+                   "chart-training_compute_cost_usd")
+    assert [s["y0"] for s in cost["layout"]["shapes"] if s["meta"] == "threshold"] == [1e8]
+
+
+def _figure(html, chart_id):
+    match = re.search(rf'<script id="{chart_id}-data" type="application/json">(.*?)</script>', html, re.S)
+    assert match, f"no chart {chart_id} on the page"
+    return json.loads(match.group(1))
 
 
 def test_results_are_data_evidence_with_stance_from_the_expectation(client, seeded_and_ingested):
@@ -131,7 +158,7 @@ def test_results_are_data_evidence_with_stance_from_the_expectation(client, seed
 def test_robustness_is_said_or_what_flips_it_is_named(seeded_and_ingested):
     clark = _measure("clark-ai-progress-accelerating-stakes-higher", "metr-speedup-since-2023")
     assert (clark.outcome, clark.robustness) == ("met", "robust")
-    assert clark.robustness_note == "Robust: the outcome holds on the lower interval bounds, the upper interval bounds."
+    assert clark.robustness_note == "Robust: the outcome holds on the lower interval bounds and the upper interval bounds."
     week = _measure("huszar-2026-llms-will-make-hard-programming-easy", "metr-reaches-work-week")
     assert (week.outcome, week.robustness) == ("not_met", "fragile")
     assert week.robustness_note == "Not robust: on the upper interval bounds it is met."
