@@ -83,6 +83,7 @@ def test_five_seed_claims_pages_tell_their_results_in_words(client, seeded_and_i
             "to 0.88 (GPT-5.1 (high), 13 November 2025) (+0.52).",
             "Since the claim (2022; counted from 1 January 2022, the start of that year) the largest training run grew "
             "from 2.0 × 10²⁴ FLOP (FLAN 137B) to 4.6 × 10²⁶ FLOP (Grok-3, 17 February 2025) (227×, 7.8 doublings).",
+            "the series starts later, in March 2023",
         ],
         "mollick-chinese-open-weights-lag-by-months": [
             "Open weights models from China trail the frontier on Epoch Capabilities Index: their latest best, "
