@@ -164,12 +164,14 @@ SETTING = re.compile(r"_(minimal|none|low|medium|high|xhigh|max|\d+k|thinking)$"
 
 
 def named(model: str, version: str) -> str:
-    """The model's name with the setting a version id ends with, as Epoch's display names write it."""
-    match = SETTING.search(version)
-    if not match:
-        return model
-    word = match.group(1).lower()
-    return f"{model} ({word[:-1] + 'k thinking' if word[:-1].isdigit() else word})"
+    """The model's name with the build (chat, instruct, base) and the setting a version id ends
+    with, as Epoch's display names write them."""
+    id_words, model_words = (re.split(r"[^a-z0-9]+", text.lower()) for text in (version, model))
+    extra = [w for w in ("base", "chat", "instruct") if w in id_words and w not in model_words]
+    if match := SETTING.search(version):
+        word = match.group(1).lower()
+        extra.append(word[:-1] + "k thinking" if word[:-1].isdigit() else word)
+    return f"{model} ({', '.join(extra)})" if extra else model
 
 
 def test_eci_scores_carry_maker_country_accessibility_and_a_display_name_for_every_row(served):
@@ -262,4 +264,9 @@ def test_a_version_without_a_display_name_is_its_model_with_the_setting_its_id_e
     assert Version("claude-opus-4-20250514_16K", model="Claude Opus 4").human_name == "Claude Opus 4 (16k thinking)"
     assert Version("DeepSeek-V3.1_thinking", model="DeepSeek-V3.1").human_name == "DeepSeek-V3.1 (thinking)"
     assert Version("Qwen-1_8B", model="Qwen 1.8B").human_name == "Qwen 1.8B"  # not a setting
+    # The build the id names, as Epoch's own display names add it; not when the model's name has it.
+    assert Version("Llama-2-70b-chat-hf", model="Llama 2-70B").human_name == "Llama 2-70B (chat)"
+    assert Version("Llama-2-70b-hf", model="Llama 2-70B").human_name == "Llama 2-70B"
+    assert Version("gpt-5-chat", model="GPT-5").human_name == "GPT-5 (chat)"
+    assert Version("Qwen-7B-Chat", model="Qwen-7B Chat").human_name == "Qwen-7B Chat"
     assert Version("internlm-20b").human_name == ""  # no name at all: the caller decides

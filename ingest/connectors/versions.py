@@ -30,6 +30,9 @@ from .values import BadValue, clean, date, model_key
 _EFFORT = re.compile(r"_(minimal|none|low|medium|high|xhigh|max)$", re.IGNORECASE)
 _BUDGET = re.compile(r"_(\d+)k$", re.IGNORECASE)
 _THINKING = re.compile(r"_thinking$", re.IGNORECASE)
+# Words of a version id that say which build of the model it is, as Epoch's own display
+# names add them ("DeepSeek LLM 67B (chat)", "DeepSeek Coder 6.7B (instruct)").
+_BUILDS = ("base", "chat", "instruct")
 # Release days within this many days of each other are the same release (METR dates a
 # model by its announcement, Epoch by the version's own availability).
 SAME_RELEASE_DAYS = 31
@@ -65,13 +68,17 @@ class Version:
 
     @property
     def human_name(self) -> str:
-        """Epoch's display name, or the model's name with the version's setting; '' with neither."""
+        """Epoch's display name, or the model's name with the version's build and setting
+        ("Llama 2-70B (chat)", "o3 (high)"); '' with neither."""
         if self.name:
             return self.name
         if not self.model:
             return ""
-        extra = setting(self.id)
-        return f"{self.model} ({extra})" if extra else self.model
+        named = set(words(self.model))
+        extra = [w for w in _BUILDS if w in words(self.id) and w not in named]
+        if setting(self.id):
+            extra.append(setting(self.id))
+        return f"{self.model} ({', '.join(extra)})" if extra else self.model
 
 
 @dataclasses.dataclass(frozen=True)
