@@ -150,7 +150,8 @@ def test_results_are_data_evidence_with_stance_from_the_expectation(client, seed
     html = client.get("/claims/mollick-chinese-open-weights-lag-by-months/?tab=supports").content.decode()
     assert 'class="evidence stance-supports data-evidence"' in html and 'tier-data' in html
     runs = _measure("mollick-chinese-open-weights-lag-by-months", "chinese-open-weights-lag").run_ids
-    assert runs and f"#{runs[0]}" in html
+    assert runs and f"ingest run #{runs[0]}; " in html
+    assert 'records; checked <time datetime="2026-12-01">1 Dec 2026</time>' in html
     # A measure without a threshold gives context.
     html = client.get("/claims/sutskever-era-of-research-with-big-compute/?tab=context").content.decode()
     assert "The largest training run in Epoch&#x27;s data" in html and "stance-context data-evidence" in html
