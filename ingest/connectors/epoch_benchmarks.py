@@ -18,6 +18,11 @@ for a local file, ``model_versions.csv`` beside it. Without it, scores load unda
 The runner reads the companion before the write transaction (``companions`` names it)
 and hashes it with the main file, so a change to the companion alone re-parses too.
 
+Each score's ``display_name`` is what readers see: Epoch's display name for the version,
+else the leaderboard's own label for the row, else the model's name with the version's
+build and setting (``versions.Version.human_name``); ``model_name`` keeps the table's
+own spelling for search and the admin.
+
 Keys are Epoch's own record ids (``epoch-run:<id>``, ``epoch-ext:<id>``) or the model
 version for ECI, so a re-run updates rather than duplicates.
 """
