@@ -8,7 +8,7 @@ See ingest/snapshots/SOURCES.md for each file's origin and licence.
 Not bundled, on purpose: feeds/odd/ (test fixtures for awkward feeds), the Excel-resaved
 Epoch variant and the 2025-05 old-schema benchmark runs (schema-drift fixtures whose
 rows the current files supersede), the arXiv API's empty answer (a fixture for "no
-results"), model_versions.csv (a companion table read by the benchmark sources) and
+results"), model_versions.csv (a companion table read by the benchmark and METR sources) and
 organizations.csv (no model holds organisations yet).
 """
 
@@ -28,6 +28,7 @@ OWID = {"publisher": "Our World in Data", "licence": "CC BY 4.0",
 ARXIV = {"publisher": "arXiv", "licence": "CC0 1.0 (metadata); abstracts under each item's own licence",
          "attribution": "arXiv.org metadata (CC0 1.0)"}
 MODEL_VERSIONS = f"{SNAP}/epoch/model_versions.csv"
+CAPABILITIES_INDEX = f"{SNAP}/epoch/epoch_capabilities_index.csv"
 DAY = 24 * 60
 
 
@@ -71,7 +72,9 @@ BUNDLED_SOURCES = [
     _benchmarks("epoch-external-terminal-bench", "Epoch AI: Terminal-Bench (external)",
                 "external_benchmark_terminal_bench.csv", "terminal-bench"),
     {"slug": "metr-horizons", "name": "METR: time horizons (v1.1)", "kind": "metr",
-     "path": f"{SNAP}/metr/benchmark_results_1_1.yaml", "options": {}, **METR},
+     "path": f"{SNAP}/metr/benchmark_results_1_1.yaml",
+     "options": {"model_versions": MODEL_VERSIONS, "capabilities_index": CAPABILITIES_INDEX},
+     **METR},
     _owid("artificial-intelligence-training-computation", "training computation of notable AI systems"),
     _owid("exponential-growth-of-computation-in-the-training-of-notable-ai-systems",
           "exponential growth of training computation"),

@@ -107,6 +107,13 @@ class Chart:
         unit = self.unit
         return [(p, unit.format(p.value)) for p in reversed(self.view.records)]
 
+    @property
+    def record_rows(self) -> list[tuple[Point, str, str]]:
+        """The table rows with each record's reported interval, in the same human units ("" without one)."""
+        unit = self.unit
+        return [(p, text, f"{unit.format(p.low)}–{unit.format(p.high)}" if p.low is not None and p.high is not None
+                 else "") for p, text in self.table_rows]
+
 
 def _round(value: float | None) -> float | None:
     return None if value is None else float(f"{value:.4g}")

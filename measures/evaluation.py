@@ -168,7 +168,8 @@ def robustness(measure: Measure, cache: DataCache, target: Target, today: dt.dat
         return Measure.Robustness.FRAGILE, "Not robust: " + "; ".join(flips) + "."
     if not tried:
         return Measure.Robustness.ROBUST, "Robust: the records carry no intervals or confidence labels to vary."
-    return Measure.Robustness.ROBUST, f"Robust: the outcome holds on {', '.join(tried)}."
+    readings = tried[0] if len(tried) == 1 else f"{', '.join(tried[:-1])} and {tried[-1]}"
+    return Measure.Robustness.ROBUST, f"Robust: the outcome holds on {readings}."
 
 
 def _record(point: Point) -> dict:

@@ -14,16 +14,14 @@ from collections.abc import Sequence
 
 from .fit import LogLinearFit, TooFewPoints, fit_log_linear
 from .records import Group, Point, group_filter
+from .running_best import better as _better
+from .running_best import frontier_records
 
 DAYS_PER_MONTH = 365.25 / 12
 
 
 class NoData(ValueError):
     """The data cannot give this metric a value; the message says why, for readers."""
-
-
-def _better(a: float, b: float, higher_is_better: bool) -> bool:
-    return a > b if higher_is_better else a < b
 
 
 def _reaches(value: float, level: float, higher_is_better: bool) -> bool:
@@ -48,17 +46,6 @@ class MetricResult:
 
 
 # ---------------------------------------------------------------- frontier
-
-
-def frontier_records(points: Sequence[Point], higher_is_better: bool = True) -> list[Point]:
-    """The records that set a new best when they appeared (the running best's steps).
-    Same-day records are taken best first, so a tie on a day is one step, not two."""
-    ordered = sorted(points, key=lambda p: (p.date, -p.value if higher_is_better else p.value, p.ref.id))
-    steps: list[Point] = []
-    for point in ordered:
-        if not steps or _better(point.value, steps[-1].value, higher_is_better):
-            steps.append(point)
-    return steps
 
 
 def best_by(points: Sequence[Point], when: dt.date, higher_is_better: bool = True,

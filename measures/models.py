@@ -7,6 +7,8 @@ from django.db.models import Q
 
 from claims.models import Claim
 
+from .sentences import test_phrase, value_phrase
+
 
 class MeasureQuerySet(models.QuerySet):
     def for_claim_page(self, claim):
@@ -162,6 +164,16 @@ class Measure(models.Model):
         if self.threshold is None:
             return ""
         return f"{self.get_comparison_display()} {self.threshold:g}"
+
+    @property
+    def test_display(self) -> str:
+        """The threshold test in words and units ("the doubling time of ... ≤ 730 days")."""
+        return test_phrase(self)
+
+    @property
+    def value_display(self) -> str:
+        """The stored value in the units of the test ("129 days", "−25.1 points")."""
+        return value_phrase(self)
 
     @property
     def bears_out(self) -> bool | None:

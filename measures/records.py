@@ -11,6 +11,8 @@ from collections.abc import Iterable
 
 from ingest.models import AIModel, Benchmark, BenchmarkScore, Series, SeriesPoint
 
+from .running_best import frontier_records
+
 SPECULATIVE = "speculative"
 
 
@@ -149,9 +151,7 @@ class DataCache:
         self.queries = 0
 
     def steps(self, points, higher_is_better: bool = True):
-        """metrics.frontier_records, memoised like `select`."""
-        from .metrics import frontier_records
-
+        """frontier_records, memoised like `select`."""
         if self._owned.get(id(points)) is not points:
             return frontier_records(points, higher_is_better)
         key = (id(points), higher_is_better)

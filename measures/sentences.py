@@ -7,7 +7,7 @@ from claims.dates import Precision, format_partial_date
 
 from . import quantities as units
 from .metrics import Change, Crossing, Frontier, Gap, Growth, Lag, Latest, MetricResult
-from .records import Target
+from .records import Group, Target
 
 
 def _day(value: dt.date | None) -> str:
@@ -81,8 +81,10 @@ def growth(result: Growth, target: Target) -> str:
     low, high = result.doubling_interval
     verb = "doubled" if result.doubling_days > 0 else "halved"
     window = f"from {_month(result.start)}" if result.start else "over all its records"
+    # The fit ends at the newest record it used, not at today: months without data are not fitted.
+    last = max((p.date for p in result.records), default=result.end)
     text = (f"{_upper(target.name)} on the frontier {verb} every {_days(result.doubling_days)} {window} "
-            f"to {_month(result.end)} (90% interval {_days(low)} to {_days(high)}; "
+            f"to {_month(last)} (90% interval {_days(low)} to {_days(high)}; "
             f"log-linear fit of {result.fit.n} frontier records).")
     if result.baseline is not None:
         base = result.baseline
@@ -156,3 +158,49 @@ def describe(result: MetricResult, target: Target, *, as_of: dt.date, start_prec
     if isinstance(result, Crossing):
         return crossing(result, target, as_of)
     raise TypeError(f"no sentence for {type(result).__name__}")
+
+
+def _compared(measure, target: Target):
+    """What a measure's threshold is compared with, in words, and how to write that number:
+    a doubling time is in days, a lag in months, a gap in the target's units, a ratio as a multiple."""
+    kind, stat = measure.kind, measure.statistic
+    if kind == "growth_rate" and measure.baseline_end:
+        return f"the speed-up of the {target.name} doubling time over the earlier window", units.ratio
+    if kind == "growth_rate":
+        return f"the doubling time of the {target.name} frontier", lambda v: units.quantity(v, "days")
+    if kind == "group_lag":
+        what = f"the {'median' if stat == 'median' else 'latest'} lag behind the frontier on {target.name}"
+        return what, lambda v: units.quantity(v, "months")
+    if kind == "gap":
+        first = Group(measure.country, measure.organization, measure.accessibility, measure.model_name).describe()
+        second = Group(measure.other_country, measure.other_organization, measure.other_accessibility,
+                       measure.other_model_name).describe()
+        if stat == "ratio":
+            return f"{first} as a multiple of {second} on {target.name}", units.ratio
+        return f"the gap of {first} to {second} on {target.name}", lambda v: units.difference(v, target.unit)
+    if kind == "change_since" and stat == "doublings":
+        return f"the growth of the {target.name} frontier since the claim", lambda v: f"{v:.1f} doublings"
+    if kind == "change_since" and stat == "difference":
+        return (f"the change of the {target.name} frontier since the claim",
+                lambda v: units.difference(v, target.unit))
+    if kind == "change_since":
+        return f"the growth of the {target.name} frontier since the claim", units.ratio
+    if kind == "projected_crossing":
+        return f"the {target.name} frontier, or its fitted trend,", lambda v: units.quantity(v, target.unit)
+    what = f"the {target.name} frontier" if kind == "frontier_at" else target.name
+    return what, lambda v: units.quantity(v, target.unit)
+
+
+def test_phrase(measure) -> str:
+    """A measure's threshold test in words and units ("the doubling time of ... ≤ 730 days")."""
+    if measure.threshold is None:
+        return ""
+    what, write = _compared(measure, Target.of(measure))
+    return f"{what} {measure.get_comparison_display()} {write(measure.threshold)}"
+
+
+def value_phrase(measure) -> str:
+    """A measure's stored value in the same units as its test ("" before it has one)."""
+    if measure.value is None:
+        return ""
+    return _compared(measure, Target.of(measure))[1](measure.value)

@@ -157,12 +157,6 @@ class ModelAttributeSeries:
 COMPUTE = ModelAttributeSeries("training_compute_flop")
 
 
-def _score_label_field() -> str:
-    """Epoch's display name ("GPT-5") once ingest stores it; the raw model id before that."""
-    names = {f.name for f in BenchmarkScore._meta.get_fields()}
-    return "display_name" if "display_name" in names else "model_name"
-
-
 @dataclasses.dataclass(frozen=True)
 class BenchmarkSeries:
     slug: str
@@ -189,11 +183,10 @@ class BenchmarkSeries:
 
     def points(self, benchmark: Benchmark | None = None) -> tuple[list[Point], Provenance]:
         """All dated scores of one benchmark with their uncertainty (2 queries)."""
-        label = _score_label_field()
         rows = (
             BenchmarkScore.objects.filter(benchmark__slug=self.slug, date__isnull=False)
             .order_by("date", "-score")
-            .values_list("date", "score", label, "model_name", "stderr", "ci_low", "ci_high", "run_id")
+            .values_list("date", "score", "display_name", "model_name", "stderr", "ci_low", "ci_high", "run_id")
         )
         points, runs = [], set()
         for date, score, name, raw_name, stderr, low, high, run_id in rows:

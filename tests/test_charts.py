@@ -151,3 +151,11 @@ def test_models_are_labelled_with_epochs_display_names(epoch):
     drawn = sorted(zip(points["x"], points["text"]))
     expected = sorted((s.date.isoformat(), s.display_name or s.model_name) for s in scores)
     assert drawn == expected
+
+
+def test_record_intervals_read_in_the_same_human_units_as_the_values(epoch):
+    chart = build_chart(BenchmarkSeries("gpqa-diamond"))
+    point, text, interval = chart.record_rows[0]
+    assert (point, text) == chart.table_rows[0]
+    assert interval == f"{point.low:.2f}–{point.high:.2f}"
+    assert all(interval == "" for p, _, interval in chart.record_rows if p.low is None)

@@ -1,10 +1,13 @@
 """Epoch benchmark runs, ECI and external leaderboards over HTTP, joined with model_versions.csv."""
 
 import csv
+import datetime as dt
 import io
+import re
 
 import pytest
 
+from ingest.connectors.versions import Version, VersionTable
 from ingest.models import AIModel, Benchmark, BenchmarkScore, IngestRun
 
 from .ingest_fixtures import Answer, make_source, rejected_reasons, run_once, snapshot
@@ -157,7 +160,21 @@ def test_a_local_runs_file_finds_model_versions_beside_it(db):
     assert BenchmarkScore.objects.filter(date__isnull=False).count() == 538  # 3 versions have no release date
 
 
-def test_eci_scores_carry_maker_country_accessibility_and_display_name(served):
+SETTING = re.compile(r"_(minimal|none|low|medium|high|xhigh|max|\d+k|thinking)$", re.IGNORECASE)
+
+
+def named(model: str, version: str) -> str:
+    """The model's name with the build (chat, instruct, base) and the setting a version id ends
+    with, as Epoch's display names write them."""
+    id_words, model_words = (re.split(r"[^a-z0-9]+", text.lower()) for text in (version, model))
+    extra = [w for w in ("base", "chat", "instruct") if w in id_words and w not in model_words]
+    if match := SETTING.search(version):
+        word = match.group(1).lower()
+        extra.append(word[:-1] + "k thinking" if word[:-1].isdigit() else word)
+    return f"{model} ({', '.join(extra)})" if extra else model
+
+
+def test_eci_scores_carry_maker_country_accessibility_and_a_display_name_for_every_row(served):
     served("epoch/epoch_capabilities_index.csv", table="eci")
     eci = rows("epoch/epoch_capabilities_index.csv")
     first = {}
@@ -165,7 +182,8 @@ def test_eci_scores_carry_maker_country_accessibility_and_display_name(served):
         if r["ECI Score"].strip():
             first.setdefault(r["Model version"].strip().casefold(), r)
     labelled = [r for r in first.values() if r["Display name"].strip()]
-    assert BenchmarkScore.objects.exclude(display_name="").count() == len(labelled) == 141
+    assert len(labelled) == 141 and len(first) == 296
+    assert not BenchmarkScore.objects.filter(display_name="").exists()
     row = labelled[0]
     score = BenchmarkScore.objects.get(key=f"eci:{row['Model version'].strip().casefold()}")
     assert score.display_name == row["Display name"].strip()
@@ -173,14 +191,28 @@ def test_eci_scores_carry_maker_country_accessibility_and_display_name(served):
         row["Organization"].strip(), row["Country"].strip(), row["Model accessibility"].strip())
     china = sum(r["Country"].strip() == "China" for r in first.values())
     assert BenchmarkScore.objects.filter(country="China").count() == china == 55
+    # A row without a display name of its own takes model_versions' name, else its model's name.
+    versions = {r["id"].strip().casefold(): r for r in rows("epoch/model_versions.csv")}
+    unlabelled = [r for r in first.values() if not r["Display name"].strip()]
+    for r in unlabelled:
+        key = r["Model version"].strip().casefold()
+        listed = versions.get(key, {})
+        want = (listed.get("Unique display name", "").strip() or listed.get("Display name", "").strip()
+                or named(" ".join(r["Model name"].split()), r["Model version"].strip()))
+        assert BenchmarkScore.objects.get(key=f"eci:{key}").display_name == want, key
+    assert BenchmarkScore.objects.get(key="eci:claude-instant-1.1").display_name == "Claude Instant"
 
 
 def test_runs_take_display_name_from_model_versions_and_leave_maker_blank(served):
     served("epoch/benchmarks_runs.csv")
-    labels = {r["id"].strip(): r["Display name"].strip() for r in rows("epoch/model_versions.csv")}
+    versions = {r["id"].strip(): r for r in rows("epoch/model_versions.csv")}
     runs = rows("epoch/benchmarks_runs.csv")
-    expected = sum(1 for r in runs if labels.get(r["model"].strip()))
-    assert BenchmarkScore.objects.exclude(display_name="").count() == expected > 0
+    for r in runs:
+        v = {k: (value or "").strip() for k, value in versions.get(r["model"].strip(), {}).items()}
+        own = v.get("Unique display name") or v.get("Display name")
+        want = own or (named(v["Model"], r["model"].strip()) if v.get("Model") else "")
+        assert BenchmarkScore.objects.get(key=f"epoch-run:{r['id']}").display_name == want, r["model"]
+    assert BenchmarkScore.objects.get(key="epoch-run:V3YQtSEnQ3TPZEPPgkCKQM").display_name == "GPT-5.1 (medium)"
     assert not BenchmarkScore.objects.exclude(organization="").exists()
 
 
@@ -203,3 +235,38 @@ def test_an_unreadable_companion_fails_the_run_before_anything_is_written(served
     assert run.status == IngestRun.Status.FAILED
     assert "cannot read the companion file" in run.error and "404" in run.error
     assert not BenchmarkScore.objects.exists()
+
+
+def test_a_version_spelt_another_way_is_found_by_its_words_and_release_date():
+    table = VersionTable([
+        Version("claude-3-5-sonnet-20240620", dt.date(2024, 6, 20), "Claude 3.5 Sonnet", "Claude 3.5 Sonnet (Jun 2024)"),
+        Version("o3-2025-04-16_high", dt.date(2025, 4, 16), "o3", "o3 (high)"),
+        Version("o3-2025-04-16_low", dt.date(2025, 4, 16), "o3", "o3 (low)"),
+        Version("gpt-4-0613", dt.date(2023, 6, 13), "GPT-4", "GPT-4 (Jun 2023)"),
+        Version("gpt-4-1106-preview", dt.date(2023, 11, 6), "GPT-4 Turbo", "GPT-4 Turbo Preview (Nov 2023)"),
+        Version("gpt-4-1106-vision-preview", dt.date(2023, 11, 6), "GPT-4V"),
+        Version("claude-opus-4-20250514", dt.date(2025, 5, 14), "Claude Opus 4"),
+    ])
+    # A dated id names one release: that version's own display name.
+    assert table.match("claude_3_5_sonnet_20240620", dt.date(2024, 6, 20)) == "Claude 3.5 Sonnet (Jun 2024)"
+    assert table.match("gpt_4_1106", dt.date(2023, 11, 6)) == "GPT-4 Turbo Preview (Nov 2023)"
+    # An undated id names the model, never one of Epoch's effort settings.
+    assert table.match("o3", dt.date(2025, 4, 16)) == "o3"
+    # Words in another order, released within a month.
+    assert table.match("claude_4_opus", dt.date(2025, 5, 22)) == "Claude Opus 4"
+    # Same words but released far apart is another model; unknown words match nothing.
+    assert table.match("gpt_4", dt.date(2025, 1, 1)) == ""
+    assert table.match("gpt2", dt.date(2019, 2, 14)) == ""
+
+
+def test_a_version_without_a_display_name_is_its_model_with_the_setting_its_id_ends_with():
+    assert Version("o3-2025-04-16_high", model="o3").human_name == "o3 (high)"
+    assert Version("claude-opus-4-20250514_16K", model="Claude Opus 4").human_name == "Claude Opus 4 (16k thinking)"
+    assert Version("DeepSeek-V3.1_thinking", model="DeepSeek-V3.1").human_name == "DeepSeek-V3.1 (thinking)"
+    assert Version("Qwen-1_8B", model="Qwen 1.8B").human_name == "Qwen 1.8B"  # not a setting
+    # The build the id names, as Epoch's own display names add it; not when the model's name has it.
+    assert Version("Llama-2-70b-chat-hf", model="Llama 2-70B").human_name == "Llama 2-70B (chat)"
+    assert Version("Llama-2-70b-hf", model="Llama 2-70B").human_name == "Llama 2-70B"
+    assert Version("gpt-5-chat", model="GPT-5").human_name == "GPT-5 (chat)"
+    assert Version("Qwen-7B-Chat", model="Qwen-7B Chat").human_name == "Qwen-7B Chat"
+    assert Version("internlm-20b").human_name == ""  # no name at all: the caller decides

@@ -309,7 +309,7 @@ def test_public_results_show_the_sentence_outcome_and_when_it_was_last_checked(p
     assert "Some AI model trained with at least 1e25 FLOP" in html
     assert "4.6 × 10²⁶ FLOP (Grok-3, 17 February 2025)" in html
     assert "met: bears the claim out" in html
-    assert "≥ 1e+25" in html
+    assert "Test: the training compute frontier ≥ 1.0 × 10²⁵ FLOP; the claim is borne out if the test is met." in html
     assert '<time datetime="2026-01-02T03:04:00+00:00">2 January 2026, 03:04 UTC</time>' in html
     assert claims_tests_for_claim(prediction) == [op]
 

@@ -103,7 +103,11 @@ def test_editing_a_measure_shows_its_last_value_and_rechecks_it(editor, editor_c
     assert measure.outcome == "met"
     edit = f"{URL}{measure.pk}/edit/"
     page = editor_client.get(edit).content.decode()
-    assert f"Last value: {measure.value:g}" in page and "last checked" in page and "met" in page
+    # In the test's own units, as the claim page words it: a gap in points, not a bare float.
+    assert f"Last value: {measure.value_display}" in page and "last checked" in page and "met" in page
+    assert measure.value_display == f"−{abs(measure.value):.3g} points"
+    table = editor_client.get(URL).content.decode()
+    assert "the gap of Meta&#x27;s models to the frontier on" in table and measure.value_display in table
     response = editor_client.post(edit, {"description": "Meta trails by more than 30", "kind": "gap",
                                          "benchmark": data["eci"], "organization": "Meta", "threshold": "-30",
                                          "comparison": "lt", "expects": "met", "order": "0"})

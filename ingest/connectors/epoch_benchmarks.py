@@ -18,6 +18,11 @@ for a local file, ``model_versions.csv`` beside it. Without it, scores load unda
 The runner reads the companion before the write transaction (``companions`` names it)
 and hashes it with the main file, so a change to the companion alone re-parses too.
 
+Each score's ``display_name`` is what readers see: Epoch's display name for the version,
+else the leaderboard's own label for the row, else the model's name with the version's
+build and setting (``versions.Version.human_name``); ``model_name`` keeps the table's
+own spelling for search and the admin.
+
 Keys are Epoch's own record ids (``epoch-run:<id>``, ``epoch-ext:<id>``) or the model
 version for ECI, so a re-run updates rather than duplicates.
 """
@@ -33,6 +38,7 @@ from ..models import AIModel, Benchmark, BenchmarkScore
 from .base import LoadContext, ParseError, read_csv
 from .rows import accept_rows
 from .values import BadValue, clean, date, model_key, number
+from .versions import MODEL_VERSIONS, Version, VersionTable
 
 WHAT = "Epoch AI benchmark CSV"
 COMPANION = "model_versions"
@@ -160,7 +166,7 @@ def load(data: bytes, ctx: LoadContext) -> None:
     if missing:
         raise ParseError(f"this does not look like the Epoch {name} table: missing column(s) "
                          f"{', '.join(missing)}; found {', '.join(h for h in header[:12] if h)}")
-    versions = {} if spec.self_described else _model_versions(ctx.companions.get(COMPANION))
+    versions = VersionTable.read([(ctx.companions.get(COMPANION), MODEL_VERSIONS)])
     benchmarks: dict[str, Benchmark] = {}
 
     def parse(row, where):
@@ -172,40 +178,53 @@ def load(data: bytes, ctx: LoadContext) -> None:
     ctx.upsert(BenchmarkScore, "key", accepted.values())
 
 
-def _score(row, spec: Spec, versions, benchmarks) -> dict:
+def _score(row, spec: Spec, versions: VersionTable, benchmarks) -> dict:
     key = f"{spec.key_prefix}:{spec.identity(row)}"
     benchmark = _benchmark(benchmarks, *(spec.benchmark(row) if callable(spec.benchmark) else spec.benchmark), spec)
     raw_score = clean(row.get(spec.score))
     if not raw_score:
         raise BadValue(f"{spec.score}: no score")
     score = _value(raw_score, spec.score, spec.percent)
-    version = clean(row.get(spec.version))
-    version_info = versions.get(model_key(version), {}) if version else {}
+    version_id = clean(row.get(spec.version))
     label = clean(row.get(spec.label)) if spec.label else ""
+    listed = versions.get(version_id)
     if spec.self_described:
-        version_info = {"date": date(row.get("Release date"), "Release date"), "model": clean(row.get("Model name")),
-                        "display": "", "label": label}
+        # The row is its own model_versions entry; the companion only fills a missing name.
+        version = Version(version_id, date(row.get("Release date"), "Release date"), clean(row.get("Model name")),
+                          label or (listed.name if listed else ""))
+    else:
+        version = listed or Version(version_id)
     return {
         "key": key[:400],
         "benchmark_id": benchmark.pk,
-        "model_name": _display(version_info, label, version, spec)[:300],
-        "model_key": model_key(version_info.get("model", ""))[:300],
-        "date": version_info.get("date"),
+        "model_name": _raw_name(version, label, spec)[:300],
+        "model_key": model_key(version.model)[:300],
+        "date": version.date,
         "score": score,
         **_uncertainty(row, spec, score),
         "source_link": _link(row),
         **_maker(row, spec),
-        "display_name": version_info.get("label", "")[:300],
+        "display_name": _display_name(version, label, spec)[:300],
     }
 
 
-def _display(version_info: dict, label: str, version: str, spec: Spec) -> str:
-    display = version_info.get("display") or ("" if spec.agent else label) or version
+def _raw_name(version: Version, label: str, spec: Spec) -> str:
+    """The name as the table gives it, falling back to the version id; kept for search and the admin."""
+    name = version.name or ("" if spec.agent else label) or version.id
     if spec.agent:
-        display = f"{display or 'unnamed model'} ({label or 'unnamed agent'})"
-    if not display:
+        name = f"{name or 'unnamed model'} ({label or 'unnamed agent'})"
+    if not name:
         raise BadValue("no model version or name")
-    return display
+    return name
+
+
+def _display_name(version: Version, label: str, spec: Spec) -> str:
+    """What a reader sees: Epoch's display name for the version, else the table's own label for
+    the row (ARC-AGI and MMLU name each entry), else the model's name with the version's
+    setting. An agent row scores the model inside the agent, so both are named."""
+    if spec.agent:
+        return f"{version.human_name or version.id or 'undisclosed model'} ({label or 'unnamed agent'})"
+    return version.name or label or version.human_name
 
 
 def _uncertainty(row, spec: Spec, score: float) -> dict:
@@ -276,26 +295,3 @@ def link_scores_to_models() -> int:
             stale.append(score)
     BenchmarkScore.objects.bulk_update(stale, ["ai_model"], batch_size=500)
     return len(stale)
-
-
-def _model_versions(data: bytes | None) -> dict:
-    """Read the companion model_versions table: {version key: {"date", "model", "display", "label"}}."""
-    if data is None:
-        return {}
-    header, rows = read_csv(data, ("id", "Version release date"), "Epoch AI model_versions CSV")
-    versions = {}
-    for row in rows:
-        version = clean(row.get("id"))
-        if not version:
-            continue
-        try:
-            release = date(row.get("Version release date"), "Version release date")
-        except BadValue:
-            release = None  # an unreadable date leaves the score undated, it does not sink the run
-        versions[model_key(version)] = {
-            "date": release,
-            "model": clean(row.get("Model")),
-            "display": clean(row.get("Unique display name")) or clean(row.get("Display name")),
-            "label": clean(row.get("Display name")),
-        }
-    return versions

@@ -5,6 +5,11 @@ Each model under ``results`` has ``metrics.p50_horizon_length`` and
 50% / 80% of the time, with a confidence interval) and a ``release_date``. They become
 ``metr-horizon-p50`` and ``metr-horizon-p80`` scores keyed by METR's own model id, so a
 re-run updates rather than duplicates. Keys are read by name; extra keys are ignored.
+
+METR's model ids are its own (``gpt_4o_inspect``). Each score's display name is Epoch's
+name for the model, found through the companion tables named in ``options``
+(``model_versions`` and ``capabilities_index``, see ``versions.VersionTable.match``); an id
+neither table knows keeps METR's spelling.
 """
 
 import datetime as dt
@@ -15,12 +20,21 @@ from ..models import Benchmark, BenchmarkScore
 from .base import LoadContext, ParseError, decode_text
 from .rows import accept_rows
 from .values import BadValue, clean, date, number
+from .versions import CAPABILITIES_INDEX, MODEL_VERSIONS, VersionTable
 
 BENCHMARKS = {
     "p50_horizon_length": ("metr-horizon-p50", "METR time horizon (50% success)"),
     "p80_horizon_length": ("metr-horizon-p80", "METR time horizon (80% success)"),
 }
 SOURCE_LINK = "https://metr.org/blog/2025-03-19-measuring-ai-ability-to-complete-long-tasks/"
+NAME_TABLES = {"model_versions": MODEL_VERSIONS, "capabilities_index": CAPABILITIES_INDEX}
+
+
+def companions(source) -> dict[str, str]:
+    """{name: location} of Epoch's naming tables this source's options point at."""
+    options = source.options or {}
+    return {name: options[name] for name in NAME_TABLES if options.get(name)}
+
 
 def load(data: bytes, ctx: LoadContext) -> None:
     text = decode_text(data, "METR results YAML")
@@ -42,6 +56,7 @@ def load(data: bytes, ctx: LoadContext) -> None:
         for metric, (slug, name) in BENCHMARKS.items()
     }
     link = clean(str(document.get("source_link") or "")) or SOURCE_LINK
+    names = VersionTable.read((ctx.companions.get(name), columns) for name, columns in NAME_TABLES.items())
 
     def parse(item, where):
         model_id, entry = item
@@ -52,6 +67,7 @@ def load(data: bytes, ctx: LoadContext) -> None:
         for metric, benchmark in benchmarks.items():
             row = _metric_row(model_id, entry, metric, benchmark, release, link, f"{where}.{metric}", ctx)
             if row is not None:
+                row["display_name"] = names.match(str(model_id).removesuffix("_inspect"), release)[:300]
                 yield row["key"], row
 
     records = [_Result(model_id, entry) for model_id, entry in results.items()]
