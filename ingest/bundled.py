@@ -42,10 +42,12 @@ def _benchmarks(slug, name, file, table, **extra):
             "options": {"table": table, "model_versions": MODEL_VERSIONS, **extra}, **EPOCH_HUB}
 
 
-def _owid(chart, name):
+def _owid(chart, name, title=""):
+    options = {"chart": chart, "live_url": f"https://ourworldindata.org/grapher/{chart}.csv"}
+    if title:  # names the series of a chart whose columns carry only a dimension's label
+        options["title"] = title
     return {"slug": f"owid-{chart}"[:100], "name": f"Our World in Data: {name}", "kind": "owid",
-            "path": f"{SNAP}/owid/{chart}.csv",
-            "options": {"chart": chart, "live_url": f"https://ourworldindata.org/grapher/{chart}.csv"}, **OWID}
+            "path": f"{SNAP}/owid/{chart}.csv", "options": options, **OWID}
 
 
 def _feed(slug, name, file, publisher, licence, attribution, live=""):
@@ -82,7 +84,8 @@ BUNDLED_SOURCES = [
     _owid("cumulative-number-of-large-scale-ai-models-by-domain", "large-scale AI models by domain"),
     _owid("private-investment-in-artificial-intelligence-cset", "private investment in AI (CSET)"),
     _owid("affiliation-researchers-building-artificial-intelligence-systems-all",
-          "affiliation of researchers building AI systems"),
+          "affiliation of researchers building AI systems",
+          title="Affiliation of researchers building AI systems"),
     {"slug": "arxiv-api-electron-proton", "name": "arXiv API: all:electron AND all:proton", "kind": "arxiv",
      "path": f"{SNAP}/arxiv/api_query_all-electron-AND-all-proton_2025-11.xml",
      "options": {"live_url": "https://export.arxiv.org/api/query?search_query=all:electron+AND+all:proton"},

@@ -63,8 +63,10 @@ def test_column_names_with_commas_become_their_own_series(http_server):
     _, run = load(http_server, "affiliation-researchers-building-artificial-intelligence-systems-all")
     assert run.status == IngestRun.Status.OK, run.error
     names = set(Series.objects.values_list("name", flat=True))
-    assert {"all_Collaboration, Academia-leaning", "all_Collaboration, Industry-leaning", "all_Collaboration"} <= names
+    # The grapher's dimension key ("all_") is no part of a name; slugs keep the column.
+    assert {"Collaboration, Academia-leaning", "Collaboration, Industry-leaning", "Collaboration"} <= names
     assert len(names) == 6
+    assert Series.objects.filter(slug__endswith="--all_industry", name="Industry").exists()
     assert run.created_count == 6 * 58
     for series in Series.objects.all():
         assert series.points.count() == 58
@@ -109,3 +111,15 @@ def test_a_csv_without_year_or_day_fails_with_a_message(http_server):
     assert "missing column(s) Entity" in run.error
     _, run = load(http_server, "no-time", body=b"Entity,Value\nA,1\n", slug="no-time")
     assert "neither a 'Year' nor a 'Day' column" in run.error
+
+
+def test_a_chart_title_in_the_options_names_series_whose_columns_carry_only_a_label(http_server):
+    chart = "affiliation-researchers-building-artificial-intelligence-systems-all"
+    data = snapshot(f"owid/{chart}.csv").read_bytes()
+    url = http_server.answer(f"/grapher/{chart}.csv", Answer(body=data))
+    source = make_source(chart[:90], "owid", url=url)
+    source.options = {"title": "Affiliation of researchers building AI systems"}
+    source.save()
+    run = run_once(source)
+    assert run.status == IngestRun.Status.OK, run.error
+    assert Series.objects.get(slug__endswith="--all_industry").name == "Affiliation of researchers building AI systems: Industry"

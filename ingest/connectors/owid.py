@@ -41,6 +41,9 @@ FLOP_MULTIPLES = {"FLOP": 1.0, "kiloFLOP": 1e3, "megaFLOP": 1e6, "gigaFLOP": 1e9
                   "petaFLOP": 1e15, "exaFLOP": 1e18, "zettaFLOP": 1e21}
 TREND_LINE = re.compile(r"^\s*[\d.]+x\s*/\s*year\b|\btrend\s*line\b", re.IGNORECASE)
 _UNIT = re.compile(r"^(?P<name>.*?)\s*\((?P<unit>[^()]+)\)\s*$")
+# Grapher exports of a chart with a dimension picker prefix each column with the picked
+# key ("all_Industry" for Field: All). The key is no part of the series' name.
+_DIMENSION_KEY = re.compile(r"^[a-z0-9]+_(?P<label>[A-Z].*)$")
 
 
 def load(data: bytes, ctx: LoadContext) -> None:
@@ -170,6 +173,11 @@ def _series(chart: str, column: str, time_column: str, ctx: LoadContext) -> Seri
     match = _UNIT.match(column)
     if match:
         name, unit = match["name"], match["unit"].strip()
+    keyed = _DIMENSION_KEY.match(name)
+    if keyed:
+        # The label alone ("Industry") says little; the source's options may name the chart.
+        title = (ctx.source.options or {}).get("title", "")
+        name = f"{title}: {keyed['label']}" if title else keyed["label"]
     if unit in FLOP_MULTIPLES and unit != "FLOP":
         factor = FLOP_MULTIPLES[unit]
         note = f"converted from {unit} to FLOP (× 10^{round(math.log10(factor))})"
