@@ -130,14 +130,22 @@ BUNDLED_SLUGS = frozenset(spec["slug"] for spec in BUNDLED_SOURCES)
 
 
 def register_bundled_sources() -> list:
-    """Create the bundled sources that do not exist yet; never overwrite an operator's edits."""
+    """Create the bundled sources that do not exist yet; never overwrite an operator's edits.
+
+    A source created by an older release gains the option keys added since (the METR
+    source's model_versions, say), so older installs read what new ones do; a key the
+    operator set, or emptied, keeps its value."""
     from .models import DataSource
 
     sources = []
     for spec in BUNDLED_SOURCES:
         spec = dict(spec)
         slug = spec.pop("slug")
-        source, _ = DataSource.objects.get_or_create(slug=slug, defaults=spec)
+        source, created = DataSource.objects.get_or_create(slug=slug, defaults=spec)
+        missing = {} if created else {k: v for k, v in spec.get("options", {}).items() if k not in source.options}
+        if missing:
+            source.options = {**source.options, **missing}
+            source.save(update_fields=["options"])
         sources.append(source)
     return sources
 

@@ -114,3 +114,19 @@ def test_the_loading_notice_costs_no_query(client, db, django_assert_num_queries
     with django_assert_num_queries(QUERIES["topic_list"]):
         html = client.get(reverse("claims:topic_list")).content.decode()
     assert f"{NOTICE}: 3 of 32 sources ingested" in html
+
+
+def test_an_older_install_gains_new_bundled_options_and_keeps_the_operators(db):
+    from ingest.bundled import register_bundled_sources
+    from ingest.models import DataSource
+
+    spec = next(s for s in BUNDLED_SOURCES if s["slug"] == "metr-horizons")
+    assert {"model_versions", "capabilities_index"} <= set(spec["options"])
+    # As an older release created it: no companion files. An operator also pinned a live URL.
+    DataSource.objects.create(slug="metr-horizons", name=spec["name"], kind="metr", path=spec["path"],
+                              options={"live_url": "http://127.0.0.1:9/mine.yaml"})
+    register_bundled_sources()
+    options = DataSource.objects.get(slug="metr-horizons").options
+    assert options["live_url"] == "http://127.0.0.1:9/mine.yaml"
+    assert options["model_versions"] == spec["options"]["model_versions"]
+    assert options["capabilities_index"] == spec["options"]["capabilities_index"]
