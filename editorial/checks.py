@@ -47,6 +47,11 @@ def _fmt(value: float | None) -> str:
     return f"{value:.3g}" if abs(value) >= 1e6 or (value and abs(value) < 1e-3) else f"{value:g}"
 
 
+def _value_text(op: Measure) -> str:
+    """The stored value in the units of its test ("4.6 × 10²⁶ FLOP", "129 days")."""
+    return op.value_display or _fmt(op.value)
+
+
 def _entry(actor, action: str, *, target, claim, summary: str, data: dict) -> AuditEntry:
     """The AuditEntry audit.record would write, unsaved: many changes arrive at once after an
     ingest, and their entries go in with one bulk_create."""
@@ -58,7 +63,7 @@ def _entry(actor, action: str, *, target, claim, summary: str, data: dict) -> Au
 def _outcome_entry(op: Measure, previous: str, outcome: str, actor=None) -> AuditEntry:
     return _entry(
         actor, "test.outcome_changed", target=op, claim=op.claim,
-        summary=f"Measure “{op.description}”: {previous} → {outcome} (value {_fmt(op.value)})",
+        summary=f"Measure “{op.description}”: {previous} → {outcome} (value {_value_text(op)})",
         data={"from": previous, "to": outcome, "value": op.value, "sentence": op.sentence},
     )
 
@@ -70,10 +75,10 @@ def _proposal(op: Measure, previous: str, outcome: str) -> ProposedVerdict | Non
     if status is None or status == claim.status:
         return None
     verb = {"met": "is now met", "not_met": "is not met", "expired": "expired unmet"}[outcome]
-    condition = f" {op.condition_display}" if op.condition_display else ""
+    condition = f": {op.test_display}" if op.test_display else ""
     reason = (
         f"Measure “{op.description}” ({op.get_kind_display()}{condition}"
-        f"{', by ' + op.deadline.isoformat() if op.deadline else ''}) {verb}: current value {_fmt(op.value)}"
+        f"{', by ' + op.deadline.isoformat() if op.deadline else ''}) {verb}: current value {_value_text(op)}"
         f"{' — ' + op.sentence if op.sentence else ''} Previous outcome: {previous}. "
         f"The claim is {op.get_expects_display().removeprefix('the claim is ')}."
     )
@@ -160,7 +165,7 @@ def check_now(op: Measure, *, user) -> ProposedVerdict | None:
     """An editor's "check now": re-evaluate at once instead of waiting for the next run."""
     proposal = evaluate(op, actor=user)
     audit.record(user, "test.checked", target=op, claim=op.claim,
-                 summary=f"Checked measure “{op.description}”: {op.get_outcome_display()}, value {_fmt(op.value)}",
+                 summary=f"Checked measure “{op.description}”: {op.get_outcome_display()}, value {_value_text(op)}",
                  data={"outcome": op.outcome, "value": op.value})
     return proposal
 

@@ -60,7 +60,8 @@ def test_compute_test_flips_to_met_after_ingesting_epoch_and_a_verdict_is_propos
     assert op.last_checked is not None
     proposal = ProposedVerdict.objects.get()
     assert (proposal.claim, proposal.proposed_status, proposal.state) == (prediction, "resolved_true", "pending")
-    assert "4.64e+26" in proposal.reason and "Grok-3" in proposal.reason and "Previous outcome: pending" in proposal.reason
+    assert "current value 4.6 × 10²⁶ FLOP" in proposal.reason and "Grok-3" in proposal.reason
+    assert "Previous outcome: pending" in proposal.reason and "e+26" not in proposal.reason
     prediction.refresh_from_db()
     assert prediction.status == "open"  # never published automatically
     assert not Verdict.objects.exists()
