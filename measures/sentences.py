@@ -122,7 +122,8 @@ def gap(result: Gap, target: Target) -> str:
 
 def latest(result: Latest, target: Target, precision: str = "day") -> str:
     when = str(result.point.date.year) if precision == "year" else _day(result.point.date)
-    return f"The latest {target.name} for {result.point.label} is {_q(result.value, target)} ({when})."
+    # The entity in brackets: series names may hold colons and commas of their own.
+    return f"The latest figure for {target.name} ({result.point.label}) is {_q(result.value, target)} ({when})."
 
 
 def crossing(result: Crossing, target: Target, as_of: dt.date) -> str:

@@ -200,7 +200,7 @@ def test_series_latest_reads_the_newest_point_for_the_entity(prediction):
                                            threshold=1e11)
     checks.evaluate(op)
     assert (op.outcome, op.value) == ("met", 130e9)
-    assert op.sentence == "The latest Private investment for World is 1.3 × 10¹¹ (2024)."
+    assert op.sentence == "The latest figure for Private investment (World) is 1.3 × 10¹¹ (2024)."
 
 
 @pytest.mark.parametrize("comparison, value, threshold, expected", [

@@ -47,7 +47,7 @@ KINDS = {
     "gap-models": ({"kind": "gap", "benchmark": "eci", "model_name": "DeepSeek-R1", "other_model_name": "o1",
                     "window_end": "2025-01-31"}, "DeepSeek-R1 scored 140: −3.09 points against o1 (high)"),
     "series_latest": ({"kind": "series_latest", "series": "industry", "entity": "Affiliation"},
-                      "The latest Affiliation of researchers building AI systems: Industry for Affiliation is 20 (2022)."),
+                      "The latest figure for Affiliation of researchers building AI systems: Industry (Affiliation) is 20 (2022)."),
     "projected_crossing": ({"kind": "projected_crossing", "benchmark": "metr", "window_start": "2023-01-01",
                             "threshold": "2400"}, "reaches 40 h around"),
 }
