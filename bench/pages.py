@@ -47,11 +47,14 @@ class Draw:
     """Random parameters for each request, from what the data set holds."""
 
     def __init__(self, seed=7):
+        from django.db.models import Count
+
         from claims.forms import SORTS
         from claims.models import Claim, Person, Topic
-        from ingest.models import Benchmark
+        from ingest.models import Benchmark, Series
+        from measures.models import Measure
 
-        from _dataset import CHART_BENCHMARKS, WORDS
+        from _dataset import CHART_BENCHMARKS, OWID_ENTITIES, WORDS
 
         self.rng = random.Random(seed)
         self.words = WORDS
@@ -63,6 +66,12 @@ class Draw:
         self.topics = list(Topic.objects.values_list("slug", flat=True))
         self.benchmarks = list(Benchmark.objects.values_list("slug", flat=True))
         self.chart_benchmarks = [b for b in CHART_BENCHMARKS if b in self.benchmarks]
+        self.series = list(Series.objects.values_list("slug", flat=True))
+        self.entities = OWID_ENTITIES
+        # Issue 8's page: a claim whose page charts its primary measure and tells three results.
+        self.measured3 = list(
+            published.filter(pk__in=Measure.objects.values("claim_id").annotate(n=Count("id")).filter(n=3)
+                             .values("claim_id")).values_list("slug", flat=True)[:2000])
         self.statuses = [s for s, _ in Claim.Status.choices]
         self.sorts = list(SORTS)
 
@@ -96,6 +105,7 @@ def pages(d: Draw) -> dict:
         "browse deep page": lambda: f"/claims/?page={d.deep_page()}",
         "browse deep sorted": lambda: f"/claims/?sort={d.pick(d.sorts)}&page={d.deep_page()}",
         "claim": lambda: f"/claims/{d.pick(d.claims)}/",
+        "claim (3 measures)": lambda: f"/claims/{d.pick(d.measured3)}/",
         "person": lambda: f"/people/{d.pick(d.people)}/",
         "people": lambda: "/people/",
         "topic": lambda: f"/topics/{d.pick(d.topics)}/?page={rng.randint(1, 10)}",
@@ -107,6 +117,7 @@ def pages(d: Draw) -> dict:
         "data": lambda: "/data/",
         "benchmark (chart)": lambda: f"/data/benchmarks/{d.pick(d.chart_benchmarks)}/",
         "benchmark (any)": lambda: f"/data/benchmarks/{d.pick(d.benchmarks)}/",
+        "series": lambda: f"/data/series/{d.pick(d.series)}/?entity={d.pick(d.entities)}",
         "models": lambda: f"/data/models/?page={rng.randint(1, 60)}&sort={d.pick(['date', 'compute', 'name'])}",
         "feed claims": lambda: d.pick(["/feeds/claims.rss", "/feeds/claims.atom"]),
         "feed verdicts": lambda: d.pick(["/feeds/verdicts.rss", "/feeds/verdicts.atom"]),
