@@ -16,22 +16,24 @@ QUERIES = {
     # (measures on it, benchmark, points, runs), verdicts, latest claims (+topics)
     "home": 18,
     "claim_list": 9,  # claims version, 5 facet counts (cold cache), page count, claims, their topics
-    # claim, topics, evidence, measures (the primary one is charted), its chart (claims on the series,
-    # version, benchmark, points, runs), verdicts, related (+topics), the quote's attributions
-    "claim": 13,
+    # claim, topics, evidence, measures (the primary one is charted), its chart (claims generation,
+    # claims on the series, version, benchmark, points, runs), verdicts, related (+topics), the quote's
+    # attributions
+    "claim": 14,
     "person_list": 4,  # claims generation, people with claim counts, resolved claims by topic and overall
     "person": 3,  # person, claims, their topics
     "topic_list": 2,  # claims generation, topics with claim counts
-    # topic, claim count, page of claims (+topics), its claims' measures (with the claims), version,
-    # GPQA chart (benchmark, points, runs), compute chart (points, runs)
-    "topic": 11,
+    # topic, claim count, page of claims (+topics), claims generation, its claims' series (grouped),
+    # the claims each chart marks (2), version, GPQA chart (benchmark, points, runs), compute chart
+    # (points, runs)
+    "topic": 14,
     # form choices (topics; claims generation, top people), claims (+topics), compute records
     # (data generation, points, runs), four timeline benchmarks (benchmark, and for GPQA, the only
     # one here: points, runs)
     "timeline": 14,
-    # featured charts (config, version), compute chart (claims measured on it, points, runs),
-    # benchmark summaries, series summaries
-    "data": 7,
+    # featured charts (config, version), compute chart (claims generation, claims measured on it,
+    # points, runs), benchmark summaries, series summaries
+    "data": 8,
     "benchmark": 6,  # benchmark, claims measured on it, chart (version, benchmark, points, runs)
     "models": 2,  # count, page of models with their runs
 }
