@@ -91,6 +91,28 @@ def _copy(cursor, model, rows):
             copy.write_row(values(row))
 
 
+def _copy_tuples(cursor, model, columns, rows):
+    """COPY rows given as tuples in ``columns`` order; the other columns get their defaults.
+
+    The fast path for the 10M scores: no dict per row, no per-field lookup."""
+    import itertools
+
+    fields = {f.attname: f for f in model._meta.concrete_fields}
+    rest = [f for name, f in fields.items() if name not in columns and not f.primary_key]
+    tail = tuple(json.dumps(f.get_default()) if f.get_internal_type() == "JSONField" else f.get_default()
+                 for f in rest)
+    names = ", ".join(f'"{fields[name].column}"' for name in columns) + "".join(f', "{f.column}"' for f in rest)
+    if not hasattr(cursor, "copy"):
+        sql = f'INSERT INTO "{model._meta.db_table}" ({names}) VALUES ({", ".join("?" * (len(columns) + len(rest)))})'
+        rows = iter(rows)
+        while batch := [[_sqlite(v) for v in row + tail] for row in itertools.islice(rows, 5000)]:
+            cursor.executemany(sql, batch)
+        return
+    with cursor.copy(f'COPY "{model._meta.db_table}" ({names}) FROM STDIN') as copy:
+        for row in rows:
+            copy.write_row(row + tail)
+
+
 def _sqlite(value):
     if isinstance(value, dt.datetime):
         return value.isoformat(" ")
@@ -268,24 +290,25 @@ def generate(size, log=print):
                                for i, slug in enumerate(slugs)))
         benchmark_ids = {slug: i + 1 for i, slug in enumerate(slugs)}
         per = size.scores // len(slugs)
-        names = [f"model-{m}" for m in range(MODELS)]
-        display = [f"Model {m}" for m in range(MODELS)]
+
+        # The 10M rows: tuples in a fixed column order, each model's columns built once.
+        columns = ("id", "key", "benchmark_id", "date", "score", "stderr", "run_id",
+                   "model_name", "display_name", "organization", "country", "accessibility")
+        model_columns = [(f"model-{m}", f"Model {m}", f"Lab {m % 40}", COUNTRIES[m % len(COUNTRIES)],
+                          ACCESS[m % len(ACCESS)]) for m in range(MODELS)]
 
         def scores():
             n = 0
-            randrange, rand = rng.randrange, rng.random
+            randrange, rand, run_id = rng.randrange, rng.random, run.pk
             start = dt.date(2019, 1, 1)
             days = [start + dt.timedelta(days=d) for d in range(2500)]
             for b in range(1, len(slugs) + 1):
                 for j in range(per):
                     n += 1
-                    m = randrange(MODELS)
-                    yield {"id": n, "key": f"{b}-{j}", "benchmark_id": b, "model_name": names[m],
-                           "display_name": display[m], "organization": f"Lab {m % 40}",
-                           "country": COUNTRIES[m % len(COUNTRIES)], "accessibility": ACCESS[m % len(ACCESS)],
-                           "date": days[randrange(2500)], "score": rand(), "stderr": 0.02, "run_id": run.pk}
+                    yield (n, f"{b}-{j}", b, days[randrange(2500)], rand(), 0.02, run_id) \
+                        + model_columns[randrange(MODELS)]
 
-        _copy(cur, BenchmarkScore, scores())
+        _copy_tuples(cur, BenchmarkScore, columns, scores())
         log(f"  {per * len(slugs):,} benchmark scores copied ({time.perf_counter() - started:.0f} s)")
 
         owid_source = DataSource.objects.create(slug="bench-owid", name="Synthetic OWID", kind="owid",

@@ -18,7 +18,7 @@ from django.views.decorators.csp import csp_override
 from ingest.models import AIModel, Benchmark, Series
 from measures.chart_config import FeaturedChart
 from measures.charts import build_chart
-from measures.claim_charts import claims_measured_against, dated, featured_charts
+from measures.claim_charts import claims_measured_against, claims_on, featured_charts
 from measures.series import (COMPUTE, MODEL_ATTRIBUTES, BenchmarkSeries, ModelAttributeSeries, OwidSeries, Provenance,
                              benchmark_summaries, frontier, series_summaries)
 
@@ -70,12 +70,19 @@ def data_index(request):
     return render(request, "claims/data_index.html", context)
 
 
+# Claims listed under a data page's chart, a page at a time (the chart marks the newest).
+MEASURED_PAGE = 50
+
+
+def _measured_page(request, ref):
+    return Paginator(claims_measured_against(ref), MEASURED_PAGE).get_page(request.GET.get("page"))
+
+
 def benchmark_detail(request, slug):
     benchmark = get_object_or_404(Benchmark, slug=slug)
     ref = BenchmarkSeries(slug)
-    claims = list(claims_measured_against(ref))
-    chart = build_chart(ref, dated(claims))
-    context = {"benchmark": benchmark, "chart": chart, "claims": claims}
+    context = {"benchmark": benchmark, "chart": build_chart(ref, claims_on(ref)),
+               "measured": _measured_page(request, ref)}
     return render(request, "claims/benchmark_detail.html", context)
 
 
@@ -99,10 +106,8 @@ def series_detail(request, slug):
     if not entity and not per_entity:
         entity = "World" if "World" in entities else entities[0] if entities else ""
     ref = OwidSeries(slug, entity)
-    claims = list(claims_measured_against(ref))
-    chart = build_chart(ref, dated(claims))
-    context = {"series": series, "chart": chart, "entity": entity, "entities": entities,
-               "per_entity": per_entity, "claims": claims}
+    context = {"series": series, "chart": build_chart(ref, claims_on(ref)), "entity": entity, "entities": entities,
+               "per_entity": per_entity, "measured": _measured_page(request, ref)}
     return render(request, "claims/series_detail.html", context)
 
 
@@ -134,8 +139,7 @@ def embed_chart(request, kind, slug):
     if not form.is_valid():
         return _invalid(form.error_text())
     ref = _embed_ref(kind, slug, form.cleaned_data.get("entity") or "")
-    claims = list(claims_measured_against(ref))
-    chart = build_chart(ref, dated(claims))
+    chart = build_chart(ref, claims_on(ref))
     if chart is None:
         raise Http404("No data for this chart yet.")
     return render(request, "claims/embed.html", {"chart": chart, "embedded": True})

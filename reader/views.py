@@ -173,7 +173,7 @@ def _then_and_now(chart, claim):
 
 def person_list(request):
     return render(request, "claims/person_list.html",
-                  {"people": dashboard.people_with_counts(), "resolved": resolved_by_topic()})
+                  {"page": dashboard.people_page(request.GET.get("page")), "resolved": resolved_by_topic()})
 
 
 def person_detail(request, slug):

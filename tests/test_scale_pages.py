@@ -53,7 +53,7 @@ def _get(client, url):
 # Warm requests: everything a chart draws comes from the cache; what is left is the page's own rows.
 WARM = {
     "/topics/scaling/": 4,  # topic, claim count, page of claims (+topics)
-    "/data/benchmarks/gpqa-diamond/": 2,  # benchmark, claims measured on it
+    "/data/benchmarks/gpqa-diamond/": 3,  # benchmark, measured claims: count, page
     "/data/": 3,  # featured charts, benchmark summaries, series summaries
 }
 
@@ -136,3 +136,47 @@ def test_the_warm_up_covers_configured_and_measured_series(world):
     refs = charted_series()
     assert BenchmarkSeries("gpqa-diamond") in refs
     assert ModelAttributeSeries("training_compute_flop") in refs  # configured on the dashboard
+
+
+def test_people_are_listed_a_page_at_a_time_with_valid_markup(client, tmp_path):
+    from claims.dashboard import PEOPLE_PAGE
+
+    from .page_checks import nu_errors
+
+    people = [factories.person(name=f"Expert {i:03d}") for i in range(PEOPLE_PAGE + 5)]
+    for person in people:
+        factories.claim(person=person)
+    first, queries = _get(client, "/people/")
+    assert people[0].get_absolute_url() in first and people[PEOPLE_PAGE].get_absolute_url() not in first
+    assert 'href="?page=2"' in first and 'rel="next"' in first
+    second = _get(client, "/people/?page=2")[0]
+    assert people[PEOPLE_PAGE].get_absolute_url() in second and people[0].get_absolute_url() not in second
+    bad = _get(client, "/people/?page=zzz")[0]  # a bad page number is the first page, not an error
+    assert people[0].get_absolute_url() in bad and people[PEOPLE_PAGE].get_absolute_url() not in bad
+    _, warm = _get(client, "/people/")
+    assert len(warm) < len(queries) and not [q for q in warm if "claims_person" in q]
+    renamed = people[-1]
+    renamed.name = "Aaron First"  # an edit moves the person to the first page at once
+    renamed.save()
+    assert renamed.get_absolute_url() in _get(client, "/people/")[0]
+    errors = nu_errors([("/people/", first.encode()), ("/people/?page=2", second.encode())], tmp_path)
+    assert not errors, "\n".join(errors)
+
+
+def test_a_benchmark_page_lists_its_measured_claims_a_page_at_a_time(client, world):
+    from reader.data_views import MEASURED_PAGE
+
+    extra = [factories.claim(date_made=dt.date(2020, 1, 1), date_precision="day") for _ in range(MEASURED_PAGE)]
+    Measure.objects.bulk_create(Measure(claim=c, kind="frontier_at", description="m", is_primary=True,
+                                        benchmark=world["gpqa"]) for c in extra)
+    from claims.generation import bump_claims
+    from django.db import transaction
+
+    with transaction.atomic():
+        bump_claims()  # bulk_create sends no signal
+    html = _get(client, "/data/benchmarks/gpqa-diamond/")[0]
+    section = html[html.index('id="measured-h"'):]
+    assert section.count('<li><a href="/claims/') == MEASURED_PAGE
+    assert f"{MEASURED_PAGE + 4} claims, newest first." in section and 'rel="next"' in section
+    second = _get(client, "/data/benchmarks/gpqa-diamond/?page=2")[0]
+    assert second[second.index('id="measured-h"'):].count('<li><a href="/claims/') == 4
