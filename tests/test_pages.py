@@ -20,7 +20,8 @@ QUERIES = {
     # claims on the series, version, benchmark, points, runs), verdicts, related (+topics), the quote's
     # attributions
     "claim": 14,
-    "person_list": 4,  # claims generation, people with claim counts, resolved claims by topic and overall
+    # claims generation, people with claims (count, a page of them), resolved claims by topic and overall
+    "person_list": 5,
     "person": 3,  # person, claims, their topics
     "topic_list": 2,  # claims generation, topics with claim counts
     # topic, claim count, page of claims (+topics), claims generation, its claims' series (grouped),
@@ -34,7 +35,9 @@ QUERIES = {
     # featured charts (config, version), compute chart (claims generation, claims measured on it,
     # points, runs), benchmark summaries, series summaries
     "data": 8,
-    "benchmark": 6,  # benchmark, claims measured on it, chart (version, benchmark, points, runs)
+    # benchmark, chart (claims generation, the claims it marks, version, benchmark, points, runs),
+    # the claims measured on it (count, page)
+    "benchmark": 9,
     "models": 2,  # count, page of models with their runs
 }
 
