@@ -150,22 +150,27 @@ def measure(requests, cold_runs, only=None):
     for name, url_for in chosen.items():
         for _ in range(3):  # warm-up: connection, templates, this page's cached parts
             client.get(url_for())
-        times, queries, size = [], [], []
+        times, cpu, db, queries, size = [], [], [], [], []
         for _ in range(requests):
             url = url_for()
             with CaptureQueriesContext(connection) as captured:
-                start = time.perf_counter()
+                start, start_cpu = time.perf_counter(), time.process_time()
                 response = client.get(url)
                 body = b"".join(response.streaming_content) if response.streaming else response.content
                 elapsed = (time.perf_counter() - start) * 1000
+                cpu.append((time.process_time() - start_cpu) * 1000)
             assert response.status_code == 200, (url, response.status_code)
             times.append(elapsed)
             queries.append(len(captured.captured_queries))
+            db.append(sum(float(q["time"]) for q in captured.captured_queries) * 1000)
             size.append(len(body))
             for q in captured.captured_queries:
                 slowest.append((float(q["time"]) * 1000, name, url, q["sql"]))
         slowest = sorted(slowest, reverse=True)[:5]
+        # Wall time, and this process's CPU time: on a shared machine the second is the steadier.
         rows.append({"page": name, "p50_ms": statistics.median(times), "p95_ms": percentile(times, 0.95),
+                     "cpu_p50_ms": statistics.median(cpu), "cpu_p95_ms": percentile(cpu, 0.95),
+                     "db_p50_ms": statistics.median(db),
                      "queries": [min(queries), max(queries)], "kb": statistics.median(size) / 1024})
         print(f"  warm: {name}", file=sys.stderr, flush=True)
     for row in rows:
@@ -184,7 +189,8 @@ def measure(requests, cold_runs, only=None):
         low, high = row["queries"]
         span = f"{low}" if low == high else f"{low}-{high}"
         print(f"{row['page']:20} {row['p50_ms']:8.1f} {row['p95_ms']:8.1f} {span:>8}   "
-              f"{row['cold_p50_ms']:8.1f} {row['cold_max_ms']:8.1f} {row['kb']:8.1f}", flush=True)
+              f"{row['cold_p50_ms']:8.1f} {row['cold_max_ms']:8.1f} {row['kb']:8.1f}   "
+              f"{row['cpu_p50_ms']:8.1f} {row['cpu_p95_ms']:8.1f} {row['db_p50_ms']:8.1f}", flush=True)
     return rows, slowest
 
 
@@ -256,6 +262,7 @@ def main():
           f"{Person.objects.count():,} people, {Evidence.objects.count():,} evidence links, "
           f"{BenchmarkScore.objects.count():,} benchmark scores")
     print(f"\n{'page':20} {'p50_ms':>8} {'p95_ms':>8} {'queries':>8}   {'cold_p50':>8} {'cold_max':>8} {'KB':>8}"
+          f"   {'cpu_p50':>8} {'cpu_p95':>8} {'db_p50':>8}"
           f"   (warm n={args.requests}, cold n={args.cold}, random parameters per request)")
     rows, slowest = measure(args.requests, args.cold, args.only)
 

@@ -5,6 +5,7 @@ import csv
 
 from django import forms
 from django.conf import settings
+from django.core.cache import cache
 from django.http import Http404
 from django.core.paginator import Paginator
 from django.db.models import F
@@ -20,7 +21,7 @@ from measures.chart_config import FeaturedChart
 from measures.charts import build_chart
 from measures.claim_charts import claims_measured_against, claims_on, featured_charts
 from measures.series import (COMPUTE, MODEL_ATTRIBUTES, BenchmarkSeries, ModelAttributeSeries, OwidSeries, Provenance,
-                             benchmark_summaries, frontier, series_summaries)
+                             benchmark_summaries, data_version, frontier, series_summaries)
 
 from .views import _render
 
@@ -64,9 +65,15 @@ def _invalid(text):
     return HttpResponseBadRequest(f"Invalid parameters: {text}", content_type="text/plain")
 
 
+def _per_data_generation(name, compute):
+    """Lists that change only with an ingest run, read once per data generation."""
+    return cache.get_or_set(f"data-index:v1:{name}:{data_version()}", lambda: list(compute()), 24 * 3600)
+
+
 def data_index(request):
-    context = {"charts": featured_charts(FeaturedChart.Place.DATA), "benchmarks": benchmark_summaries(),
-               "series_list": series_summaries()}
+    context = {"charts": featured_charts(FeaturedChart.Place.DATA),
+               "benchmarks": _per_data_generation("benchmarks", benchmark_summaries),
+               "series_list": _per_data_generation("series", series_summaries)}
     return render(request, "claims/data_index.html", context)
 
 
