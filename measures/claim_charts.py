@@ -65,11 +65,6 @@ def claims_on(ref: SeriesRef) -> list[ClaimMarker]:
     return _markers(ref.key, claims_measured_against(ref).filter(date_made__isnull=False)[:MAX_MARKERS])
 
 
-def dated(claims, limit: int = MAX_MARKERS) -> list[Claim]:
-    """The claims a chart can place (those with a date), newest first."""
-    return [c for c in claims if c.date_made is not None][:limit]
-
-
 def featured_charts(place: str) -> list[Chart]:
     refs = FeaturedChart.objects.refs(place)
     version = data_version() if refs else 0
