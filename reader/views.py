@@ -27,7 +27,7 @@ from claims.models import Claim, Evidence, Person, Topic, Verdict
 from claims.pagination import CachedCountPaginator
 from claims.site import site_url
 from .timeline import build_timeline
-from claims.track_record import resolved_by_topic, track_record
+from claims.track_record import track_record
 
 PAGE_SIZE = 25
 TIMELINE_CLAIMS = 300
@@ -173,7 +173,7 @@ def _then_and_now(chart, claim):
 
 def person_list(request):
     return render(request, "claims/person_list.html",
-                  {"page": dashboard.people_page(request.GET.get("page")), "resolved": resolved_by_topic()})
+                  {"page": dashboard.people_page(request.GET.get("page")), "resolved": dashboard.resolved_summary()})
 
 
 def person_detail(request, slug):
