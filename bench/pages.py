@@ -8,7 +8,10 @@ page, the ratio to the 10k-claim size, and the EXPLAIN ANALYZE plan of the slowe
 
 It never touches a database it did not create: each holds a marker table, and a database of
 the same name without it is refused. It starts from an empty cache of its own (locmem, or the
-Redis database BENCH_CACHE_URL names, which it flushes: give it one of its own).
+Redis database BENCH_CACHE_URL names, which it flushes: give it one of its own), then rebuilds
+the charts as a finished ingest does (measures.chart_warmup), measures every page warm, and
+then cold (the cache flushed before each request). Besides wall time it reports this process's
+CPU time and the database time per request: on a shared machine those move less with the load.
 
     .venv/bin/python bench/pages.py                                  # 100,000 claims, 10,000,000 scores
     .venv/bin/python bench/pages.py --claims 10000 --scores 1000000  # the baseline size
