@@ -13,7 +13,7 @@ from ingest.generation import data_generation
 from ingest.models import AIModel
 
 from .generation import claims_generation
-from .models import Claim, Person, Topic
+from .models import Claim, Evidence, Person, Topic
 from .track_record import resolved_by_topic
 
 TTL = 24 * 3600
@@ -40,6 +40,17 @@ def resolved_summary() -> dict:
     """How resolved claims came out, by topic and overall (track_record.resolved_by_topic: two
     grouped scans of every resolved claim on a miss, none warm)."""
     return _cached("resolved", claims_generation(), resolved_by_topic)
+
+
+def newest_evidence(limit: int = 5) -> list:
+    """The newest public evidence, with its claim, source and feed item (1 query on a miss).
+
+    Cached per claims generation (evidence and claim edits advance it) and data generation
+    (feed items come with ingest runs): SQLite plans this join as a scan of every claim and a
+    sort of every evidence row (a second at 10k claims), so it must not run per view.
+    """
+    return _cached(f"newest-evidence:{limit}", f"{claims_generation()}:{data_generation()}",
+                   lambda: list(Evidence.objects.newest_public()[:limit]))
 
 
 def model_count() -> int:

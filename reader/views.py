@@ -23,7 +23,7 @@ from claims.browse import EXPANDABLE, browse_title, cached_facet_counts
 from claims.citation import bibtex, claim_review, meta_tags
 from claims.errors import bad_request, form_bad_request
 from claims.forms import BrowseForm, TimelineForm
-from claims.models import Claim, Evidence, Person, Topic, Verdict
+from claims.models import Claim, Person, Topic, Verdict
 from claims.pagination import CachedCountPaginator
 from claims.site import site_url
 from .timeline import build_timeline
@@ -52,7 +52,7 @@ def _bad_request(request, form):
 
 def home(request):
     status_counts = dashboard.status_counts()
-    newest = list(Evidence.objects.newest_public()[:5])
+    newest = dashboard.newest_evidence()
     context = {
         # Only the statuses claims have: one compact row, not eight boxes of which most say 0.
         "status_counts": [(value, label, status_counts[value]) for value, label in Claim.Status.choices

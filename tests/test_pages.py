@@ -114,7 +114,8 @@ def test_home_status_counts_are_one_compact_row_of_the_statuses_claims_have(clie
     assert "headline_deltas" not in html  # the deltas' place renders nothing until measures fill it
 
 
-def test_home_newest_evidence_skips_empty_rows_and_falls_back_to_data(client, db):
+def test_home_newest_evidence_skips_empty_rows_and_falls_back_to_data(client, transactional_db):
+    # Real commits: the newest evidence is cached per claims generation, which advances on commit.
     from ingest.models import AIModel
 
     factories.ingested(3)

@@ -182,3 +182,15 @@ def test_a_benchmark_page_lists_its_measured_claims_a_page_at_a_time(client, wor
     assert f"{MEASURED_PAGE + 4} claims, newest first." in section and 'rel="next"' in section
     second = _get(client, "/data/benchmarks/gpqa-diamond/?page=2")[0]
     assert second[second.index('id="measured-h"'):].count('<li><a href="/claims/') == 4
+
+
+def test_the_home_page_shows_new_evidence_on_the_next_request(client, world):
+    from claims.models import Evidence
+
+    claim = world["claims"][0]
+    assert "A brand-new finding" not in _get(client, "/")[0]
+    _, warm = _get(client, "/")
+    assert not [q for q in warm if 'FROM "claims_evidence"' in q]  # cached per generation
+    Evidence.objects.create(claim=claim, source=factories.source(title="A brand-new finding"),
+                            state=Evidence.State.ACCEPTED)
+    assert "A brand-new finding" in _get(client, "/")[0]
