@@ -4,7 +4,7 @@ Fragments are template partials: an htmx request gets "page.html#partial", a dir
 load (or an htmx history restore) gets the whole page from the same template.
 """
 
-from django.core.paginator import Paginator
+from django.core.cache import cache
 from django.db.models import Count
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
@@ -23,6 +23,7 @@ from claims.browse import EXPANDABLE, browse_title, cached_facet_counts
 from claims.citation import bibtex, claim_review, meta_tags
 from claims.errors import bad_request, form_bad_request
 from claims.forms import BrowseForm, TimelineForm
+from claims.generation import claims_generation
 from claims.models import Claim, Person, Topic, Verdict
 from claims.pagination import CachedCountPaginator
 from claims.site import site_url
@@ -151,9 +152,13 @@ def claim_bibtex(request, slug):
 
 
 def _related(claim, topics):
-    """Newest published claims sharing a topic (a subquery, so no DISTINCT over whole rows)."""
+    """Newest published claims sharing a topic (a subquery, so no DISTINCT over whole rows).
+
+    Read once per claims generation: on a topic of 30,000 claims the semi-join costs 100 ms.
+    """
     sharing = Claim.topics.through.objects.filter(topic_id__in=[t.pk for t in topics]).values("claim_id")
-    return Claim.objects.for_list().filter(pk__in=sharing).exclude(pk=claim.pk)[:5]
+    return cache.get_or_set(f"related:v1:{claim.pk}:{claims_generation()}", lambda: list(
+        Claim.objects.for_list().filter(pk__in=sharing).exclude(pk=claim.pk)[:5]), 24 * 3600)
 
 
 def _then_and_now(chart, claim):
@@ -191,7 +196,9 @@ def topic_list(request):
 def topic_detail(request, slug):
     topic = get_object_or_404(Topic, slug=slug)
     claims = Claim.objects.for_list().filter(topics=topic)
-    page = Paginator(claims, PAGE_SIZE).get_page(request.GET.get("page") or 1)
+    # The count is cached per claims generation: COUNT(*) over a topic's claims grows with it.
+    page = CachedCountPaginator(claims, PAGE_SIZE, filters={"topic page": topic.pk}).get_page(
+        request.GET.get("page") or 1)
     charts = topic_charts(topic)
     return render(request, "claims/topic_detail.html", {"topic": topic, "page": page, "charts": charts})
 
