@@ -1,9 +1,11 @@
 """The benchmark's own PostgreSQL databases: created, marked and reused per data size.
 
 A benchmark database is named after its size (``cwbench_c100000_s10000000``) and holds a
-marker table written before anything else (on SQLite: a file of that name under var/bench/). The scripts only ever migrate, fill or drop a
-database that carries the marker; any other database of that name is refused, so pointing
-BENCH_DATABASE_URL at a real database can never flush it.
+marker table written before anything else (on SQLite: a file of that name under var/bench/).
+The scripts only ever migrate, fill or drop a database that carries the marker; any other
+database of that name is refused, so pointing BENCH_DATABASE_URL at a real database can never
+flush it. The marker also names the generator's version (_dataset.VERSION): a data set an older
+generator built is one of ours, half-built for today's benchmark, and is rebuilt.
 """
 
 import os
@@ -72,7 +74,8 @@ def state(size: Size) -> str:
         with sqlite3.connect(size.sqlite_path) as conn:
             if not conn.execute("SELECT 1 FROM sqlite_master WHERE name = ?", [MARKER]).fetchone():
                 return "foreign"
-            row = conn.execute(f"SELECT claims, scores, complete FROM {MARKER}").fetchone()
+            columns = {r[1] for r in conn.execute(f"PRAGMA table_info({MARKER})")}
+            row = conn.execute(f"SELECT claims, scores, complete, {_version_column(columns)} FROM {MARKER}").fetchone()
         return _judge(size, row)
     import psycopg
 
@@ -82,14 +85,26 @@ def state(size: Size) -> str:
     with psycopg.connect(database_url(size), autocommit=True) as conn:
         if not conn.execute("SELECT to_regclass(%s)", [MARKER]).fetchone()[0]:
             return "foreign"
-        row = conn.execute(f"SELECT claims, scores, complete FROM {MARKER}").fetchone()
+        columns = {r[0] for r in conn.execute(
+            "SELECT column_name FROM information_schema.columns WHERE table_name = %s", [MARKER])}
+        row = conn.execute(f"SELECT claims, scores, complete, {_version_column(columns)} FROM {MARKER}").fetchone()
     return _judge(size, row)
+
+
+def _version_column(columns) -> str:
+    return "dataset" if "dataset" in columns else "0"  # markers from before the version column
 
 
 def _judge(size: Size, row) -> str:
     if not row or (row[0], row[1]) != (size.claims, size.scores):
         return "foreign"
-    return "ours-complete" if row[2] else "ours-partial"
+    return "ours-complete" if row[2] and row[3] == _dataset_version() else "ours-partial"
+
+
+def _dataset_version() -> int:
+    from _dataset import VERSION
+
+    return VERSION
 
 
 def create(size: Size) -> None:
@@ -97,16 +112,20 @@ def create(size: Size) -> None:
     if size.engine == "sqlite":
         SQLITE_DIR.mkdir(parents=True, exist_ok=True)
         with sqlite3.connect(size.sqlite_path) as conn:
-            conn.execute(f"CREATE TABLE {MARKER} (claims integer, scores integer, complete boolean, created text)")
-            conn.execute(f"INSERT INTO {MARKER} VALUES (?, ?, 0, datetime('now'))", [size.claims, size.scores])
+            conn.execute(f"CREATE TABLE {MARKER} (claims integer, scores integer, complete boolean, created text, "
+                         "dataset integer)")
+            conn.execute(f"INSERT INTO {MARKER} VALUES (?, ?, 0, datetime('now'), ?)",
+                         [size.claims, size.scores, _dataset_version()])
         return
     import psycopg
 
     with psycopg.connect(_admin_url(), autocommit=True) as conn:
         conn.execute(f'CREATE DATABASE "{size.name}"')
     with psycopg.connect(database_url(size), autocommit=True) as conn:
-        conn.execute(f"CREATE TABLE {MARKER} (claims bigint, scores bigint, complete boolean, created timestamptz)")
-        conn.execute(f"INSERT INTO {MARKER} VALUES (%s, %s, false, now())", [size.claims, size.scores])
+        conn.execute(f"CREATE TABLE {MARKER} (claims bigint, scores bigint, complete boolean, created timestamptz, "
+                     "dataset integer)")
+        conn.execute(f"INSERT INTO {MARKER} VALUES (%s, %s, false, now(), %s)",
+                     [size.claims, size.scores, _dataset_version()])
 
 
 def mark_complete(size: Size) -> None:

@@ -8,7 +8,10 @@ page, the ratio to the 10k-claim size, and the EXPLAIN ANALYZE plan of the slowe
 
 It never touches a database it did not create: each holds a marker table, and a database of
 the same name without it is refused. It starts from an empty cache of its own (locmem, or the
-Redis database BENCH_CACHE_URL names, which it flushes: give it one of its own).
+Redis database BENCH_CACHE_URL names, which it flushes: give it one of its own), then rebuilds
+the charts as a finished ingest does (measures.chart_warmup), measures every page warm, and
+then cold (the cache flushed before each request). Besides wall time it reports this process's
+CPU time and the database time per request: on a shared machine those move less with the load.
 
     .venv/bin/python bench/pages.py                                  # 100,000 claims, 10,000,000 scores
     .venv/bin/python bench/pages.py --claims 10000 --scores 1000000  # the baseline size
@@ -47,11 +50,14 @@ class Draw:
     """Random parameters for each request, from what the data set holds."""
 
     def __init__(self, seed=7):
+        from django.db.models import Count
+
         from claims.forms import SORTS
         from claims.models import Claim, Person, Topic
-        from ingest.models import Benchmark
+        from ingest.models import Benchmark, Series
+        from measures.models import Measure
 
-        from _dataset import CHART_BENCHMARKS, WORDS
+        from _dataset import CHART_BENCHMARKS, OWID_ENTITIES, WORDS
 
         self.rng = random.Random(seed)
         self.words = WORDS
@@ -63,6 +69,12 @@ class Draw:
         self.topics = list(Topic.objects.values_list("slug", flat=True))
         self.benchmarks = list(Benchmark.objects.values_list("slug", flat=True))
         self.chart_benchmarks = [b for b in CHART_BENCHMARKS if b in self.benchmarks]
+        self.series = list(Series.objects.values_list("slug", flat=True))
+        self.entities = OWID_ENTITIES
+        # Issue 8's page: a claim whose page charts its primary measure and tells three results.
+        self.measured3 = list(
+            published.filter(pk__in=Measure.objects.values("claim_id").annotate(n=Count("id")).filter(n=3)
+                             .values("claim_id")).values_list("slug", flat=True)[:2000])
         self.statuses = [s for s, _ in Claim.Status.choices]
         self.sorts = list(SORTS)
 
@@ -96,6 +108,7 @@ def pages(d: Draw) -> dict:
         "browse deep page": lambda: f"/claims/?page={d.deep_page()}",
         "browse deep sorted": lambda: f"/claims/?sort={d.pick(d.sorts)}&page={d.deep_page()}",
         "claim": lambda: f"/claims/{d.pick(d.claims)}/",
+        "claim (3 measures)": lambda: f"/claims/{d.pick(d.measured3)}/",
         "person": lambda: f"/people/{d.pick(d.people)}/",
         "people": lambda: "/people/",
         "topic": lambda: f"/topics/{d.pick(d.topics)}/?page={rng.randint(1, 10)}",
@@ -107,6 +120,7 @@ def pages(d: Draw) -> dict:
         "data": lambda: "/data/",
         "benchmark (chart)": lambda: f"/data/benchmarks/{d.pick(d.chart_benchmarks)}/",
         "benchmark (any)": lambda: f"/data/benchmarks/{d.pick(d.benchmarks)}/",
+        "series": lambda: f"/data/series/{d.pick(d.series)}/?entity={d.pick(d.entities)}",
         "models": lambda: f"/data/models/?page={rng.randint(1, 60)}&sort={d.pick(['date', 'compute', 'name'])}",
         "feed claims": lambda: d.pick(["/feeds/claims.rss", "/feeds/claims.atom"]),
         "feed verdicts": lambda: d.pick(["/feeds/verdicts.rss", "/feeds/verdicts.atom"]),
@@ -129,48 +143,71 @@ def measure(requests, cold_runs, only=None):
 
     draw = Draw()
     client = Client()
+    chosen = {name: url_for for name, url_for in pages(draw).items() if not only or any(o in name for o in only)}
     rows, slowest = [], []
+    warm_up_charts()
     for url in ("/", "/claims/", "/data/"):  # the process's own first-request costs (imports, templates)
         client.get(url)
-    for name, url_for in pages(draw).items():
-        if only and not any(o in name for o in only):
-            continue
+    # Warm first, every page, while the post-ingest charts are in the cache; cold after, since
+    # each cold request starts by flushing it.
+    for name, url_for in chosen.items():
+        for _ in range(3):  # warm-up: connection, templates, this page's cached parts
+            client.get(url_for())
+        times, cpu, db, queries, size = [], [], [], [], []
+        for _ in range(requests):
+            url = url_for()
+            with CaptureQueriesContext(connection) as captured:
+                start, start_cpu = time.perf_counter(), time.process_time()
+                response = client.get(url)
+                body = b"".join(response.streaming_content) if response.streaming else response.content
+                elapsed = (time.perf_counter() - start) * 1000
+                cpu.append((time.process_time() - start_cpu) * 1000)
+            assert response.status_code == 200, (url, response.status_code)
+            times.append(elapsed)
+            queries.append(len(captured.captured_queries))
+            db.append(sum(float(q["time"]) for q in captured.captured_queries) * 1000)
+            size.append(len(body))
+            for q in captured.captured_queries:
+                slowest.append((float(q["time"]) * 1000, name, url, q["sql"]))
+        slowest = sorted(slowest, reverse=True)[:5]
+        # Wall time, and this process's CPU time: on a shared machine the second is the steadier.
+        rows.append({"page": name, "p50_ms": statistics.median(times), "p95_ms": percentile(times, 0.95),
+                     "cpu_p50_ms": statistics.median(cpu), "cpu_p95_ms": percentile(cpu, 0.95),
+                     "db_p50_ms": statistics.median(db),
+                     "queries": [min(queries), max(queries)], "kb": statistics.median(size) / 1024})
+        print(f"  warm: {name}", file=sys.stderr, flush=True)
+    for row in rows:
         # Cold: the first request after a cache flush (the generation numbers go too).
         cold = []
         for _ in range(cold_runs):
             cache.clear()
-            url = url_for()
+            url = chosen[row["page"]]()
             start = time.perf_counter()
             response = client.get(url)
             if response.streaming:
                 b"".join(response.streaming_content)
             cold.append((time.perf_counter() - start) * 1000)
             assert response.status_code == 200, (url, response.status_code)
-        for _ in range(3):  # warm-up: connection, templates, the shared series views
-            client.get(url_for())
-        times, queries, size = [], [], []
-        for _ in range(requests):
-            url = url_for()
-            with CaptureQueriesContext(connection) as captured:
-                start = time.perf_counter()
-                response = client.get(url)
-                body = b"".join(response.streaming_content) if response.streaming else response.content
-                elapsed = (time.perf_counter() - start) * 1000
-            assert response.status_code == 200, (url, response.status_code)
-            times.append(elapsed)
-            queries.append(len(captured.captured_queries))
-            size.append(len(body))
-            for q in captured.captured_queries:
-                slowest.append((float(q["time"]) * 1000, name, url, q["sql"]))
-        slowest = sorted(slowest, reverse=True)[:5]
-        row = {"page": name, "p50_ms": statistics.median(times), "p95_ms": percentile(times, 0.95),
-               "queries": [min(queries), max(queries)], "cold_p50_ms": statistics.median(cold),
-               "cold_max_ms": max(cold), "kb": statistics.median(size) / 1024}
-        rows.append(row)
-        span = f"{min(queries)}" if min(queries) == max(queries) else f"{min(queries)}-{max(queries)}"
-        print(f"{name:20} {row['p50_ms']:8.1f} {row['p95_ms']:8.1f} {span:>8}   "
-              f"{row['cold_p50_ms']:8.1f} {row['cold_max_ms']:8.1f} {row['kb']:8.1f}", flush=True)
+        row.update(cold_p50_ms=statistics.median(cold), cold_max_ms=max(cold))
+        low, high = row["queries"]
+        span = f"{low}" if low == high else f"{low}-{high}"
+        print(f"{row['page']:20} {row['p50_ms']:8.1f} {row['p95_ms']:8.1f} {span:>8}   "
+              f"{row['cold_p50_ms']:8.1f} {row['cold_max_ms']:8.1f} {row['kb']:8.1f}   "
+              f"{row['cpu_p50_ms']:8.1f} {row['cpu_p95_ms']:8.1f} {row['db_p50_ms']:8.1f}", flush=True)
     return rows, slowest
+
+
+def warm_up_charts():
+    """What a finished ingest does (measures.chart_warmup): rebuild the charts pages show, so
+    warm figures are those readers see after an ingest, not first visits to each series."""
+    from measures.chart_warmup import charted_series
+    from measures.charts import warm_series_charts
+
+    start = time.perf_counter()
+    refs = charted_series()
+    built = warm_series_charts(refs)
+    print(f"post-ingest chart rebuild: {built} of {len(refs)} series in {time.perf_counter() - start:.1f} s\n",
+          flush=True)
 
 
 def explain(sql):
@@ -228,6 +265,7 @@ def main():
           f"{Person.objects.count():,} people, {Evidence.objects.count():,} evidence links, "
           f"{BenchmarkScore.objects.count():,} benchmark scores")
     print(f"\n{'page':20} {'p50_ms':>8} {'p95_ms':>8} {'queries':>8}   {'cold_p50':>8} {'cold_max':>8} {'KB':>8}"
+          f"   {'cpu_p50':>8} {'cpu_p95':>8} {'db_p50':>8}"
           f"   (warm n={args.requests}, cold n={args.cold}, random parameters per request)")
     rows, slowest = measure(args.requests, args.cold, args.only)
 

@@ -6,13 +6,15 @@ model count follows the data generation (ingest runs).
 """
 
 from django.core.cache import cache
+from django.core.paginator import Page, Paginator
 from django.db.models import Count, Q
 
 from ingest.generation import data_generation
 from ingest.models import AIModel
 
 from .generation import claims_generation
-from .models import Claim, Person, Topic
+from .models import Claim, Evidence, Person, Topic
+from .track_record import resolved_by_topic
 
 TTL = 24 * 3600
 
@@ -34,12 +36,51 @@ def topics_with_counts() -> list[Topic]:
         .order_by("-n", "name")))
 
 
+def resolved_summary() -> dict:
+    """How resolved claims came out, by topic and overall (track_record.resolved_by_topic: two
+    grouped scans of every resolved claim on a miss, none warm)."""
+    return _cached("resolved", claims_generation(), resolved_by_topic)
+
+
+def newest_evidence(limit: int = 5) -> list:
+    """The newest public evidence, with its claim, source and feed item (1 query on a miss).
+
+    Cached per claims generation (evidence and claim edits advance it) and data generation
+    (feed items come with ingest runs): SQLite plans this join as a scan of every claim and a
+    sort of every evidence row (a second at 10k claims), so it must not run per view.
+    """
+    return _cached(f"newest-evidence:{limit}", f"{claims_generation()}:{data_generation()}",
+                   lambda: list(Evidence.objects.newest_public()[:limit]))
+
+
 def model_count() -> int:
     return _cached("models", data_generation(), AIModel.objects.count)
 
 
-def people_with_counts() -> list[Person]:
-    """People with at least one published claim, ``n`` their number, by name (1 query on a miss)."""
-    return _cached("people", claims_generation(), lambda: list(
-        Person.objects.annotate(n=Count("claims", filter=Q(claims__editorial_state=Claim.EditorialState.PUBLISHED)))
-        .filter(n__gt=0).order_by("name")))
+PEOPLE_PAGE = 48
+
+
+class _PeopleWithClaims:
+    """People with published claims, by name, as a Paginator's object list: its length and each
+    page are read once per claims generation (a page at a time, not 2,000 people per request)."""
+
+    def __init__(self):
+        self.generation = claims_generation()
+
+    @staticmethod
+    def _query():
+        published = Q(claims__editorial_state=Claim.EditorialState.PUBLISHED)
+        return Person.objects.annotate(n=Count("claims", filter=published)).filter(n__gt=0).order_by("name", "pk")
+
+    def __len__(self):
+        return _cached("people-count", self.generation, lambda: self._query().count())
+
+    def __getitem__(self, window: slice):
+        return _cached(f"people-page:{window.start}:{window.stop}", self.generation,
+                       lambda: list(self._query()[window]))
+
+
+def people_page(number) -> Page:
+    """One page of the people with published claims, ``n`` their number, by name (``number`` as
+    the query string gives it; 2 queries on a miss, none warm)."""
+    return Paginator(_PeopleWithClaims(), PEOPLE_PAGE).get_page(number)

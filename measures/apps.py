@@ -12,8 +12,10 @@ class MeasuresConfig(AppConfig):
         from claims.signals import seed_loaded
         from ingest.signals import run_succeeded
 
+        from . import chart_warmup, invalidation  # noqa: F401 (invalidation connects its receivers)
         from .seed import on_seed_loaded
         from .tasks import on_run_succeeded
 
         run_succeeded.connect(on_run_succeeded, dispatch_uid="measures.recheck")
+        run_succeeded.connect(chart_warmup.on_run_succeeded, dispatch_uid="measures.warm_charts")
         seed_loaded.connect(on_seed_loaded, dispatch_uid="measures.seed")

@@ -3,15 +3,23 @@
 The figure holds only what is drawn: dates, values rounded to four significant figures,
 point labels, and the claim markers. Styling, hover text and tick labels in human units are
 applied once by static/js/charts.js (it gets the unit's name), so no plotly template is
-repeated in every payload. Figures go to the page through ``json_script`` under the strict CSP.
+repeated in every payload. Figures go to the page as a JSON script element under the strict CSP.
+
+What every chart of a series shares (its traces, already serialised, its words, its frontier)
+is built once per data generation (``series_chart``), so a page reads one string from the
+cache and serialises only its own claim markers: not two thousand points per request.
 """
 
 import dataclasses
 import datetime as dt
+import json
+from urllib.parse import quote
 
 from django.core.cache import cache
+from django.utils.safestring import mark_safe
 
-from .series import MAX_MARKERS, OwidSeries, Point, Provenance, SeriesRef, SeriesView, load_view, value_at
+from .series import (MAX_MARKERS, OwidSeries, Point, Provenance, SeriesRef, SeriesView, build_view, data_version,
+                     value_at)
 
 # A cluster spans at most this fraction of the x axis: closer markers would overlap.
 MERGE_FRACTION = 1 / 60
@@ -50,6 +58,29 @@ class Threshold:
     crossing_high: dt.date | None = None
 
 
+def _script_json(value) -> str:
+    """JSON escaped as django.utils.html.json_script escapes it, to sit inside a <script> element
+    (str.replace: str.translate with a mapping costs a dict lookup per character)."""
+    text = json.dumps(value, separators=(",", ":"))
+    return text.replace("<", "\\u003C").replace(">", "\\u003E").replace("&", "\\u0026")
+
+
+@dataclasses.dataclass(frozen=True)
+class SeriesChart:
+    """What every chart of one series shares, built once per data generation.
+
+    ``view`` keeps the frontier, meta and provenance but only the first and last display
+    points (for the axis span): the others live in ``traces_json``, serialised once.
+    """
+
+    view: SeriesView
+    traces_json: str  # the series' own traces: a JSON array, escaped for a script element
+    layout: dict
+    top: dict  # the figure's other keys: unit, groups
+    description: str
+    summary: str
+
+
 @dataclasses.dataclass
 class Chart:
     """Everything templates/claims/_chart.html shows: figure, words, provenance, links."""
@@ -58,11 +89,28 @@ class Chart:
     title: str
     description: str
     summary: str
-    figure: dict
     view: SeriesView
+    base: SeriesChart
+    traces: list = dataclasses.field(default_factory=list)  # this page's own: claims, thresholds
+    layout: dict = dataclasses.field(default_factory=dict)
     drawn_claims: int = 0
     outside: list = dataclasses.field(default_factory=list)  # markers the series cannot place
     own_outside: bool = False
+
+    @property
+    def figure(self) -> dict:
+        """The plotly figure as a dict (what figure_json serialises)."""
+        return json.loads(self.figure_json)
+
+    @property
+    def figure_json(self) -> str:
+        """The figure as JSON safe inside a script element: the series' traces as cached, then this page's."""
+        traces = self.base.traces_json
+        if self.traces:
+            own = _script_json(self.traces)
+            traces = f"{traces[:-1]},{own[1:]}" if traces != "[]" else own
+        rest = _script_json({"layout": self.layout, **self.base.top})
+        return mark_safe(f'{{"data":{traces},{rest[1:]}')
 
     @property
     def ref(self) -> SeriesRef:
@@ -119,42 +167,78 @@ def _round(value: float | None) -> float | None:
     return None if value is None else float(f"{value:.4g}")
 
 
+def _cache_key(ref: SeriesRef, version: int) -> str:
+    return f"series-chart:v1:{quote(ref.key, safe=':')}:{version}"
+
+
+def series_chart(ref: SeriesRef, version: int | None = None) -> SeriesChart | None:
+    """The shared part of every chart of ``ref``, from the cache; built from the series on a miss."""
+    version = data_version() if version is None else version
+    key = _cache_key(ref, version)
+    shared = cache.get(key)
+    if shared is None:
+        shared = build_series_chart(ref, version) or "missing"
+        cache.set(key, shared, 24 * 3600)
+    return shared if isinstance(shared, SeriesChart) else None
+
+
+def warm_series_charts(refs, version: int | None = None) -> int:
+    """Build and cache the shared charts of ``refs`` (after an ingest), so no reader pays for it."""
+    version = data_version() if version is None else version
+    built = 0
+    for ref in refs:
+        shared = build_series_chart(ref, version)
+        cache.set(_cache_key(ref, version), shared or "missing", 24 * 3600)
+        built += shared is not None
+    return built
+
+
+def build_series_chart(ref: SeriesRef, version: int) -> SeriesChart | None:
+    view = build_view(ref)
+    if view is None:
+        return None
+    view.version = version
+    base = _base_figure(view)
+    light = dataclasses.replace(view, points=[view.points[0], view.points[-1]])
+    return SeriesChart(view=light, traces_json=_script_json(base["data"]), layout=base["layout"],
+                       top={k: v for k, v in base.items() if k not in ("data", "layout")},
+                       description=_description(view), summary=_summary(view))
+
+
 def _base_figure(view: SeriesView) -> dict:
-    """The series' own traces, cached per data version: every page adds its claims to a copy."""
-    def build():
-        points, records, meta = view.points, view.records, view.meta
-        scores = {
-            "type": "scatter", "mode": "markers", "name": _points_name(view),
-            "x": [p.date.isoformat() for p in points], "y": [_round(p.value) for p in points],
-            "text": [p.label for p in points], "meta": "points",
+    """The series' own traces: every chart of the series adds its claims to these."""
+    points, records, meta = view.points, view.records, view.meta
+    scores = {
+        "type": "scatter", "mode": "markers", "name": _points_name(view),
+        "x": [p.date.isoformat() for p in points], "y": [_round(p.value) for p in points],
+        "text": [p.label for p in points], "meta": "points",
+    }
+    # Organisations repeat across hundreds of models: sent once, referenced by index.
+    groups = sorted({p.extra for p in points if p.extra})
+    if groups:
+        index = {g: i for i, g in enumerate(groups)}
+        scores["group"] = [index.get(p.extra, -1) for p in points]
+    if any(p.low is not None for p in points):
+        scores["name"] += " (with uncertainty)"
+        scores["error_y"] = {
+            "type": "data", "symmetric": False,
+            "array": [_round(p.high - p.value) if p.high is not None else 0 for p in points],
+            "arrayminus": [_round(p.value - p.low) if p.low is not None else 0 for p in points],
         }
-        # Organisations repeat across hundreds of models: sent once, referenced by index.
-        groups = sorted({p.extra for p in points if p.extra})
-        if groups:
-            index = {g: i for i, g in enumerate(groups)}
-            scores["group"] = [index.get(p.extra, -1) for p in points]
-        if any(p.low is not None for p in points):
-            scores["name"] += " (with uncertainty)"
-            scores["error_y"] = {
-                "type": "data", "symmetric": False,
-                "array": [_round(p.high - p.value) if p.high is not None else 0 for p in points],
-                "arrayminus": [_round(p.value - p.low) if p.low is not None else 0 for p in points],
-            }
-        data = [scores]
-        if not isinstance(view.ref, OwidSeries):
-            data.append({
-                "type": "scatter", "mode": "lines", "name": _frontier_name(view), "meta": "frontier",
-                "x": [p.date.isoformat() for p in records], "y": [_round(p.value) for p in records],
-                "line": {"shape": "hv"}, "hoverinfo": "skip",
-            })
-        return {
-            "data": data,
-            "layout": {"yaxis": {"title": {"text": meta.unit.axis_title or meta.title},
-                                 "type": "log" if meta.log else "linear"}},
-            "unit": meta.unit.value,
-            **({"groups": groups} if groups else {}),
-        }
-    return cache.get_or_set(f"figure:v2:{view.ref.key}:{view.version}", build, 24 * 3600)
+    data = [scores]
+    if not isinstance(view.ref, OwidSeries):
+        data.append({
+            "type": "scatter", "mode": "lines", "name": _frontier_name(view), "meta": "frontier",
+            "x": [p.date.isoformat() for p in records], "y": [_round(p.value) for p in records],
+            "line": {"shape": "hv"}, "hoverinfo": "skip",
+        })
+    return {
+        "data": data,
+        "layout": {"yaxis": {"title": {"text": meta.unit.axis_title or meta.title},
+                             "type": "log" if meta.log else "linear"}},
+        "unit": meta.unit.value,
+        **({"groups": groups} if groups else {}),
+    }
 
 
 def _points_name(view: SeriesView) -> str:
@@ -282,11 +366,11 @@ def build_chart(ref: SeriesRef, claims=(), own=None, threshold: Threshold | None
     so it never stretches the axis over years with no data. Returns None when the series
     has no data (e.g. before the first ingest), so pages can say so instead of an empty frame.
     """
-    view = load_view(ref, version)
-    if view is None:
+    base = series_chart(ref, version)
+    if base is None:
         return None
-    base = _base_figure(view)
-    figure = {**base, "data": list(base["data"]), "layout": {k: dict(v) for k, v in base["layout"].items()}}
+    view = base.view
+    traces, layout = [], {k: dict(v) for k, v in base.layout.items()}
 
     own_marker = ClaimMarker.of(own) if own is not None else None
     markers, outside = [], []
@@ -298,33 +382,33 @@ def build_chart(ref: SeriesRef, claims=(), own=None, threshold: Threshold | None
     markers = sorted(markers, key=lambda m: m.date, reverse=True)[:MAX_MARKERS]
     trace = _claims_trace(view, markers)
     if trace:
-        figure["data"].append(trace)
+        traces.append(trace)
 
     own_outside = False
     if own_marker is not None:
         if view.first_date <= own_marker.date <= view.last_date:
-            figure["data"].append(_own_trace(view, own_marker))
+            traces.append(_own_trace(view, own_marker))
             x = own_marker.date.isoformat()
-            figure["layout"]["shapes"] = [{"type": "line", "x0": x, "x1": x, "xref": "x", "y0": 0, "y1": 1,
+            layout["shapes"] = [{"type": "line", "x0": x, "x1": x, "xref": "x", "y0": 0, "y1": 1,
                                            "yref": "paper", "meta": "own"}]
-            figure["layout"]["annotations"] = [{"x": x, "y": 1, "xref": "x", "yref": "paper",
+            layout["annotations"] = [{"x": x, "y": 1, "xref": "x", "yref": "paper",
                                                 "text": f"claim made ({own_marker.when})", "showarrow": False,
                                                 "yanchor": "bottom", "meta": "own"}]
         else:
             own_outside = True
     if threshold is not None:
-        shapes, annotations, traces = _threshold_parts(threshold, view.meta.unit)
-        figure["layout"].setdefault("shapes", []).extend(shapes)
-        figure["layout"].setdefault("annotations", []).extend(annotations)
-        figure["data"].extend(traces)
+        shapes, annotations, threshold_traces = _threshold_parts(threshold, view.meta.unit)
+        layout.setdefault("shapes", []).extend(shapes)
+        layout.setdefault("annotations", []).extend(annotations)
+        traces.extend(threshold_traces)
 
-    description = _description(view)
+    description = base.description
     if own_outside:
         description += (f" The claim ({own_marker.when}) falls outside the series, which runs from "
                         f"{view.first_date:%B %Y} to {view.last_date:%B %Y}: it is not drawn.")
     return Chart(
-        id=ref.chart_id, title=view.meta.title, description=description, summary=_summary(view),
-        figure=figure, view=view, drawn_claims=sum(len(c) for c in _clusters(markers, view)),
+        id=ref.chart_id, title=view.meta.title, description=description, summary=base.summary,
+        view=view, base=base, traces=traces, layout=layout, drawn_claims=sum(len(c) for c in _clusters(markers, view)),
         outside=outside, own_outside=own_outside,
     )
 

@@ -46,11 +46,12 @@ class Preview:
 
     @classmethod
     def of(cls, chart: Chart, scale: str, years: tuple[int, int] | None) -> "Preview":
-        traces = {t.get("meta"): t for t in chart.figure["data"]}
-        layout = chart.figure["layout"]
+        figure = chart.figure  # parsed from the cached JSON: once per preview
+        traces = {t.get("meta"): t for t in figure["data"]}
+        layout = figure["layout"]
         log = scale == "log"
-        x_lo, x_hi = _x_domain(chart.figure["data"], years)
-        y_lo, y_hi = _y_domain(chart.figure["data"], layout, log)
+        x_lo, x_hi = _x_domain(figure["data"], years)
+        y_lo, y_hi = _y_domain(figure["data"], layout, log)
 
         def x_of(iso: str) -> float:
             return (_day(iso) - x_lo) / (x_hi - x_lo) * SIZE

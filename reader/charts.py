@@ -47,7 +47,7 @@ class ChartState:
 
     @classmethod
     def default(cls, chart: Chart) -> "ChartState":
-        scale = chart.figure["layout"]["yaxis"].get("type") or "linear"
+        scale = chart.layout["yaxis"].get("type") or "linear"  # the figure's layout, without parsing the traces
         years = tuple(chart.years)
         return cls(scale, years[0], years[-1], "chart", scale, years)
 

@@ -5,6 +5,7 @@ import csv
 
 from django import forms
 from django.conf import settings
+from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db.models import F
 from django.http import Http404, HttpResponse, JsonResponse
@@ -19,9 +20,9 @@ from claims.query_forms import QueryForm
 from ingest.models import AIModel, Benchmark, Series
 from measures.chart_config import FeaturedChart
 from measures.charts import build_chart
-from measures.claim_charts import claims_measured_against, dated, featured_charts
+from measures.claim_charts import claims_measured_against, claims_on, featured_charts
 from measures.series import (COMPUTE, MODEL_ATTRIBUTES, BenchmarkSeries, ModelAttributeSeries, OwidSeries, Provenance,
-                             benchmark_summaries, frontier, series_summaries)
+                             benchmark_summaries, data_version, frontier, series_summaries)
 
 from .charts import ChartStateForm
 from .views import _render
@@ -90,23 +91,38 @@ class SeriesDataForm(YearsForm, SeriesForm):
     """A series download: one entity (or all), over the years asked for."""
 
 
+def _per_data_generation(name, compute):
+    """Lists that change only with an ingest run, read once per data generation."""
+    return cache.get_or_set(f"data-index:v1:{name}:{data_version()}", lambda: list(compute()), 24 * 3600)
+
+
 def data_index(request):
     charts = ChartStateForm(request.GET, featured_charts(FeaturedChart.Place.DATA))
     if not charts.is_valid():
         return bad_query(request, charts)
-    context = {"charts": charts.shown(), "benchmarks": benchmark_summaries(), "series_list": series_summaries()}
+    context = {"charts": charts.shown(),
+               "benchmarks": _per_data_generation("benchmarks", benchmark_summaries),
+               "series_list": _per_data_generation("series", series_summaries)}
     return render(request, "claims/data_index.html", context)
+
+
+# Claims listed under a data page's chart, a page at a time (the chart marks the newest).
+MEASURED_PAGE = 50
+
+
+def _measured_page(request, ref):
+    return Paginator(claims_measured_against(ref), MEASURED_PAGE).get_page(request.GET.get("page"))
 
 
 def benchmark_detail(request, slug):
     benchmark = get_object_or_404(Benchmark, slug=slug)
     ref = BenchmarkSeries(slug)
-    claims = list(claims_measured_against(ref))
-    chart = build_chart(ref, dated(claims))
+    chart = build_chart(ref, claims_on(ref))
     state = ChartStateForm(request.GET, [chart])
     if not state.is_valid():
         return bad_query(request, state)
-    context = {"benchmark": benchmark, "chart": chart, "shown": state.shown_chart(), "claims": claims}
+    context = {"benchmark": benchmark, "chart": chart, "shown": state.shown_chart(),
+               "measured": _measured_page(request, ref)}
     return render(request, "claims/benchmark_detail.html", context)
 
 
@@ -130,13 +146,12 @@ def series_detail(request, slug):
     if not entity and not per_entity:
         entity = "World" if "World" in entities else entities[0] if entities else ""
     ref = OwidSeries(slug, entity)
-    claims = list(claims_measured_against(ref))
-    chart = build_chart(ref, dated(claims))
+    chart = build_chart(ref, claims_on(ref))
     state = ChartStateForm(request.GET, [chart])
     if not state.is_valid():
         return bad_query(request, state)
     context = {"series": series, "chart": chart, "shown": state.shown_chart(), "entity": entity,
-               "entities": entities, "per_entity": per_entity, "claims": claims}
+               "entities": entities, "per_entity": per_entity, "measured": _measured_page(request, ref)}
     return render(request, "claims/series_detail.html", context)
 
 
@@ -168,8 +183,7 @@ def embed_chart(request, kind, slug):
     if not form.is_valid():
         return bad_query(request, form)
     ref = _embed_ref(kind, slug, form.cleaned_data.get("entity") or "")
-    claims = list(claims_measured_against(ref))
-    chart = build_chart(ref, dated(claims))
+    chart = build_chart(ref, claims_on(ref))
     if chart is None:
         raise Http404("No data for this chart yet.")
     state = ChartStateForm(request.GET, [chart])

@@ -15,7 +15,8 @@ import dataclasses
 import datetime as dt
 from urllib.parse import urlencode
 
-from measures.series import COMPUTE, BenchmarkSeries, load_view
+from measures.charts import series_chart
+from measures.series import COMPUTE, BenchmarkSeries
 
 from claims.dates import Precision, format_partial_date
 
@@ -109,9 +110,15 @@ def _claim_marker(claim) -> Marker:
                   claim.get_absolute_url())
 
 
+def _records_view(ref):
+    """The series' frontier, meta and span, shared with its charts (cached per data generation)."""
+    chart = series_chart(ref)
+    return chart.view if chart else None
+
+
 def _data_lanes() -> list[Lane]:
     lanes = []
-    view = load_view(COMPUTE)
+    view = _records_view(COMPUTE)
     if view:
         lane = Lane("compute", "Model releases that set a training-compute record", "compute", "/data/")
         lane.markers = [
@@ -121,7 +128,7 @@ def _data_lanes() -> list[Lane]:
         ]
         lanes.append(lane)
     for slug in TIMELINE_BENCHMARKS:
-        view = load_view(BenchmarkSeries(slug))
+        view = _records_view(BenchmarkSeries(slug))
         if view is None:
             continue
         lane = Lane(f"benchmark-{slug}", f"{view.meta.title}: new records", "benchmark", f"/data/benchmarks/{slug}/")

@@ -180,12 +180,12 @@ def test_dashboard_figures_follow_the_edit_that_changes_them(client):
 
 def test_the_people_and_topic_lists_follow_the_edit_that_changes_them(client):
     claims, people, topics = factories.many_claims(3)
-    assert {p.slug: p.n for p in client.get("/people/").context["people"]} == {p.slug: 1 for p in people}
+    assert {p.slug: p.n for p in client.get("/people/").context["page"].object_list} == {p.slug: 1 for p in people}
     claims[0].person = people[1]
     claims[0].save()
     claims[2].editorial_state = Claim.EditorialState.DRAFT
     claims[2].save()
-    listed = {p.slug: p.n for p in client.get("/people/").context["people"]}
+    listed = {p.slug: p.n for p in client.get("/people/").context["page"].object_list}
     assert listed == {people[1].slug: 2}  # people[0] has no published claim left, people[2] a draft only
     before = {t.slug: t.n for t in client.get("/topics/").context["topics"]}
     claims[1].topics.add(topics[0])

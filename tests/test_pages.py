@@ -16,23 +16,28 @@ QUERIES = {
     # (measures on it, benchmark, points, runs), verdicts, latest claims (+topics)
     "home": 18,
     "claim_list": 9,  # claims version, 5 facet counts (cold cache), page count, claims, their topics
-    # claim, topics, evidence, measures (the primary one is charted), its chart (claims on the series,
-    # version, benchmark, points, runs), verdicts, related (+topics), the quote's attributions
-    "claim": 13,
-    "person_list": 4,  # claims generation, people with claim counts, resolved claims by topic and overall
+    # claim, topics, evidence, measures (the primary one is charted), its chart (claims generation,
+    # claims on the series, version, benchmark, points, runs), verdicts, related (+topics), the quote's
+    # attributions
+    "claim": 14,
+    # claims generation, people with claims (count, a page of them), resolved claims by topic and overall
+    "person_list": 5,
     "person": 3,  # person, claims, their topics
     "topic_list": 2,  # claims generation, topics with claim counts
-    # topic, claim count, page of claims (+topics), its claims' measures (with the claims), version,
-    # GPQA chart (benchmark, points, runs), compute chart (points, runs)
-    "topic": 11,
+    # topic, claim count, page of claims (+topics), claims generation, its claims' series (grouped),
+    # the claims each chart marks (2), version, GPQA chart (benchmark, points, runs), compute chart
+    # (points, runs)
+    "topic": 14,
     # form choices (topics; claims generation, top people), claims (+topics), compute records
     # (data generation, points, runs), four timeline benchmarks (benchmark, and for GPQA, the only
     # one here: points, runs)
     "timeline": 14,
-    # featured charts (config, version), compute chart (claims measured on it, points, runs),
-    # benchmark summaries, series summaries
-    "data": 7,
-    "benchmark": 6,  # benchmark, claims measured on it, chart (version, benchmark, points, runs)
+    # featured charts (config, version), compute chart (claims generation, claims measured on it,
+    # points, runs), benchmark summaries, series summaries
+    "data": 8,
+    # benchmark, chart (claims generation, the claims it marks, version, benchmark, points, runs),
+    # the claims measured on it (count, page)
+    "benchmark": 9,
     "models": 2,  # count, page of models with their runs
 }
 
@@ -109,7 +114,8 @@ def test_home_status_counts_are_one_compact_row_of_the_statuses_claims_have(clie
     assert "headline_deltas" not in html  # the deltas' place renders nothing until measures fill it
 
 
-def test_home_newest_evidence_skips_empty_rows_and_falls_back_to_data(client, db):
+def test_home_newest_evidence_skips_empty_rows_and_falls_back_to_data(client, transactional_db):
+    # Real commits: the newest evidence is cached per claims generation, which advances on commit.
     from ingest.models import AIModel
 
     factories.ingested(3)

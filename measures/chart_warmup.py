@@ -1,0 +1,33 @@
+"""Charts rebuilt when an ingest finishes, so the first reader after it does not pay for them.
+
+The shared part of a chart (measures.charts.series_chart) is keyed on the data generation the
+run advanced, so nothing stale can be served; this only moves the rebuild off the request path
+for the series pages show: the configured charts and every series a measure reads.
+"""
+
+from celery import shared_task
+from django.db import transaction
+
+from .chart_config import FeaturedChart
+from .charts import warm_series_charts
+from .claim_charts import ref_of_target
+from .models import Measure
+
+
+def charted_series() -> list:
+    """Every series a page charts without a request deciding it: configured, or measured."""
+    refs = {row.ref for row in FeaturedChart.objects.filter(enabled=True)}
+    targets = (Measure.objects.values_list("benchmark__slug", "series__slug", "entity", "attribute")
+               .distinct().order_by())
+    refs.update(ref for ref in (ref_of_target(*target) for target in targets) if ref is not None)
+    return sorted(refs, key=lambda r: r.key)
+
+
+@shared_task(acks_late=True, ignore_result=True)
+def warm_charts_task(run_id: int) -> int:
+    return warm_series_charts(charted_series())
+
+
+def on_run_succeeded(sender, run_id: int, **kwargs) -> None:
+    """Receiver for ingest.signals.run_succeeded: rebuild on a worker, after commit."""
+    transaction.on_commit(lambda: warm_charts_task.delay(run_id))
