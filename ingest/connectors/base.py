@@ -98,11 +98,12 @@ class LoadContext:
                     to_create[key] = new
                     self.diff.record_created(table, label)
             else:
-                decisions, touched = merge.merge_record(obj, row, fields, stamp, run_id, owners)
-                touched = merge.mark_carried(obj, slug, run_id) or touched
-                self._count_compared(obj, row, fields, slug, owners)
-                replaced = [d for d in decisions if d.replaced]
-                for decision in decisions:
+                merged = merge.merge_record(obj, row, fields, stamp, run_id, owners)
+                touched = merge.mark_carried(obj, slug, run_id) or merged.provenance_changed
+                self.diff.compared_values += merged.compared
+                self.diff.blanked_values += merged.blanked
+                replaced = [d for d in merged.decisions if d.replaced]
+                for decision in merged.decisions:
                     self.diff.record_field(table, label, decision.field, decision.before, decision.after,
                                            conflict=decision.conflict)
                 if replaced:
@@ -141,18 +142,6 @@ class LoadContext:
                 existing.setdefault(key_of(obj), obj)
         return existing
 
-    def _count_compared(self, obj, row, fields, slug, owners) -> None:
-        for name, value in row.items():
-            if name in fields:
-                continue
-            owner_id = (obj.provenance or {}).get("fields", {}).get(name)
-            if owner_id is None:
-                continue
-            self.diff.compared_values += 1
-            owner = owners.get(owner_id)
-            if merge.is_empty(value) and owner is not None and owner.source == slug:
-                self.diff.blanked_values += 1
-
     def _disappeared(self, model, existing, offered, to_update) -> None:
         slug = self.source.slug
         for key, obj in existing.items():
@@ -184,7 +173,7 @@ class CsvRecord(dict):
     can tell a shifted row from a short one.
     """
 
-    def __init__(self, values: dict, lines: str, n_fields: int):
+    def __init__(self, values, lines: str, n_fields: int):  # a dict or (column, value) pairs
         super().__init__(values)
         self.lines = lines
         self.n_fields = n_fields
@@ -220,7 +209,7 @@ def read_csv(data: bytes, required: Iterable[str], what: str) -> tuple[list[str]
             if fields:  # a blank line is not a record
                 lines = f"line {start}" if start == end else f"lines {start}-{end}"
                 if len(fields) >= width:
-                    values = dict(zip(names, pick(fields)))
+                    values = zip(names, pick(fields))  # CsvRecord builds the one dict
                 else:
                     values = {name: (fields[i] if i < len(fields) else "") for name, i in positions.items()}
                 records.append(CsvRecord(values, lines, len(fields)))
