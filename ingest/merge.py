@@ -56,7 +56,7 @@ def owner_stamps(objects: list[models.Model]) -> dict[int, Stamp]:
     ids = sorted(ids)
     stamps = {}
     for start in range(0, len(ids), 5000):
-        for run_id, as_of, precedence, slug in IngestRun.objects.filter(pk__in=ids[start : start + 5000]).values_list(
+        for run_id, as_of, precedence, slug in IngestRun.objects.filter(pk__in=ids[start : start + 5000]).order_by().values_list(
             "pk", "as_of", "precedence", "source__slug"
         ):
             stamps[run_id] = Stamp(as_of or _EPOCH, precedence, slug)

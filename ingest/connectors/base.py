@@ -1,6 +1,7 @@
 """What connectors share: the load context (counts, rejections, provenance) and bulk upserts."""
 
 import csv
+import datetime as dt
 import io
 from collections.abc import Callable, Iterable
 from operator import attrgetter, itemgetter
@@ -40,6 +41,7 @@ class LoadContext:
         self._progress = progress
         self._fallback = fallback_as_of or (timezone.now(), "fetch time")
         self._newest: tuple | None = None
+        self._newest_day: dt.date | None = None
         self._stamp: Stamp | None = None
 
     def reject(self, where: str, reason: str, row: dict | None = None) -> None:
@@ -58,9 +60,14 @@ class LoadContext:
         """A date inside the data (a 'Last modified', a publication date): the newest is the as-of."""
         if value is None:
             return
+        # A plain date up to the newest one's UTC day cannot be newer (it counts as that
+        # day's midnight UTC): the common case, settled without building a datetime.
+        if type(value) is dt.date and self._newest_day is not None and value <= self._newest_day:
+            return
         when = asof.as_datetime(value)
         if self._newest is None or when > self._newest[0]:
             self._newest = (when, column)
+            self._newest_day = when.astimezone(dt.UTC).date()
 
     @property
     def stamp(self) -> Stamp:
@@ -136,7 +143,7 @@ class LoadContext:
         # records the payload no longer offers are fetched whole.
         loaded = {obj.pk for obj in existing.values()}
         carried = model.objects.filter(**{"provenance__carried_by__has_key": self.source.slug})
-        missing = [pk for pk in carried.values_list("pk", flat=True) if pk not in loaded]
+        missing = [pk for pk in carried.order_by().values_list("pk", flat=True) if pk not in loaded]
         for start in range(0, len(missing), 5000):
             for obj in model.objects.filter(pk__in=missing[start : start + 5000]):
                 existing.setdefault(key_of(obj), obj)
