@@ -7,6 +7,8 @@ temporary table joined by id for changed ones), elsewhere through executemany (o
 prepared statement, each row's values).
 """
 
+import datetime as dt
+
 from django.db import connections, models, router, transaction
 from django.utils import timezone
 
@@ -36,22 +38,20 @@ def insert_rows(model: type[models.Model], rows: list[dict]) -> None:
     columns = [f for f in model._meta.concrete_fields if not f.primary_key]
     now = timezone.now()
     missing = object()
+    # Worked out once per column, not once per cell: where to find the value in a row,
+    # what a row that leaves it out gets, and how to prepare it for the driver.
+    plan = [(c.attname, c.name, now if getattr(c, "auto_now", False) or getattr(c, "auto_now_add", False) else missing,
+             c, _preparer(c, connection)) for c in columns]
 
-    # A str, float, int or bool bound for a column of that kind goes to the driver as it is:
-    # get_db_prep_save would only convert it to itself, and it runs for every cell.
-    plain = {c.attname for c in columns if c.get_internal_type() in _PLAIN}
-
-    def value(row, column):
-        got = row.get(column.attname, missing)
+    def value(row, attname, name, default, column, prepare):
+        got = row.get(attname, missing)
         if got is missing:
-            got = row.get(column.name, missing)
+            got = row.get(name, missing)
         if got is missing:
-            got = now if getattr(column, "auto_now", False) or getattr(column, "auto_now_add", False) else column.get_default()
-        if got is None or (type(got) in _PLAIN[column.get_internal_type()] if column.attname in plain else False):
-            return got
-        return column.get_db_prep_save(got, connection)
+            got = column.get_default() if default is missing else default
+        return None if got is None else prepare(got)
 
-    values = [[value(row, c) for c in columns] for row in rows]
+    values = [[value(row, *step) for step in plan] for row in rows]
     table, names = _names(connection, model, columns)
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
@@ -67,7 +67,8 @@ def write_fields(model: type[models.Model], objects: list, fields: list[str]) ->
         return
     connection = connections[router.db_for_write(model)]
     columns = [model._meta.get_field(name) for name in fields]
-    rows = [[c.get_db_prep_save(getattr(obj, c.attname), connection) for c in columns] + [obj.pk] for obj in objects]
+    plan = [(c.attname, _preparer(c, connection)) for c in columns]
+    rows = [[prepare(getattr(obj, attname)) for attname, prepare in plan] + [obj.pk] for obj in objects]
     table, names = _names(connection, model, columns)
     pk = connection.ops.quote_name(model._meta.pk.column)
     with connection.cursor() as cursor:
@@ -83,6 +84,24 @@ def write_fields(model: type[models.Model], objects: list, fields: list[str]) ->
             cursor.execute(f"UPDATE {table} SET {', '.join(f'{n} = s.{n}' for n in names)} "
                            f"FROM {_SCRATCH} s WHERE {table}.{pk} = s.{pk}")
             cursor.execute(f"DROP TABLE {_SCRATCH}")
+
+
+def _preparer(column, connection):
+    """value -> what the driver gets for ``column``, as get_db_prep_save would give it.
+
+    A str, float, int or bool bound for a column of that kind, or a plain date for a date
+    column, skips get_db_prep_save's chain of calls: it would only hand the value back (a
+    date through the backend's own adapter), and it runs for every cell.
+    """
+    kind = column.get_internal_type()
+    prepare_save = column.get_db_prep_save
+    if kind in _PLAIN:
+        types = _PLAIN[kind]
+        return lambda got: got if type(got) in types else prepare_save(got, connection)
+    if kind == "DateField":
+        adapt = connection.ops.adapt_datefield_value
+        return lambda got: adapt(got) if type(got) is dt.date else prepare_save(got, connection)
+    return lambda got: prepare_save(got, connection)
 
 
 def _names(connection, model, columns) -> tuple[str, list[str]]:

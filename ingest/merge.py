@@ -56,7 +56,7 @@ def owner_stamps(objects: list[models.Model]) -> dict[int, Stamp]:
     ids = sorted(ids)
     stamps = {}
     for start in range(0, len(ids), 5000):
-        for run_id, as_of, precedence, slug in IngestRun.objects.filter(pk__in=ids[start : start + 5000]).values_list(
+        for run_id, as_of, precedence, slug in IngestRun.objects.filter(pk__in=ids[start : start + 5000]).order_by().values_list(
             "pk", "as_of", "precedence", "source__slug"
         ):
             stamps[run_id] = Stamp(as_of or _EPOCH, precedence, slug)
@@ -73,37 +73,64 @@ class FieldDecision:
     conflict: str = ""
 
 
-def merge_record(obj, row: dict, key_fields: tuple, stamp: Stamp, run_id: int, owners: dict[int, Stamp]):
-    """Apply ``row`` to ``obj`` field by field. Returns (decisions, provenance_changed).
+@dataclasses.dataclass
+class Merged:
+    """What ``merge_record`` did to one stored record."""
+
+    decisions: list[FieldDecision]
+    provenance_changed: bool
+    # For the hold rule (see DiffRecorder): the row's fields that have an owner once merged,
+    # and those of them the row leaves empty although this same source had set them.
+    compared: int
+    blanked: int
+
+
+def merge_record(obj, row: dict, key_fields: tuple, stamp: Stamp, run_id: int, owners: dict[int, Stamp]) -> Merged:
+    """Apply ``row`` to ``obj`` field by field.
 
     Equal values still move the field's ownership to a higher stamp: otherwise a payload
     ranked between the two could later overwrite a value that the higher one confirmed.
+    The hold rule's counts come out of the same pass over the row, so the row is read once.
     """
     provenance = obj.provenance or {}
-    fields = dict(provenance.get("fields", {}))
-    decisions, provenance_changed = [], False
+    stored = provenance.get("fields", {})
+    fields = None  # copied on the first ownership move: most rows of a re-run move none
+    slug = stamp.source
+    decisions, compared, blanked = [], 0, 0
     for name, value in row.items():
-        if name in key_fields or is_empty(value):
+        if name in key_fields:
             continue
-        owner_id = fields.get(name)
+        owner_id = stored.get(name)
+        if value is None or value == "" or value == []:  # is_empty, inlined: this runs for every cell
+            if owner_id is not None:
+                compared += 1
+                owner = owners.get(owner_id)
+                if owner is not None and owner.source == slug:
+                    blanked += 1
+            continue
         owner = owners.get(owner_id, UNOWNED) if owner_id is not None else UNOWNED
         current = getattr(obj, name)
         if stamp >= owner:
+            compared += 1
             if current != value:
                 decisions.append(FieldDecision(name, current, value, True))
                 setattr(obj, name, value)
             if owner_id != run_id:
+                if fields is None:
+                    fields = dict(stored)
                 fields[name] = run_id
-                provenance_changed = True
-        elif current != value:
-            if owner.as_of > stamp.as_of:
-                why = f"the stored value is from newer data ({owner.as_of:%Y-%m-%d} over {stamp.as_of:%Y-%m-%d})"
-            else:
-                why = f"equal as-of date; {owner.source} takes precedence over {stamp.source}"
-            decisions.append(FieldDecision(name, current, value, False, why))
-    if provenance_changed:
+        else:
+            if owner_id is not None:
+                compared += 1
+            if current != value:
+                if owner.as_of > stamp.as_of:
+                    why = f"the stored value is from newer data ({owner.as_of:%Y-%m-%d} over {stamp.as_of:%Y-%m-%d})"
+                else:
+                    why = f"equal as-of date; {owner.source} takes precedence over {stamp.source}"
+                decisions.append(FieldDecision(name, current, value, False, why))
+    if fields is not None:
         obj.provenance = {**provenance, "fields": fields}
-    return decisions, provenance_changed
+    return Merged(decisions, fields is not None, compared, blanked)
 
 
 def new_provenance(row: dict, key_fields: tuple, run_id: int, slug: str) -> dict:

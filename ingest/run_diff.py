@@ -59,7 +59,9 @@ class DiffRecorder:
             self.flagged += 1
         bucket = self._kept.setdefault("flagged" if flag else kind, [])
         if len(bucket) < MAX_KEPT:
-            bucket.append({"kind": kind, "table": table, "record": record[:500], "flag": flag, **fields})
+            # Plain str, not the choices' enum members: the bulk insert passes a plain str
+            # to the driver as it is, and an enum member through the field's conversions.
+            bucket.append({"kind": str(kind), "table": table, "record": record[:500], "flag": str(flag), **fields})
 
     def _touch(self, table: str, record: str) -> None:
         self.touched.setdefault(table, set()).add(record)

@@ -1,6 +1,7 @@
 """What connectors share: the load context (counts, rejections, provenance) and bulk upserts."""
 
 import csv
+import datetime as dt
 import io
 from collections.abc import Callable, Iterable
 from operator import attrgetter, itemgetter
@@ -40,6 +41,7 @@ class LoadContext:
         self._progress = progress
         self._fallback = fallback_as_of or (timezone.now(), "fetch time")
         self._newest: tuple | None = None
+        self._newest_day: dt.date | None = None
         self._stamp: Stamp | None = None
 
     def reject(self, where: str, reason: str, row: dict | None = None) -> None:
@@ -58,9 +60,14 @@ class LoadContext:
         """A date inside the data (a 'Last modified', a publication date): the newest is the as-of."""
         if value is None:
             return
+        # A plain date up to the newest one's UTC day cannot be newer (it counts as that
+        # day's midnight UTC): the common case, settled without building a datetime.
+        if type(value) is dt.date and self._newest_day is not None and value <= self._newest_day:
+            return
         when = asof.as_datetime(value)
         if self._newest is None or when > self._newest[0]:
             self._newest = (when, column)
+            self._newest_day = when.astimezone(dt.UTC).date()
 
     @property
     def stamp(self) -> Stamp:
@@ -98,11 +105,12 @@ class LoadContext:
                     to_create[key] = new
                     self.diff.record_created(table, label)
             else:
-                decisions, touched = merge.merge_record(obj, row, fields, stamp, run_id, owners)
-                touched = merge.mark_carried(obj, slug, run_id) or touched
-                self._count_compared(obj, row, fields, slug, owners)
-                replaced = [d for d in decisions if d.replaced]
-                for decision in decisions:
+                merged = merge.merge_record(obj, row, fields, stamp, run_id, owners)
+                touched = merge.mark_carried(obj, slug, run_id) or merged.provenance_changed
+                self.diff.compared_values += merged.compared
+                self.diff.blanked_values += merged.blanked
+                replaced = [d for d in merged.decisions if d.replaced]
+                for decision in merged.decisions:
                     self.diff.record_field(table, label, decision.field, decision.before, decision.after,
                                            conflict=decision.conflict)
                 if replaced:
@@ -135,23 +143,11 @@ class LoadContext:
         # records the payload no longer offers are fetched whole.
         loaded = {obj.pk for obj in existing.values()}
         carried = model.objects.filter(**{"provenance__carried_by__has_key": self.source.slug})
-        missing = [pk for pk in carried.values_list("pk", flat=True) if pk not in loaded]
+        missing = [pk for pk in carried.order_by().values_list("pk", flat=True) if pk not in loaded]
         for start in range(0, len(missing), 5000):
             for obj in model.objects.filter(pk__in=missing[start : start + 5000]):
                 existing.setdefault(key_of(obj), obj)
         return existing
-
-    def _count_compared(self, obj, row, fields, slug, owners) -> None:
-        for name, value in row.items():
-            if name in fields:
-                continue
-            owner_id = (obj.provenance or {}).get("fields", {}).get(name)
-            if owner_id is None:
-                continue
-            self.diff.compared_values += 1
-            owner = owners.get(owner_id)
-            if merge.is_empty(value) and owner is not None and owner.source == slug:
-                self.diff.blanked_values += 1
 
     def _disappeared(self, model, existing, offered, to_update) -> None:
         slug = self.source.slug
@@ -184,7 +180,7 @@ class CsvRecord(dict):
     can tell a shifted row from a short one.
     """
 
-    def __init__(self, values: dict, lines: str, n_fields: int):
+    def __init__(self, values, lines: str, n_fields: int):  # a dict or (column, value) pairs
         super().__init__(values)
         self.lines = lines
         self.n_fields = n_fields
@@ -220,7 +216,7 @@ def read_csv(data: bytes, required: Iterable[str], what: str) -> tuple[list[str]
             if fields:  # a blank line is not a record
                 lines = f"line {start}" if start == end else f"lines {start}-{end}"
                 if len(fields) >= width:
-                    values = dict(zip(names, pick(fields)))
+                    values = zip(names, pick(fields))  # CsvRecord builds the one dict
                 else:
                     values = {name: (fields[i] if i < len(fields) else "") for name, i in positions.items()}
                 records.append(CsvRecord(values, lines, len(fields)))

@@ -286,12 +286,15 @@ def link_scores_to_models() -> int:
     Done as one pass over the tables rather than while parsing, so a score links to its
     model whichever of the two sources was ingested first.
     """
-    models = dict(AIModel.objects.values_list("key", "pk"))
+    # Unordered: a lookup table needs no sort (the default ordering sorts every model by name).
+    models = dict(AIModel.objects.order_by().values_list("key", "pk"))
+    # Plain tuples: after the first run nearly every score already points where it should,
+    # so only the stale ones become instances, for the update.
     stale = []
-    for score in BenchmarkScore.objects.exclude(model_key="").only("pk", "model_key", "ai_model_id"):
-        wanted = models.get(score.model_key)
-        if score.ai_model_id != wanted:
-            score.ai_model_id = wanted
-            stale.append(score)
+    linked = BenchmarkScore.objects.exclude(model_key="").order_by().values_list("pk", "model_key", "ai_model_id")
+    for pk, key, ai_model_id in linked:
+        wanted = models.get(key)
+        if ai_model_id != wanted:
+            stale.append(BenchmarkScore(pk=pk, ai_model_id=wanted))
     BenchmarkScore.objects.bulk_update(stale, ["ai_model"], batch_size=500)
     return len(stale)

@@ -47,6 +47,7 @@ def load(data: bytes, ctx: LoadContext) -> None:
     # other models alike, so they leave the flag alone rather than offer False.
     notable = bool(ctx.source.options.get("notable", "notable" in ctx.source.slug))
     frontier = "Frontier model" in header
+    last_modified = "Last modified" in header
 
     def parse(row, where):
         name = clean(row.get("Model"))
@@ -54,7 +55,7 @@ def load(data: bytes, ctx: LoadContext) -> None:
             raise BadValue("no model name")
         values = _values(row, name, columns)
         ctx.saw_date(values["publication_date"], "Publication date")
-        if "Last modified" in header:
+        if last_modified:
             ctx.saw_date(_date_or_none(row.get("Last modified")), "Last modified")
         if notable:
             values["notable"] = True
