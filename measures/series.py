@@ -12,7 +12,6 @@ import dataclasses
 import datetime as dt
 from urllib.parse import quote
 
-from django.core.cache import cache
 from django.db.models import F, Max
 from django.urls import reverse
 
@@ -358,19 +357,6 @@ def data_version() -> int:
     from ingest.generation import data_generation
 
     return data_generation()
-
-
-def load_view(ref: SeriesRef, version: int | None = None) -> SeriesView | None:
-    """The view of a series, from the cache when the data has not changed."""
-    version = data_version() if version is None else version
-    cache_key = f"series-view:v3:{ref.key}:{version}"
-    view = cache.get(cache_key)
-    if view is None:
-        view = build_view(ref)
-        if view is not None:
-            view.version = version
-        cache.set(cache_key, view or "missing", 24 * 3600)
-    return view if isinstance(view, SeriesView) else None
 
 
 def build_view(ref: SeriesRef) -> SeriesView | None:
