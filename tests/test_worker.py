@@ -111,6 +111,34 @@ def _wait(runs, seconds=240):
         time.sleep(0.5)
 
 
+def _hold_models_lock() -> bool:
+    """On PostgreSQL, take the models tables' advisory lock from the test's own session."""
+    from ingest.table_lock import lock_key
+
+    if connection.vendor != "postgresql":
+        return False
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_lock(%s)", [lock_key("models-and-scores")])
+    return True
+
+
+def _release_models_lock() -> None:
+    from ingest.table_lock import lock_key
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_unlock(%s)", [lock_key("models-and-scores")])
+
+
+def _wait_started(runs, count, timeout=120):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if IngestRun.objects.filter(pk__in=[r.pk for r in runs], started_at__isnull=False).count() >= count:
+            return
+        time.sleep(0.2)
+    _release_models_lock()
+    raise AssertionError(f"fewer than {count} runs started within {timeout} s")
+
+
 def test_two_workers_writing_the_models_table_at_once_never_fail_and_match_one_by_one(two_workers):
     """The three Epoch model sources all write AIModel; run concurrently, then one after another."""
     from ingest.bundled import register_bundled_sources
@@ -122,8 +150,14 @@ def test_two_workers_writing_the_models_table_at_once_never_fail_and_match_one_b
     app.conf.task_always_eager = False
     sources = [s for s in register_bundled_sources() if s.slug in MODEL_SLUGS]
     runs = [queue_run(source) for source in sources]
+    held = _hold_models_lock()
     for run in runs:
         run_ingest_task.apply_async(args=[run.pk], queue=two_workers)
+    if held:
+        # Both workers have started a run and wait on the lock this test holds: the runs
+        # overlap for certain, however fast an ingest has become.
+        _wait_started(runs, 2)
+        _release_models_lock()
     _wait(runs)
     assert [(r.source.slug, r.status, r.error) for r in runs] == [(r.source.slug, "ok", "") for r in runs]
     if connection.vendor == "postgresql":
