@@ -5,18 +5,17 @@ import logging
 
 from celery import shared_task
 from django.core.cache import cache
-from django.db import transaction
 from django.utils import timezone
+
+from ingest import followups
 
 log = logging.getLogger(__name__)
 
 
-# A bundled or scheduled ingest finishes a dozen feed and arXiv runs within seconds. One
-# task per run costs a broker round trip each (about a second apiece on the filesystem
-# broker's polling); instead the first run of a burst queues one task a moment later,
-# which suggests for every run finished since the last batch. Suggesting twice for a run is harmless (suggest.store skips pairs it has), so the
-# window overlaps the previous one rather than risk missing a run that committed late.
-BATCH_DELAY = 2.0
+# Suggestions follow feed and arXiv runs once per burst (ingest/followups.py): the batch
+# suggests for every run finished since the last batch. Suggesting twice for a run is harmless
+# (suggest.store skips pairs it has), so the window overlaps the previous one rather than risk
+# missing a run that committed late.
 BATCH_QUEUED = "editorial:suggest-batch-queued"
 SUGGESTED_THROUGH = "editorial:suggested-through"
 OVERLAP = dt.timedelta(minutes=5)
@@ -31,8 +30,7 @@ def suggest_evidence_task() -> int:
 
     from .suggest import SUGGESTING_KINDS, suggest_for_run
 
-    # Cleared first: a run that finishes while this batch works queues the next one.
-    cache.delete(BATCH_QUEUED)
+    followups.clear_mark(BATCH_QUEUED)
     started = timezone.now()
     since = (cache.get(SUGGESTED_THROUGH) or started - FIRST_WINDOW) - OVERLAP
     runs = (IngestRun.objects.filter(status=IngestRun.Status.OK, source__kind__in=SUGGESTING_KINDS,
@@ -70,6 +68,4 @@ def on_run_succeeded(sender, run_id: int, **kwargs) -> None:
 
     if not DataSource.objects.filter(runs__pk=run_id, kind__in=SUGGESTING_KINDS).exists():
         return
-    # The flag outlives a lost task only briefly; the next run's batch then covers this run.
-    if cache.add(BATCH_QUEUED, run_id, timeout=BATCH_DELAY * 30):
-        transaction.on_commit(lambda: suggest_evidence_task.apply_async(countdown=BATCH_DELAY))
+    followups.queue_once_per_burst(BATCH_QUEUED, suggest_evidence_task)

@@ -6,7 +6,8 @@ for the series pages show: the configured charts and every series a measure read
 """
 
 from celery import shared_task
-from django.db import transaction
+
+from ingest import followups
 
 from .chart_config import FeaturedChart
 from .charts import warm_series_charts
@@ -23,11 +24,17 @@ def charted_series() -> list:
     return sorted(refs, key=lambda r: r.key)
 
 
+# Once per burst of runs (ingest/followups.py): a bundled ingest's 32 runs rebuilt every chart
+# 32 times; the rebuild reads the data as the burst left it.
+WARM_QUEUED = "measures:warm-charts-queued"
+
+
 @shared_task(acks_late=True, ignore_result=True)
-def warm_charts_task(run_id: int) -> int:
+def warm_charts_task(run_id: int | None = None) -> int:
+    followups.clear_mark(WARM_QUEUED)
     return warm_series_charts(charted_series())
 
 
 def on_run_succeeded(sender, run_id: int, **kwargs) -> None:
-    """Receiver for ingest.signals.run_succeeded: rebuild on a worker, after commit."""
-    transaction.on_commit(lambda: warm_charts_task.delay(run_id))
+    """Receiver for ingest.signals.run_succeeded: rebuild on a worker, once per burst of runs."""
+    followups.queue_once_per_burst(WARM_QUEUED, warm_charts_task, run_id)
