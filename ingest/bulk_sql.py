@@ -37,21 +37,11 @@ def insert_rows(model: type[models.Model], rows: list[dict]) -> None:
     connection = connections[router.db_for_write(model)]
     columns = [f for f in model._meta.concrete_fields if not f.primary_key]
     now = timezone.now()
-    missing = object()
-    # Worked out once per column, not once per cell: where to find the value in a row,
-    # what a row that leaves it out gets, and how to prepare it for the driver.
-    plan = [(c.attname, c.name, now if getattr(c, "auto_now", False) or getattr(c, "auto_now_add", False) else missing,
-             c, _preparer(c, connection)) for c in columns]
-
-    def value(row, attname, name, default, column, prepare):
-        got = row.get(attname, missing)
-        if got is missing:
-            got = row.get(name, missing)
-        if got is missing:
-            got = column.get_default() if default is missing else default
-        return None if got is None else prepare(got)
-
-    values = [[value(row, *step) for step in plan] for row in rows]
+    # Column by column, not cell by cell: where to find the value in a row, what a row that
+    # leaves it out gets, and how to prepare it for the driver are worked out once per
+    # column, and each column is one list comprehension over the rows.
+    prepared = [_column_values(rows, column, now, connection) for column in columns]
+    values = list(zip(*prepared))
     table, names = _names(connection, model, columns)
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
@@ -67,8 +57,8 @@ def write_fields(model: type[models.Model], objects: list, fields: list[str]) ->
         return
     connection = connections[router.db_for_write(model)]
     columns = [model._meta.get_field(name) for name in fields]
-    plan = [(c.attname, _preparer(c, connection)) for c in columns]
-    rows = [[prepare(getattr(obj, attname)) for attname, prepare in plan] + [obj.pk] for obj in objects]
+    prepared = [_prepared(c, connection, [getattr(obj, c.attname) for obj in objects]) for c in columns]
+    rows = list(zip(*prepared, [obj.pk for obj in objects]))
     table, names = _names(connection, model, columns)
     pk = connection.ops.quote_name(model._meta.pk.column)
     with connection.cursor() as cursor:
@@ -86,8 +76,28 @@ def write_fields(model: type[models.Model], objects: list, fields: list[str]) ->
             cursor.execute(f"DROP TABLE {_SCRATCH}")
 
 
-def _preparer(column, connection):
-    """value -> what the driver gets for ``column``, as get_db_prep_save would give it.
+def _column_values(rows: list[dict], column, now, connection) -> list:
+    """``column``'s value in each row, ready for the driver; a row may name it by attname or name."""
+    if getattr(column, "auto_now", False) or getattr(column, "auto_now_add", False):
+        fill = now
+    else:
+        fill = _NO_VALUE
+    attname, name = column.attname, column.name
+    if attname == name:
+        got = [row.get(attname, fill) for row in rows]
+    else:
+        got = [row.get(attname, row.get(name, fill)) for row in rows]
+    if fill is _NO_VALUE:
+        # The default is asked for per row that leaves the column out, as Model() would.
+        got = [column.get_default() if value is _NO_VALUE else value for value in got]
+    return _prepared(column, connection, got)
+
+
+_NO_VALUE = object()
+
+
+def _prepared(column, connection, values: list) -> list:
+    """``values`` of ``column`` as the driver gets them, as get_db_prep_save would give them.
 
     A str, float, int or bool bound for a column of that kind, or a plain date for a date
     column, skips get_db_prep_save's chain of calls: it would only hand the value back (a
@@ -97,11 +107,12 @@ def _preparer(column, connection):
     prepare_save = column.get_db_prep_save
     if kind in _PLAIN:
         types = _PLAIN[kind]
-        return lambda got: got if type(got) in types else prepare_save(got, connection)
+        return [v if v is None or type(v) in types else prepare_save(v, connection) for v in values]
     if kind == "DateField":
         adapt = connection.ops.adapt_datefield_value
-        return lambda got: adapt(got) if type(got) is dt.date else prepare_save(got, connection)
-    return lambda got: prepare_save(got, connection)
+        return [None if v is None else adapt(v) if type(v) is dt.date else prepare_save(v, connection)
+                for v in values]
+    return [None if v is None else prepare_save(v, connection) for v in values]
 
 
 def _names(connection, model, columns) -> tuple[str, list[str]]:
@@ -109,7 +120,7 @@ def _names(connection, model, columns) -> tuple[str, list[str]]:
     return quote(model._meta.db_table), [quote(c.column) for c in columns]
 
 
-def _copy(cursor, table: str, names: list[str], rows: list[list]) -> None:
+def _copy(cursor, table: str, names: list[str], rows: list) -> None:
     with cursor.copy(f"COPY {table} ({', '.join(names)}) FROM STDIN") as copy:
         for row in rows:
             copy.write_row(row)
