@@ -88,8 +88,13 @@ def _column_values(rows: list[dict], column, now, connection) -> list:
     else:
         got = [row.get(attname, row.get(name, fill)) for row in rows]
     if fill is _NO_VALUE:
-        # The default is asked for per row that leaves the column out, as Model() would.
-        got = [column.get_default() if value is _NO_VALUE else value for value in got]
+        if callable(column.default):
+            # A callable default (dict, list) gives each row that leaves the column out a
+            # value of its own, as Model() would.
+            got = [column.get_default() if value is _NO_VALUE else value for value in got]
+        else:
+            default = column.get_default()
+            got = [default if value is _NO_VALUE else value for value in got]
     return _prepared(column, connection, got)
 
 
