@@ -85,52 +85,71 @@ class Merged:
     blanked: int
 
 
-def merge_record(obj, row: dict, key_fields: tuple, stamp: Stamp, run_id: int, owners: dict[int, Stamp]) -> Merged:
-    """Apply ``row`` to ``obj`` field by field.
+class Merger:
+    """Applies rows of one run to stored records, field by field (``merge``).
 
-    Equal values still move the field's ownership to a higher stamp: otherwise a payload
-    ranked between the two could later overwrite a value that the higher one confirmed.
-    The hold rule's counts come out of the same pass over the row, so the row is read once.
+    Whether this run's stamp outranks a field's owner is worked out once per owning run,
+    not once per field: a run compares against the few runs that set the stored values.
     """
-    provenance = obj.provenance or {}
-    stored = provenance.get("fields", {})
-    fields = None  # copied on the first ownership move: most rows of a re-run move none
-    slug = stamp.source
-    decisions, compared, blanked = [], 0, 0
-    for name, value in row.items():
-        if name in key_fields:
-            continue
-        owner_id = stored.get(name)
-        if value is None or value == "" or value == []:  # is_empty, inlined: this runs for every cell
-            if owner_id is not None:
+
+    def __init__(self, stamp: Stamp, run_id: int, owners: dict[int, Stamp], key_fields: tuple):
+        self.stamp, self.run_id, self.owners, self.key_fields = stamp, run_id, owners, key_fields
+        # {owner run id or None: does this run's stamp reach it}; None is a field nobody owns.
+        self._wins: dict[int | None, bool] = {None: stamp >= UNOWNED}
+
+    def _outranks(self, owner_id) -> bool:
+        wins = self._wins.get(owner_id)
+        if wins is None:
+            wins = self._wins[owner_id] = self.stamp >= self.owners.get(owner_id, UNOWNED)
+        return wins
+
+    def merge(self, obj, row: dict) -> Merged:
+        """Apply ``row`` to ``obj``.
+
+        Equal values still move the field's ownership to a higher stamp: otherwise a payload
+        ranked between the two could later overwrite a value that the higher one confirmed.
+        The hold rule's counts come out of the same pass over the row, so the row is read once.
+        """
+        provenance = obj.provenance or {}
+        stored = provenance.get("fields", {})
+        fields = None  # copied on the first ownership move: most rows of a re-run move none
+        run_id, key_fields, slug = self.run_id, self.key_fields, self.stamp.source
+        decisions, compared, blanked = [], 0, 0
+        for name, value in row.items():
+            if name in key_fields:
+                continue
+            owner_id = stored.get(name)
+            if value is None or value == "" or value == []:  # is_empty, inlined: this runs for every cell
+                if owner_id is not None:
+                    compared += 1
+                    owner = self.owners.get(owner_id)
+                    if owner is not None and owner.source == slug:
+                        blanked += 1
+                continue
+            current = getattr(obj, name)
+            if self._outranks(owner_id):
                 compared += 1
-                owner = owners.get(owner_id)
-                if owner is not None and owner.source == slug:
-                    blanked += 1
-            continue
-        owner = owners.get(owner_id, UNOWNED) if owner_id is not None else UNOWNED
-        current = getattr(obj, name)
-        if stamp >= owner:
-            compared += 1
-            if current != value:
-                decisions.append(FieldDecision(name, current, value, True))
-                setattr(obj, name, value)
-            if owner_id != run_id:
-                if fields is None:
-                    fields = dict(stored)
-                fields[name] = run_id
-        else:
-            if owner_id is not None:
-                compared += 1
-            if current != value:
-                if owner.as_of > stamp.as_of:
-                    why = f"the stored value is from newer data ({owner.as_of:%Y-%m-%d} over {stamp.as_of:%Y-%m-%d})"
-                else:
-                    why = f"equal as-of date; {owner.source} takes precedence over {stamp.source}"
-                decisions.append(FieldDecision(name, current, value, False, why))
-    if fields is not None:
-        obj.provenance = {**provenance, "fields": fields}
-    return Merged(decisions, fields is not None, compared, blanked)
+                if current != value:
+                    decisions.append(FieldDecision(name, current, value, True))
+                    setattr(obj, name, value)
+                if owner_id != run_id:
+                    if fields is None:
+                        fields = dict(stored)
+                    fields[name] = run_id
+            else:
+                if owner_id is not None:
+                    compared += 1
+                if current != value:
+                    decisions.append(FieldDecision(name, current, value, False, self._why(owner_id)))
+        if fields is not None:
+            obj.provenance = {**provenance, "fields": fields}
+        return Merged(decisions, fields is not None, compared, blanked)
+
+    def _why(self, owner_id) -> str:
+        owner, stamp = self.owners.get(owner_id, UNOWNED), self.stamp
+        if owner.as_of > stamp.as_of:
+            return f"the stored value is from newer data ({owner.as_of:%Y-%m-%d} over {stamp.as_of:%Y-%m-%d})"
+        return f"equal as-of date; {owner.source} takes precedence over {stamp.source}"
 
 
 def new_provenance(row: dict, key_fields: tuple, run_id: int, slug: str) -> dict:

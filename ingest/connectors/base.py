@@ -92,11 +92,10 @@ class LoadContext:
 
         row_key, key_of = _key_getters(fields)
         existing = self._existing(model, fields, rows, key_of)
-        owners = merge.owner_stamps(list(existing.values()))
+        merger = merge.Merger(stamp, run_id, merge.owner_stamps(list(existing.values())), fields)
         to_create, to_update, fields_changed = {}, {}, {"provenance"}
         for row in rows:
             key = row_key(row)
-            label = _label(key)
             obj = existing.get(key)
             if obj is None:
                 if key not in to_create:
@@ -104,30 +103,41 @@ class LoadContext:
                     new = {name: value for name, value in row.items() if value is not None}
                     new.update(run_id=run_id, provenance=merge.new_provenance(row, fields, run_id, slug))
                     to_create[key] = new
-                    self.diff.record_created(table, label)
-            else:
-                merged = merge.merge_record(obj, row, fields, stamp, run_id, owners)
-                touched = merge.mark_carried(obj, slug, run_id) or merged.provenance_changed
-                self.diff.compared_values += merged.compared
-                self.diff.blanked_values += merged.blanked
-                replaced = [d for d in merged.decisions if d.replaced]
-                for decision in merged.decisions:
-                    self.diff.record_field(table, label, decision.field, decision.before, decision.after,
-                                           conflict=decision.conflict)
-                if replaced:
-                    obj.run_id = run_id
-                    fields_changed.update(d.field for d in replaced)
-                    fields_changed.add("run")
-                    self.updated += 1
-                else:
-                    self.unchanged += 1
-                if (replaced or touched) and obj.pk:
-                    to_update[obj.pk] = obj
+                    self.diff.record_created(table, _label(key))
+                continue
+            replaced, touched = self._merge_stored(merger, obj, row, table, key)
+            if replaced:
+                fields_changed.update(replaced)
+                fields_changed.add("run")
+            if (replaced or touched) and obj.pk:
+                to_update[obj.pk] = obj
         self._disappeared(model, existing, {row_key(row) for row in rows}, to_update)
         insert_rows(model, list(to_create.values()))
         self.created += len(to_create)
         if to_update:
             write_fields(model, list(to_update.values()), sorted(fields_changed))
+
+    def _merge_stored(self, merger: merge.Merger, obj, row: dict, table: str, key: tuple) -> tuple[list[str], bool]:
+        """Merge ``row`` into the stored ``obj``: the fields it replaced, and whether its provenance changed."""
+        merged = merger.merge(obj, row)
+        touched = merge.mark_carried(obj, self.source.slug, merger.run_id) or merged.provenance_changed
+        diff = self.diff
+        diff.compared_values += merged.compared
+        diff.blanked_values += merged.blanked
+        replaced = []
+        if merged.decisions:  # most stored rows of a run change nothing: their label is never built
+            label = _label(key)
+            for decision in merged.decisions:
+                diff.record_field(table, label, decision.field, decision.before, decision.after,
+                                  conflict=decision.conflict)
+                if decision.replaced:
+                    replaced.append(decision.field)
+        if replaced:
+            obj.run_id = merger.run_id
+            self.updated += 1
+        else:
+            self.unchanged += 1
+        return replaced, touched
 
     def _existing(self, model, fields, rows, key_of) -> dict:
         # Narrow the lookup by the first key field, in chunks that stay under SQLite's
