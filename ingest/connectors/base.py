@@ -5,7 +5,6 @@ import datetime as dt
 import io
 from collections.abc import Callable, Iterable
 from operator import attrgetter, itemgetter
-from types import SimpleNamespace
 
 from django.db import models
 from django.utils import timezone
@@ -15,6 +14,7 @@ from ..bulk_sql import insert_rows, write_fields
 from ..merge import Stamp
 from ..models import IngestRun
 from ..run_diff import DiffRecorder
+from ..stored import StoredRows
 
 
 class ParseError(Exception):
@@ -148,7 +148,7 @@ class LoadContext:
         stored = StoredRows(model)
         existing = {}
         for start in range(0, len(leads), 5000):
-            for obj in stored.load(**{f"{lead}__in": leads[start : start + 5000]}):
+            for obj in stored.load(lead, leads[start : start + 5000]):
                 existing[key_of(obj)] = obj
         # Only ids first: on a re-run nearly all of them are loaded already, and only the
         # records the payload no longer offers are fetched whole.
@@ -156,7 +156,7 @@ class LoadContext:
         carried = model.objects.filter(**{"provenance__carried_by__has_key": self.source.slug})
         missing = [pk for pk in carried.order_by().values_list("pk", flat=True) if pk not in loaded]
         for start in range(0, len(missing), 5000):
-            for obj in stored.load(pk__in=missing[start : start + 5000]):
+            for obj in stored.load("pk", missing[start : start + 5000]):
                 existing.setdefault(key_of(obj), obj)
         return existing
 
@@ -169,31 +169,6 @@ class LoadContext:
                 self.diff.record_disappeared(model.__name__, _label(key))
                 merge.unmark_carried(obj, slug)
                 to_update[obj.pk] = obj
-
-
-class StoredRow(SimpleNamespace):
-    """A stored record as the merge reads and writes it: its columns by attname, and ``pk``.
-
-    Not a model instance: the merge only compares and sets values and hands the changed
-    ones to ``write_fields``, and building a thousand instances (with their signals and
-    state) was a fifth of the time it took to load the stored rows.
-    """
-
-
-class StoredRows:
-    """Loads ``model``'s rows as StoredRow objects, every concrete column, unordered."""
-
-    def __init__(self, model: type[models.Model]):
-        self.model = model
-        self.attnames = [f.attname for f in model._meta.concrete_fields]
-        self.pk = model._meta.pk.attname
-
-    def load(self, **lookup) -> Iterable[StoredRow]:
-        attnames, pk = self.attnames, self.pk
-        for values in self.model.objects.filter(**lookup).order_by().values_list(*attnames):
-            obj = StoredRow(**dict(zip(attnames, values)))
-            obj.pk = getattr(obj, pk)
-            yield obj
 
 
 def _key_getters(fields: tuple) -> tuple[Callable, Callable]:
