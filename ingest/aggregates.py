@@ -28,14 +28,15 @@ def refresh_benchmark_summaries() -> int:
                          latest=rows.get(pk, {}).get("latest"))
         for pk in Benchmark.objects.values_list("pk", flat=True)
     ]
-    with transaction.atomic():
+    # No savepoint inside a run's transaction: a failure there rolls the whole run back anyway.
+    with transaction.atomic(savepoint=False):
         BenchmarkSummary.objects.all().delete()
         BenchmarkSummary.objects.bulk_create(summaries)
     return len(summaries)
 
 
 def refresh_after_run(run: IngestRun) -> None:
-    with transaction.atomic():
+    with transaction.atomic(savepoint=False):
         if run.scores.exists() or not BenchmarkSummary.objects.exists():
             refresh_benchmark_summaries()
         generation.bump(generation.DATA)

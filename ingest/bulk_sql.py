@@ -2,14 +2,14 @@
 
 Django's bulk_create and bulk_update compile every value of every row into one SQL string;
 for a few thousand rows that compiling, not the database, is most of an ingest. Here rows
-go as data: on PostgreSQL through COPY (straight into the table for new rows, into a
-temporary table joined by id for changed ones), elsewhere through executemany (one
-prepared statement, each row's values).
+go as data: on PostgreSQL through COPY for new rows and one UPDATE over unnested arrays
+(one array per column) for changed ones, elsewhere through executemany (one prepared
+statement, each row's values).
 """
 
 import datetime as dt
 
-from django.db import connections, models, router, transaction
+from django.db import connections, models, router
 from django.utils import timezone
 
 # Column kinds whose values of these Python types need no conversion on any backend.
@@ -21,8 +21,6 @@ _PLAIN = {
     "BooleanField": (bool,), "ForeignKey": _INT,
 }
 
-# Dropped right after use (and on commit): two upserts in one transaction reuse the name.
-_SCRATCH = "ingest_write_fields_scratch"
 
 
 def insert_rows(model: type[models.Model], rows: list[dict]) -> None:
@@ -58,22 +56,22 @@ def write_fields(model: type[models.Model], objects: list, fields: list[str]) ->
     connection = connections[router.db_for_write(model)]
     columns = [model._meta.get_field(name) for name in fields]
     prepared = [_prepared(c, connection, [getattr(obj, c.attname) for obj in objects]) for c in columns]
-    rows = list(zip(*prepared, [obj.pk for obj in objects]))
+    prepared.append([obj.pk for obj in objects])
     table, names = _names(connection, model, columns)
     pk = connection.ops.quote_name(model._meta.pk.column)
     with connection.cursor() as cursor:
         if connection.vendor != "postgresql":
-            cursor.executemany(f"UPDATE {table} SET {', '.join(f'{n} = %s' for n in names)} WHERE {pk} = %s", rows)
+            cursor.executemany(f"UPDATE {table} SET {', '.join(f'{n} = %s' for n in names)} WHERE {pk} = %s",
+                               list(zip(*prepared)))
             return
-        # In a transaction even when called outside one: ON COMMIT DROP would otherwise drop
-        # the scratch table as soon as it is created.
-        with transaction.atomic(using=connection.alias):
-            cursor.execute(f"CREATE TEMPORARY TABLE {_SCRATCH} ON COMMIT DROP AS "
-                           f"SELECT {', '.join(names)}, {pk} FROM {table} WITH NO DATA")
-            _copy(cursor, _SCRATCH, [*names, pk], rows)
-            cursor.execute(f"UPDATE {table} SET {', '.join(f'{n} = s.{n}' for n in names)} "
-                           f"FROM {_SCRATCH} s WHERE {table}.{pk} = s.{pk}")
-            cursor.execute(f"DROP TABLE {_SCRATCH}")
+        # One statement, each column bound as one array and unnested into rows: a single
+        # round trip, where a scratch table took six (create, copy, update, drop and the
+        # savepoint around them).
+        types = [*(c.db_type(connection) for c in columns), model._meta.pk.db_type(connection)]
+        arrays = ", ".join(f"%s::{kind}[]" for kind in types)
+        cursor.execute(f"UPDATE {table} SET {', '.join(f'{n} = s.{n}' for n in names)} "
+                       f"FROM unnest({arrays}) AS s({', '.join([*names, pk])}) WHERE {table}.{pk} = s.{pk}",
+                       prepared)
 
 
 def _column_values(rows: list[dict], column, now, connection) -> list:

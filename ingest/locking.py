@@ -113,7 +113,9 @@ def claim_run(run_id: int) -> IngestRun | None:
     if run.status == IngestRun.Status.RUNNING:
         log.warning("run %s of %s taken back from %s (no heartbeat since %s)", run.pk, run.source.slug,
                     run.worker or "an unknown worker", last_beat(run))
-    run.refresh_from_db()
+    # The conditional UPDATE matched the row as read, so it now holds what was read plus
+    # what was set: no need to read it (and its source) again.
+    run.heartbeat_at, run.worker, run.attempts = now, this_worker(), run.attempts + 1
     return run
 
 
@@ -181,9 +183,13 @@ def reap_dead_runs(now=None) -> list[IngestRun]:
     return retry
 
 
+def _beat_in_cache(run_id: int, now) -> None:
+    cache.set(_cache_key(run_id), now, int(stale_after().total_seconds()) * 4)
+
+
 def beat(run_id: int, source_id: int) -> None:
     now = timezone.now()
-    cache.set(_cache_key(run_id), now, int(stale_after().total_seconds()) * 4)
+    _beat_in_cache(run_id, now)
     IngestRun.objects.filter(pk=run_id).update(heartbeat_at=now)
     DataSource.objects.filter(pk=source_id, locked_by_run=run_id).update(locked_at=now)
 
@@ -197,7 +203,9 @@ class Heartbeat:
         self._thread = threading.Thread(target=self._loop, name=f"heartbeat-run-{run_id}", daemon=True)
 
     def __enter__(self):
-        beat(self.run_id, self.source_id)
+        # The database already holds this instant's beat: claim_run set the run's
+        # heartbeat_at and acquire_lock the source's locked_at, just before.
+        _beat_in_cache(self.run_id, timezone.now())
         self._thread.start()
         return self
 
