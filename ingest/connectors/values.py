@@ -16,18 +16,32 @@ def clean(text) -> str:
 
 def number(text, column: str, *, allow_negative: bool = False) -> float | None:
     """'1.0692E+025', '135000000000.0', '1,200' -> float; '' -> None."""
+    if not text:
+        return None
+    try:
+        # What nearly every cell holds. float() itself ignores surrounding whitespace and
+        # refuses commas and inner whitespace, so when it takes the cell as it is, the
+        # cleaned text below would have given the same number.
+        value = float(text)
+    except ValueError:
+        value = _cleaned_number(text, column)
+        if value is None:
+            return None
+    if math.isnan(value) or math.isinf(value):
+        raise BadValue(f"{column}: {clean(text).replace(',', '')!r} is not a finite number")
+    if value < 0 and not allow_negative:
+        raise BadValue(f"{column}: {clean(text).replace(',', '')!r} is negative")
+    return value
+
+
+def _cleaned_number(text: str, column: str) -> float | None:
     raw = clean(text).replace(",", "")
     if raw == "":
         return None
     try:
-        value = float(raw)
+        return float(raw)
     except ValueError:
         raise BadValue(f"{column}: {clean(text)[:40]!r} is not a number") from None
-    if math.isnan(value) or math.isinf(value):
-        raise BadValue(f"{column}: {raw!r} is not a finite number")
-    if value < 0 and not allow_negative:
-        raise BadValue(f"{column}: {raw!r} is negative")
-    return value
 
 
 _ISO = re.compile(r"\d{4}-\d{2}-\d{2}(?: \d{2}:\d{2}:\d{2})?")
@@ -35,6 +49,10 @@ _DATE_FORMATS = ("%Y-%m-%d", "%Y-%m-%d %H:%M:%S", "%m/%d/%Y", "%d/%m/%Y", "%Y/%m
 
 
 def date(text, column: str) -> dt.date | None:
+    if text and _ISO.fullmatch(text):
+        # An ISO date (and time), what nearly every cell holds: the cleaning below would
+        # leave it as it is.
+        return dt.date.fromisoformat(text[:10])
     raw = clean(text)
     if raw == "":
         return None
