@@ -9,7 +9,11 @@ from collections.abc import Iterable
 from types import SimpleNamespace
 
 from django.db import connections, models, router
-from django.db.models import F, Lookup
+from django.db.models import F, Lookup, Q
+
+
+# Values per query on SQLite, under its limit on bound parameters.
+_SQLITE_CHUNK = 5000
 
 
 class StoredRow(SimpleNamespace):
@@ -41,14 +45,26 @@ class StoredRows:
         self.pk = model._meta.pk.attname
         self.vendor = connections[router.db_for_read(model)].vendor
 
-    def load(self, field: str, values: list) -> Iterable[StoredRow]:
-        """The rows whose ``field`` is one of ``values`` (few enough for SQLite's parameter limit)."""
+    def load(self, field: str, values: list, *, carried_by: str | None = None) -> Iterable[StoredRow]:
+        """The rows whose ``field`` is one of ``values``, and (once) those the source ``carried_by`` carried.
+
+        The carried rows come in the same query: one scan of the table instead of a second
+        one for their ids, which (with no index on the JSON) reads every row's provenance.
+        """
+        carried = Q(provenance__carried_by__has_key=carried_by) if carried_by else None
         if self.vendor == "postgresql":
-            rows = self.model.objects.filter(AnyOf(F(field), values))
+            chunks = [values]  # one array parameter, whatever its length
         else:
-            rows = self.model.objects.filter(**{f"{field}__in": values})
+            chunks = [values[start : start + _SQLITE_CHUNK] for start in range(0, len(values), _SQLITE_CHUNK)]
+        for index, chunk in enumerate(chunks or [[]]):
+            wanted = Q(AnyOf(F(field), chunk)) if self.vendor == "postgresql" else Q(**{f"{field}__in": chunk})
+            if carried is not None and index == 0:
+                wanted |= carried
+            yield from self._rows(self.model.objects.filter(wanted))
+
+    def _rows(self, queryset) -> Iterable[StoredRow]:
         attnames, pk = self.attnames, self.pk
-        for found in rows.order_by().values_list(*attnames):
+        for found in queryset.order_by().values_list(*attnames):
             obj = StoredRow(**dict(zip(attnames, found)))
             obj.pk = getattr(obj, pk)
             yield obj

@@ -140,24 +140,16 @@ class LoadContext:
         return replaced, touched
 
     def _existing(self, model, fields, rows, key_of) -> dict:
-        # Narrow the lookup by the first key field, in chunks that stay under SQLite's
-        # parameter limit; composite keys are then matched exactly in Python. Records this
-        # source carried are loaded too, so the ones it no longer offers can be reported.
+        """The stored records the rows name, and those this source carried (to report the ones gone).
+
+        Narrowed by the first key field, in chunks that stay under SQLite's parameter
+        limit; composite keys are then matched exactly in Python.
+        """
         lead = fields[0]
         leads = list(dict.fromkeys(row[lead] for row in rows))
-        stored = StoredRows(model)
         existing = {}
-        for start in range(0, len(leads), 5000):
-            for obj in stored.load(lead, leads[start : start + 5000]):
-                existing[key_of(obj)] = obj
-        # Only ids first: on a re-run nearly all of them are loaded already, and only the
-        # records the payload no longer offers are fetched whole.
-        loaded = {obj.pk for obj in existing.values()}
-        carried = model.objects.filter(**{"provenance__carried_by__has_key": self.source.slug})
-        missing = [pk for pk in carried.order_by().values_list("pk", flat=True) if pk not in loaded]
-        for start in range(0, len(missing), 5000):
-            for obj in stored.load("pk", missing[start : start + 5000]):
-                existing.setdefault(key_of(obj), obj)
+        for obj in StoredRows(model).load(lead, leads, carried_by=self.source.slug):
+            existing.setdefault(key_of(obj), obj)
         return existing
 
     def _disappeared(self, model, existing, offered, to_update) -> None:
