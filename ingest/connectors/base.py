@@ -183,10 +183,19 @@ class CsvRecord(dict):
     can tell a shifted row from a short one.
     """
 
-    def __init__(self, values, lines: str, n_fields: int):  # a dict or (column, value) pairs
-        super().__init__(values)
-        self.lines = lines
-        self.n_fields = n_fields
+    # Slots, and the line span kept as numbers until asked for: a payload has thousands of
+    # records, and only the rejected ones are ever placed in the file by a person.
+    __slots__ = ("start", "end", "n_fields")
+
+    @classmethod
+    def at(cls, values, start: int, end: int, n_fields: int) -> "CsvRecord":
+        record = cls(values)  # a dict or (column, value) pairs
+        record.start, record.end, record.n_fields = start, end, n_fields
+        return record
+
+    @property
+    def lines(self) -> str:
+        return f"line {self.start}" if self.start == self.end else f"lines {self.start}-{self.end}"
 
 
 class CsvRecords(list):
@@ -217,12 +226,11 @@ def read_csv(data: bytes, required: Iterable[str], what: str) -> tuple[list[str]
             start, end = previous_end + 1, reader.line_num
             previous_end = end
             if fields:  # a blank line is not a record
-                lines = f"line {start}" if start == end else f"lines {start}-{end}"
                 if len(fields) >= width:
                     values = zip(names, pick(fields))  # CsvRecord builds the one dict
                 else:
                     values = {name: (fields[i] if i < len(fields) else "") for name, i in positions.items()}
-                records.append(CsvRecord(values, lines, len(fields)))
+                records.append(CsvRecord.at(values, start, end, len(fields)))
     except csv.Error as exc:
         raise ParseError(f"the {what} file is not valid CSV near line {reader.line_num}: {exc}") from None
     return header, records
