@@ -9,6 +9,7 @@ statement, each row's values).
 
 import datetime as dt
 import json
+import re
 
 import psycopg
 from django.db import connections, models, router
@@ -70,13 +71,18 @@ def write_fields(model: type[models.Model], objects: list, fields: list[str]) ->
     # trip, where a scratch table took six (create, copy, update, drop and the savepoint
     # around them). Bound in binary by the server, not quoted into the SQL text as Django's
     # client-side cursor would (a regular expression over every value of every array).
-    types = [*(c.db_type(connection) for c in columns), model._meta.pk.db_type(connection)]
+    # Arrays of the columns' base types ("varchar", not "varchar(300)"): an explicit cast to a
+    # length would cut a long value silently, where assigning it to the column refuses it.
+    types = [_TYPMOD.sub("", c.db_type(connection)) for c in [*columns, model._meta.pk]]
     arrays = ", ".join(f"%b::{kind}[]" for kind in types)
     connection.ensure_connection()
     with psycopg.Cursor(connection.connection) as cursor:
         cursor.execute(f"UPDATE {table} SET {', '.join(f'{n} = s.{n}' for n in names)} "
                        f"FROM unnest({arrays}) AS s({', '.join([*names, pk])}) WHERE {table}.{pk} = s.{pk}",
                        prepared)
+
+
+_TYPMOD = re.compile(r"\(.*\)")
 
 
 def _column_values(rows: list[dict], column, now, connection) -> list:
