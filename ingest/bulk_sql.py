@@ -77,7 +77,8 @@ def write_fields(model: type[models.Model], objects: list, fields: list[str]) ->
     types = [_TYPMOD.sub("", c.db_type(connection)) for c in [*columns, model._meta.pk]]
     arrays = ", ".join(f"%b::{kind}[]" for kind in types)
     connection.ensure_connection()
-    with psycopg.Cursor(connection.connection) as cursor:
+    # Django's error classes, as its own cursors raise them (DataError, IntegrityError).
+    with connection.wrap_database_errors, psycopg.Cursor(connection.connection) as cursor:
         cursor.execute(f"UPDATE {table} SET {', '.join(f'{n} = s.{n}' for n in names)} "
                        f"FROM unnest({arrays}) AS s({', '.join([*names, pk])}) WHERE {table}.{pk} = s.{pk}",
                        prepared)
