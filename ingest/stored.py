@@ -5,6 +5,8 @@ to ``bulk_sql.write_fields``, and building a thousand instances (with their sign
 state) was a fifth of the time it took to load the stored rows.
 """
 
+import json
+import re
 from collections.abc import Iterable
 from types import SimpleNamespace
 
@@ -21,11 +23,14 @@ class StoredRow(SimpleNamespace):
 
 
 class AnyOf(Lookup):
-    """``column = ANY(%s)``, the values bound as one array (PostgreSQL).
+    """``column = ANY(...)``, the values bound as one parameter (PostgreSQL).
 
     ``column__in`` binds one parameter per value: for the few thousand keys of a payload,
     adapting each value and splitting a query of thousands of placeholders cost more
-    than reading the rows.
+    than reading the rows. Django's cursor quotes parameters into the statement, and an
+    array is quoted value by value, so the values go as one JSON text (encoded and quoted
+    in one pass each), unpacked by the server into an array of the column's type. Values
+    JSON cannot carry (dates) go as an array.
     """
 
     lookup_name = "any_of"
@@ -33,7 +38,13 @@ class AnyOf(Lookup):
 
     def as_sql(self, compiler, connection):
         lhs, lhs_params = self.process_lhs(compiler, connection)
-        return f"{lhs} = ANY(%s)", (*lhs_params, list(self.rhs))
+        values = list(self.rhs)
+        try:
+            text = json.dumps(values)
+        except TypeError:
+            return f"{lhs} = ANY(%s)", (*lhs_params, values)
+        kind = re.sub(r"\(.*\)", "", self.lhs.output_field.db_type(connection))
+        return f"{lhs} = ANY(ARRAY(SELECT jsonb_array_elements_text(%s::jsonb))::{kind}[])", (*lhs_params, text)
 
 
 class StoredRows:
