@@ -103,6 +103,11 @@ class _StoredDocument(Expression):
         self.alias = alias
 
     def resolve_expression(self, query=None, allow_joins=True, reuse=None, summarize=False, for_save=False):
+        # Once only: an ORDER BY is resolved again when its query is compiled as a subquery,
+        # and the query's initial alias then still names the outer table (a correlated
+        # ts_rank the planner re-ran for every outer row).
+        if self.alias is not None:
+            return self
         clone = self.copy()
         clone.alias = query.get_initial_alias()
         return clone
@@ -281,6 +286,44 @@ def candidates(matches):
     return matches.order_by().values("pk")[:CANDIDATES + 1]
 
 
+class _AmongIds(Expression):
+    """``pk = ANY(ARRAY(ids))`` (PostgreSQL): the id list is computed once and then looked up in
+    the primary key. ``pk IN (a sliced subquery)`` let the planner re-run the subquery for each
+    row of a sequential scan (a plan that ran for minutes at 10k claims)."""
+
+    conditional = True
+
+    def __init__(self, ids, pk=None):
+        from django.db.models import BooleanField
+
+        super().__init__(output_field=BooleanField())
+        self.ids, self.pk = ids, pk
+
+    def get_source_expressions(self):
+        return [self.pk, self.ids] if self.pk is not None else []
+
+    def set_source_expressions(self, exprs):
+        if exprs:
+            self.pk, self.ids = exprs
+
+    def resolve_expression(self, query=None, allow_joins=True, reuse=None, summarize=False, for_save=False):
+        from django.db.models import Subquery
+
+        clone = self.copy()
+        clone.pk = F("pk").resolve_expression(query, allow_joins, reuse, summarize, for_save)
+        clone.ids = Subquery(self.ids).resolve_expression(query, allow_joins, reuse, summarize, for_save)
+        return clone
+
+    def as_sql(self, compiler, connection):
+        pk_sql, pk_params = compiler.compile(self.pk)
+        ids_sql, ids_params = compiler.compile(self.ids)
+        return f"{pk_sql} = ANY(ARRAY{ids_sql})", [*pk_params, *ids_params]
+
+
+def _among(queryset, ids):
+    return queryset.filter(_AmongIds(ids)) if uses_postgres() else queryset.filter(pk__in=ids)
+
+
 def _ranked(base, ids, q, fields):
     """``base`` rows among ``ids``, annotated with search_rank.
 
@@ -292,7 +335,7 @@ def _ranked(base, ids, q, fields):
         from django.contrib.postgres.search import SearchQuery, SearchRank
 
         query = SearchQuery(q, search_type="websearch", config=SEARCH_CONFIG)
-        return base.filter(pk__in=ids).annotate(search_rank=SearchRank(_StoredDocument(), query))
+        return _among(base, ids).annotate(search_rank=SearchRank(_StoredDocument(), query))
     return _search(base.filter(pk__in=ids), q, fields)
 
 
@@ -300,7 +343,7 @@ def _candidate_count(model, ids):
     """COUNT over the candidate ids as a scalar subquery: at most CANDIDATES + 1, however many match."""
     from django.db.models import Func, IntegerField, Subquery
 
-    counted = model._base_manager.filter(pk__in=ids).order_by().annotate(
+    counted = _among(model._base_manager.all(), ids).order_by().annotate(
         n=Func(F("pk"), function="COUNT", output_field=IntegerField())
     ).values("n")
     return Subquery(counted, output_field=IntegerField())
