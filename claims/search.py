@@ -11,7 +11,7 @@ on SQLite (migration 0009, claims/fts.py). The small ones are searched per query
 The search page ranks a bounded candidate set (CANDIDATES matches per group, found through
 the index), so its cost does not grow with the number of matches: ranking 30,000 matches of
 a common word only to show ten is what made it take seconds at 100k claims. Its counts stop
-at the same bound and say so ("1,000+").
+at the same bound and say so ("500+").
 """
 
 import re
@@ -49,8 +49,9 @@ MODEL_FIELDS = {"A": ("name",), "B": ("organization",), "C": ("domain", "task")}
 _FALLBACK_SCORE = {"A": 1.0, "B": 0.4, "C": 0.2}
 
 # How many matches per group the search page ranks, and counts up to. Past it a reader is
-# better served by more words than by page 50 of a ranking; the count then says "1,000+".
-CANDIDATES = 1000
+# better served by more words than by page 20 of a ranking; the count then says "500+". Each
+# candidate is a heap row read at random: 500 cost about 40 ms at 1M evidence links (1,000: 75).
+CANDIDATES = 500
 # The trigram tokenizer cannot look up a term shorter than three characters: such terms
 # are matched with LIKE among the rows the longer ones found (or over the table, if alone).
 _FTS_MIN_TERM = 3
@@ -339,28 +340,32 @@ def _ranked(base, ids, q, fields):
     return _search(base.filter(pk__in=ids), q, fields)
 
 
+def best_of(base, q: str, fields, order):
+    """``base``'s matches for ``q``, ranked within a bounded candidate set: slice it for the best.
+
+    Returns rows ordered by ``order``, each annotated with ``search_rank``
+    and ``search_total`` (the number of candidates: the number of matches, up to CANDIDATES +
+    1, as a window count, so the candidates are found once). Exact whenever there are at most
+    CANDIDATES matches; beyond, the best of the first CANDIDATES the index found. PostgreSQL
+    computes what comes after the sort (ts_headline) for the returned rows only.
+    """
+    ids = candidates(_search(base, q, fields))
+    if uses_postgres():
+        total = Window(Count("pk"))
+    else:
+        # SQLite runs a window function over a subquery of its own, where bm25 has no MATCH.
+        total = _candidate_count(base.model, ids)
+    return _ranked(base, ids, q, fields).annotate(search_total=total).order_by(*order, "pk")
+
+
 def _candidate_count(model, ids):
     """COUNT over the candidate ids as a scalar subquery: at most CANDIDATES + 1, however many match."""
     from django.db.models import Func, IntegerField, Subquery
 
-    counted = _among(model._base_manager.all(), ids).order_by().annotate(
+    counted = model._base_manager.filter(pk__in=ids).order_by().annotate(
         n=Func(F("pk"), function="COUNT", output_field=IntegerField())
     ).values("n")
     return Subquery(counted, output_field=IntegerField())
-
-
-def best_of(base, q: str, fields, order, limit: int):
-    """The best ``limit`` of ``base``'s matches for ``q``, ranked within a bounded candidate set.
-
-    Returns a queryset of at most ``limit`` rows, ordered by ``order``, each annotated with
-    ``search_rank`` and ``search_total`` (the number of candidates: the number of matches, up
-    to CANDIDATES + 1). Ranking and highlighting run on those rows only. Exact whenever there
-    are at most CANDIDATES matches; beyond, the best of the first CANDIDATES the index found.
-    """
-    order = (*order, "pk")
-    ids = candidates(_search(base, q, fields))
-    top = _ranked(base, ids, q, fields).order_by(*order).values("pk")[:limit]
-    return _ranked(base, top, q, fields).annotate(search_total=_candidate_count(base.model, ids)).order_by(*order)
 
 
 @dataclass
@@ -373,7 +378,7 @@ class ResultGroup:
 
     @property
     def more(self):
-        return self.total - len(self.items)
+        return self.capped or self.total - len(self.items)
 
     @property
     def total_display(self) -> str:
@@ -445,7 +450,7 @@ def _top(base, q, fields, key):
     """
     limit = GROUP_LIMITS[key]
     if _indexed(base):
-        rows = list(_with_headlines(best_of(base, q, fields, ORDERS[key], limit), q, HIGHLIGHTS[key]))
+        rows = list(_with_headlines(best_of(base, q, fields, ORDERS[key]), q, HIGHLIGHTS[key])[:min(limit, CANDIDATES)])
     else:
         matches = _with_headlines(_search(base, q, fields).order_by(*ORDERS[key]), q, HIGHLIGHTS[key])
         rows = list(matches.annotate(search_total=Window(Count("pk")))[:limit])
