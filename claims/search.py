@@ -86,7 +86,8 @@ def terms(q: str) -> list[str]:
 
 # Tables whose weighted document is stored and GIN-indexed (filled by triggers; see
 # claims/migrations/0002): searching them reads the index instead of parsing every row.
-STORED_DOCUMENTS = {"claims.claim": "claims_claim", "claims.evidence": "claims_evidence"}
+STORED_DOCUMENTS = {"claims.claim": "claims_claim", "claims.evidence": "claims_evidence",
+                    "claims.person": "claims_person"}  # people: claims migration 0010_search_fts_postgres
 # Their SQLite FTS5 counterparts (claims/fts.py): the relation to join, one column per weight.
 FTS_ROWS = {"claims.claim": "search_row", "claims.evidence": "search_row"}
 

@@ -1,5 +1,4 @@
-"""SQLite FTS5 indexes for claims and evidence (and, on PostgreSQL, evidence documents that follow
-a renamed source or feed item).
+"""SQLite FTS5 indexes for claims and evidence; a no-op on PostgreSQL.
 
 The SQLite counterpart of the stored search documents PostgreSQL has had since 0003: without
 them every search LIKE-scanned every claim and evidence row (2.6 s p95 at 10k claims). The
@@ -27,48 +26,11 @@ UNDO_FTS_SQL = [
 ]
 
 
-# PostgreSQL's stored evidence document (0003) holds its source's and feed item's titles but was
-# not refreshed when one was renamed; the same touch as SQLite's triggers (claims/fts.py).
-PG_RENAME_SQL = """
-CREATE FUNCTION claims_source_touch_evidence() RETURNS trigger AS $$
-BEGIN
-  IF NEW.title IS DISTINCT FROM OLD.title THEN
-    UPDATE claims_evidence SET source_id = source_id WHERE source_id = NEW.id;
-  END IF;
-  RETURN NEW;
-END $$ LANGUAGE plpgsql;
-CREATE TRIGGER claims_source_touch_evidence AFTER UPDATE ON claims_source
-  FOR EACH ROW EXECUTE FUNCTION claims_source_touch_evidence();
-CREATE FUNCTION ingest_feeditem_touch_evidence() RETURNS trigger AS $$
-BEGIN
-  IF NEW.title IS DISTINCT FROM OLD.title THEN
-    UPDATE claims_evidence SET feed_item_id = feed_item_id WHERE feed_item_id = NEW.id;
-  END IF;
-  RETURN NEW;
-END $$ LANGUAGE plpgsql;
-CREATE TRIGGER ingest_feeditem_touch_evidence AFTER UPDATE ON ingest_feeditem
-  FOR EACH ROW EXECUTE FUNCTION ingest_feeditem_touch_evidence();
-"""
-UNDO_PG_RENAME_SQL = """
-DROP TRIGGER IF EXISTS ingest_feeditem_touch_evidence ON ingest_feeditem;
-DROP FUNCTION IF EXISTS ingest_feeditem_touch_evidence();
-DROP TRIGGER IF EXISTS claims_source_touch_evidence ON claims_source;
-DROP FUNCTION IF EXISTS claims_source_touch_evidence();
-"""
-
-
 def _run(statements):
     def run(apps, schema_editor):
         if schema_editor.connection.vendor == "sqlite":
             for statement in statements:
                 schema_editor.execute(statement, params=None)
-    return run
-
-
-def _run_pg(sql):
-    def run(apps, schema_editor):
-        if schema_editor.connection.vendor == "postgresql":
-            schema_editor.execute(sql)
     return run
 
 
@@ -82,7 +44,6 @@ class Migration(migrations.Migration):
     operations = [
         # The triggers and the rows are claims/fts.py's, after every migrate (see there why).
         migrations.RunPython(_run(FTS_SQL), _run(UNDO_FTS_SQL)),
-        migrations.RunPython(_run_pg(PG_RENAME_SQL), _run_pg(UNDO_PG_RENAME_SQL)),
         # The ORM's view of the FTS tables (claims/fts.py): unmanaged, so no table is made for them.
         migrations.CreateModel(
             name="ClaimSearchRow",
