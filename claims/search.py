@@ -11,7 +11,7 @@ on SQLite (migration 0009, claims/fts.py). The small ones are searched per query
 The search page ranks a bounded candidate set (CANDIDATES matches per group, found through
 the index), so its cost does not grow with the number of matches: ranking 30,000 matches of
 a common word only to show ten is what made it take seconds at 100k claims. Its counts stop
-at the same bound and say so ("500+").
+at the same bound and say so ("200+").
 """
 
 import re
@@ -49,9 +49,9 @@ MODEL_FIELDS = {"A": ("name",), "B": ("organization",), "C": ("domain", "task")}
 _FALLBACK_SCORE = {"A": 1.0, "B": 0.4, "C": 0.2}
 
 # How many matches per group the search page ranks, and counts up to. Past it a reader is
-# better served by more words than by page 20 of a ranking; the count then says "500+". Each
-# candidate is a heap row read at random: 500 cost about 40 ms at 1M evidence links (1,000: 75).
-CANDIDATES = 500
+# better served by more words than by a longer ranking; the count then says "200+". Each
+# candidate is a heap row read at random: at 1M evidence links 200 cost 13-50 ms, 500 50-160 ms.
+CANDIDATES = 200
 # The trigram tokenizer cannot look up a term shorter than three characters: such terms
 # are matched with LIKE among the rows the longer ones found (or over the table, if alone).
 _FTS_MIN_TERM = 3
