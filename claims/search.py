@@ -3,10 +3,11 @@ and ingested feed items, with the matches highlighted (claims/highlight.py).
 
 PostgreSQL gets real full-text search (websearch syntax, weighted vectors, ts_rank).
 SQLite gets the same behaviour from the outside: every term must match somewhere (as a
-substring, case-insensitively), and a match in a title outranks one in the body. The big
+word or the start of one, case- and accent-insensitively), and a match in a title outranks
+one in the body. The big
 tables, claims and evidence, have their documents stored and indexed: a GIN-indexed
-tsvector column on PostgreSQL (claims migration 0003), an FTS5 trigram index ranked by bm25
-on SQLite (migration 0009, claims/fts.py). The small ones are searched per query.
+tsvector column on PostgreSQL (claims migration 0003), an FTS5 word index ranked by bm25
+on SQLite (migration 0009, claims/fts.py). The small ones are searched per query (LIKE on SQLite).
 
 The search page ranks a bounded candidate set (CANDIDATES matches per group, found through
 the index), so its cost does not grow with the number of matches: ranking 30,000 matches of
@@ -52,9 +53,11 @@ _FALLBACK_SCORE = {"A": 1.0, "B": 0.4, "C": 0.2}
 # better served by more words than by a longer ranking; the count then says "200+". Each
 # candidate is a heap row read at random: at 1M evidence links 200 cost 13-50 ms, 500 50-160 ms.
 CANDIDATES = 200
-# The trigram tokenizer cannot look up a term shorter than three characters: such terms
-# are matched with LIKE among the rows the longer ones found (or over the table, if alone).
+# A one- or two-letter prefix expands to a large share of the FTS5 vocabulary: such terms
+# (and ones with no letter or digit FTS5 would index) are matched with LIKE among the rows
+# the longer ones found (or over the table, if alone).
 _FTS_MIN_TERM = 3
+_FTS_TOKEN = re.compile(r"[^\W_]", re.UNICODE)
 
 _PHRASE_OR_WORD = re.compile(r'"([^"]*)"|(\S+)')
 _WORD_CHARS = re.compile(r"\w", re.UNICODE)
@@ -181,12 +184,13 @@ def _fallback_search(queryset, q, fields):
 
 
 def fts_expression(words: list[str]) -> str:
-    """An FTS5 query for ``words`` (from `terms`): each one a quoted string, all required.
+    """An FTS5 query for ``words`` (from `terms`): each a quoted prefix phrase, all required.
 
-    Quoted, a term is taken literally (no FTS5 operators, columns or prefixes), and under the
-    trigram tokenizer a quoted string matches as a substring, as the fallback's LIKE does.
+    Quoted, a term is taken literally (no FTS5 operators or column filters); a phrase's words
+    must follow each other, its last one as a prefix ("scal" finds "scaling", "off-ramp" the
+    words "off ramp").
     """
-    return " AND ".join('"' + word.replace('"', '""') + '"' for word in words)
+    return " AND ".join('"' + word.replace('"', '""') + '"*' for word in words)
 
 
 def _bm25(relation):
@@ -200,7 +204,7 @@ def _bm25(relation):
 
 def _fts_search(queryset, q, fields):
     words = terms(q)
-    indexed = [w for w in words if len(w) >= _FTS_MIN_TERM]
+    indexed = [w for w in words if len(w) >= _FTS_MIN_TERM and _FTS_TOKEN.search(w)]
     if not indexed:
         return _fallback_search(queryset, q, fields)
     relation = FTS_ROWS[queryset.model._meta.label_lower]

@@ -111,7 +111,7 @@ def test_evidence_is_found_under_its_sources_and_feed_items_new_titles(client, d
 
 
 def test_short_words_still_match_with_the_indexed_ones(client, db):
-    """FTS5's trigram index cannot look up a two-letter word; it must still be required."""
+    """A one- or two-letter prefix is matched with LIKE, not FTS5; it must still be required."""
     factories.claim(slug="ai-winter", title="An AI winter is coming")
     factories.claim(slug="winter-only", title="A long winter")
     html = client.get(URL, {"q": "AI winter"}).content.decode()
@@ -173,3 +173,11 @@ def test_fts_syntax_in_a_query_is_taken_literally(client, db, q):
     factories.claim(title="Anything")
     assert client.get(URL, {"q": q}).status_code == 200
     assert client.get(BROWSE, {"q": q}).status_code == 200
+
+
+def test_a_quoted_phrase_needs_its_words_in_order_and_a_word_matches_its_longer_forms(db):
+    factories.claim(slug="phrase", title="Reaching human level soon")
+    factories.claim(slug="reversed", title="The level of human effort")
+    published = Claim.objects.published()
+    assert [c.slug for c in search.search_claims(published, '"human level"')] == ["phrase"]
+    assert {c.slug for c in search.search_claims(published, "human level")} == {"phrase", "reversed"}
