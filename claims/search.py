@@ -12,7 +12,7 @@ on SQLite (migration 0009, claims/fts.py). The small ones are searched per query
 The search page ranks a bounded candidate set (CANDIDATES matches per group, found through
 the index), so its cost does not grow with the number of matches: ranking 30,000 matches of
 a common word only to show ten is what made it take seconds at 100k claims. Its counts stop
-at the same bound and say so ("200+").
+at the same bound and say so ("100+").
 """
 
 import re
@@ -49,10 +49,11 @@ MODEL_FIELDS = {"A": ("name",), "B": ("organization",), "C": ("domain", "task")}
 # Fallback scores mirror PostgreSQL's default ts_rank weights (A=1.0, B=0.4, C=0.2).
 _FALLBACK_SCORE = {"A": 1.0, "B": 0.4, "C": 0.2}
 
-# How many matches per group the search page ranks, and counts up to. Past it a reader is
-# better served by more words than by a longer ranking; the count then says "200+". Each
-# candidate is a heap row read at random: at 1M evidence links 200 cost 13-50 ms, 500 50-160 ms.
-CANDIDATES = 200
+# How many matches per group the search page ranks, and counts up to. A group shows 10 or 20;
+# past 100 matches a reader is better served by more words than by a longer ranking, and the
+# count says "100+". Each candidate is a heap row read at random: on the evidence group at 1M
+# links 100 candidates cost 12-21 ms, 200 30-37 ms, 500 50-160 ms (shared machine, warm cache).
+CANDIDATES = 100
 # A one- or two-letter prefix expands to a large share of the FTS5 vocabulary: such terms
 # (and ones with no letter or digit FTS5 would index) are matched with LIKE among the rows
 # the longer ones found (or over the table, if alone).
@@ -488,7 +489,7 @@ def search_view(request):
         "q": q,
         "groups": groups,
         "total": sum(g.total for g in groups),
-        # A lower bound when a group stopped counting at CANDIDATES: "2,000+ results".
+        # A lower bound when a group stopped counting at CANDIDATES: "230+ results".
         "total_display": f"{sum(g.total for g in groups):,}" + ("+" if any(g.capped for g in groups) else ""),
         "engine": "postgresql" if uses_postgres() else "fallback",
     }
