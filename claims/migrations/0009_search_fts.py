@@ -18,8 +18,8 @@ from django.db import migrations, models
 import claims.fts
 
 FTS_SQL = [
-    "CREATE VIRTUAL TABLE claims_claim_fts USING fts5(title, body, person, tokenize='unicode61 remove_diacritics 2')",
-    "CREATE VIRTUAL TABLE claims_evidence_fts USING fts5(title, summary, note, tokenize='unicode61 remove_diacritics 2')",
+    "CREATE VIRTUAL TABLE IF NOT EXISTS claims_claim_fts USING fts5(title, body, person, tokenize='unicode61 remove_diacritics 2')",
+    "CREATE VIRTUAL TABLE IF NOT EXISTS claims_evidence_fts USING fts5(title, summary, note, tokenize='unicode61 remove_diacritics 2')",
 ]
 
 UNDO_FTS_SQL = [
