@@ -6,4 +6,10 @@ class ClaimsConfig(AppConfig):
     verbose_name = "Claims"
 
     def ready(self):
-        from . import generation, signals  # noqa: F401  (connects the receivers)
+        from django.db.models.signals import post_migrate, pre_migrate
+
+        from . import fts, generation, signals  # noqa: F401  (connects the receivers)
+
+        # The SQLite search triggers are off while migrations run (claims/fts.py says why).
+        pre_migrate.connect(fts.before_migrate, sender=self, dispatch_uid="claims.fts.before_migrate")
+        post_migrate.connect(fts.after_migrate, sender=self, dispatch_uid="claims.fts.after_migrate")

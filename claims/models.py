@@ -6,6 +6,7 @@ from django.db.models import Q
 from django.urls import reverse
 
 from .dates import Precision, format_partial_date, iso_partial_date
+from .fts import DocumentField
 
 
 def published_q(prefix: str = "") -> Q:
@@ -440,3 +441,27 @@ class AuditEntry(models.Model):
     @property
     def actor_display(self):
         return self.actor.get_username() if self.actor_id else "system"
+
+
+class ClaimSearchRow(models.Model):
+    """A claim's row in SQLite's FTS5 index (claims/fts.py, migration 0009_search_fts): SQLite only."""
+
+    row = models.OneToOneField(Claim, primary_key=True, db_column="rowid", on_delete=models.DO_NOTHING,
+                               db_constraint=False, related_name="search_row")
+    document = DocumentField(db_column="claims_claim_fts")
+
+    class Meta:
+        managed = False
+        db_table = "claims_claim_fts"
+
+
+class EvidenceSearchRow(models.Model):
+    """An evidence link's row in SQLite's FTS5 index (claims/fts.py, migration 0009_search_fts): SQLite only."""
+
+    row = models.OneToOneField(Evidence, primary_key=True, db_column="rowid", on_delete=models.DO_NOTHING,
+                               db_constraint=False, related_name="search_row")
+    document = DocumentField(db_column="claims_evidence_fts")
+
+    class Meta:
+        managed = False
+        db_table = "claims_evidence_fts"

@@ -2,10 +2,17 @@
 and ingested feed items, with the matches highlighted (claims/highlight.py).
 
 PostgreSQL gets real full-text search (websearch syntax, weighted vectors, ts_rank).
-SQLite gets a fallback that behaves the same way from the outside: every term must
-match somewhere, and a match in a title outranks one in the body. The vectors are
-stored and GIN-indexed for claims and evidence (the big tables) and computed per query
-for people and feed items.
+SQLite gets the same behaviour from the outside: every term must match somewhere (as a
+word or the start of one, case- and accent-insensitively), and a match in a title outranks
+one in the body. The big
+tables, claims and evidence, have their documents stored and indexed: a GIN-indexed
+tsvector column on PostgreSQL (claims migration 0003), an FTS5 word index ranked by bm25
+on SQLite (migration 0009, claims/fts.py). The small ones are searched per query (LIKE on SQLite).
+
+The search page ranks a bounded candidate set (CANDIDATES matches per group, found through
+the index), so its cost does not grow with the number of matches: ranking 30,000 matches of
+a common word only to show ten is what made it take seconds at 100k claims. Its counts stop
+at the same bound and say so ("100+").
 """
 
 import re
@@ -42,6 +49,17 @@ MODEL_FIELDS = {"A": ("name",), "B": ("organization",), "C": ("domain", "task")}
 # Fallback scores mirror PostgreSQL's default ts_rank weights (A=1.0, B=0.4, C=0.2).
 _FALLBACK_SCORE = {"A": 1.0, "B": 0.4, "C": 0.2}
 
+# How many matches per group the search page ranks, and counts up to. A group shows 10 or 20;
+# past 100 matches a reader is better served by more words than by a longer ranking, and the
+# count says "100+". Each candidate is a heap row read at random: on the evidence group at 1M
+# links 100 candidates cost 12-21 ms, 200 30-37 ms, 500 50-160 ms (shared machine, warm cache).
+CANDIDATES = 100
+# A one- or two-letter prefix expands to a large share of the FTS5 vocabulary: such terms
+# (and ones with no letter or digit FTS5 would index) are matched with LIKE among the rows
+# the longer ones found (or over the table, if alone).
+_FTS_MIN_TERM = 3
+_FTS_TOKEN = re.compile(r"[^\W_]", re.UNICODE)
+
 _PHRASE_OR_WORD = re.compile(r'"([^"]*)"|(\S+)')
 _WORD_CHARS = re.compile(r"\w", re.UNICODE)
 _EDGE_PUNCTUATION = re.compile(r"^[^\w]+|[^\w]+$", re.UNICODE)
@@ -72,7 +90,10 @@ def terms(q: str) -> list[str]:
 
 # Tables whose weighted document is stored and GIN-indexed (filled by triggers; see
 # claims/migrations/0002): searching them reads the index instead of parsing every row.
-STORED_DOCUMENTS = {"claims.claim": "claims_claim", "claims.evidence": "claims_evidence"}
+STORED_DOCUMENTS = {"claims.claim": "claims_claim", "claims.evidence": "claims_evidence",
+                    "claims.person": "claims_person"}  # people: claims migration 0010_search_fts_postgres
+# Their SQLite FTS5 counterparts (claims/fts.py): the relation to join, one column per weight.
+FTS_ROWS = {"claims.claim": "search_row", "claims.evidence": "search_row"}
 
 
 class _StoredDocument(Expression):
@@ -88,6 +109,11 @@ class _StoredDocument(Expression):
         self.alias = alias
 
     def resolve_expression(self, query=None, allow_joins=True, reuse=None, summarize=False, for_save=False):
+        # Once only: an ORDER BY is resolved again when its query is compiled as a subquery,
+        # and the query's initial alias then still names the outer table (a correlated
+        # ts_rank the planner re-ran for every outer row).
+        if self.alias is not None:
+            return self
         clone = self.copy()
         clone.alias = query.get_initial_alias()
         return clone
@@ -131,16 +157,21 @@ def _postgres_search(queryset, q, fields):
     )
 
 
-def _fallback_search(queryset, q, fields):
-    words = terms(q)
-    if not words:
-        return queryset.none().annotate(search_rank=Value(0.0, output_field=FloatField()))
+def _like_filter(queryset, words, fields):
     for word in words:
         anywhere = Q()
         for names in fields.values():
             for name in names:
                 anywhere |= Q(**{f"{name}__icontains": word})
         queryset = queryset.filter(anywhere)
+    return queryset
+
+
+def _fallback_search(queryset, q, fields):
+    words = terms(q)
+    if not words:
+        return queryset.none().annotate(search_rank=Value(0.0, output_field=FloatField()))
+    queryset = _like_filter(queryset, words, fields)
     score = Value(0.0, output_field=FloatField())
     for word in words:
         for weight, names in fields.items():
@@ -153,13 +184,62 @@ def _fallback_search(queryset, q, fields):
     return queryset.annotate(search_rank=score)
 
 
+def fts_expression(words: list[str]) -> str:
+    """An FTS5 query for ``words`` (from `terms`): each a quoted prefix phrase, all required.
+
+    Quoted, a term is taken literally (no FTS5 operators or column filters); a phrase's words
+    must follow each other, its last one as a prefix ("scal" finds "scaling", "off-ramp" the
+    words "off ramp").
+    """
+    return " AND ".join('"' + word.replace('"', '""') + '"*' for word in words)
+
+
+def _bm25(relation):
+    """-bm25 over the FTS row's columns, weighted as the fallback scores are (higher is better)."""
+    from django.db.models import Func
+
+    weights = [Value(w, output_field=FloatField()) for w in _FALLBACK_SCORE.values()]
+    return Func(F(f"{relation}__document"), *weights, function="bm25", template="-%(function)s(%(expressions)s)",
+                output_field=FloatField())
+
+
+def _fts_search(queryset, q, fields):
+    words = terms(q)
+    indexed = [w for w in words if len(w) >= _FTS_MIN_TERM and _FTS_TOKEN.search(w)]
+    if not indexed:
+        return _fallback_search(queryset, q, fields)
+    relation = FTS_ROWS[queryset.model._meta.label_lower]
+    queryset = queryset.filter(**{f"{relation}__document__match": fts_expression(indexed)})
+    queryset = _like_filter(queryset, [w for w in words if w not in indexed], fields)
+    return queryset.annotate(search_rank=_bm25(relation))
+
+
+def _indexed(queryset) -> bool:
+    """Whether the queryset's table has a stored, indexed document on this database."""
+    return queryset.model._meta.label_lower in (STORED_DOCUMENTS if uses_postgres() else FTS_ROWS)
+
+
 def _search(queryset, q, fields):
     q = (q or "").strip()
     if not q:
         return queryset
     if uses_postgres():
         return _postgres_search(queryset, q, fields)
+    if queryset.model._meta.label_lower in FTS_ROWS:
+        return _fts_search(queryset, q, fields)
     return _fallback_search(queryset, q, fields)
+
+
+# Each group's order: best match first, then a tie-break a reader can follow.
+ORDERS = {
+    "claims": (F("search_rank").desc(), F("date_made").desc(nulls_last=True), "title"),
+    "people": (F("search_rank").desc(), "name"),
+    "topics": (F("search_rank").desc(), "name"),
+    "evidence": (F("search_rank").desc(), "-created"),
+    "benchmarks": (F("search_rank").desc(), "name"),
+    "models": (F("search_rank").desc(), F("publication_date").desc(nulls_last=True), "name"),
+    "feed_items": (F("search_rank").desc(), F("published").desc(nulls_last=True)),
+}
 
 
 def search_claims(queryset, q: str):
@@ -171,40 +251,127 @@ def search_claims(queryset, q: str):
     searchable words (only punctuation) matches nothing. The caller decides what is
     published: pass ``Claim.objects.published()`` or ``for_list()``. ``q`` should be at
     most MAX_QUERY_LENGTH characters (BrowseForm and SearchForm enforce it).
+
+    Every match is kept (browse counts and facets need them all); a caller showing only
+    the best few ranks a bounded set with `best_of`.
     """
     if not (q or "").strip():
         return queryset
-    return _search(queryset, q, CLAIM_FIELDS).order_by(
-        F("search_rank").desc(), F("date_made").desc(nulls_last=True), "title"
-    )
+    return _search(queryset, q, CLAIM_FIELDS).order_by(*ORDERS["claims"])
 
 
 def search_people(queryset, q: str):
-    return _search(queryset, q, PERSON_FIELDS).order_by(F("search_rank").desc(), "name")
+    return _search(queryset, q, PERSON_FIELDS).order_by(*ORDERS["people"])
 
 
 def search_evidence(queryset, q: str):
-    return _search(queryset, q, EVIDENCE_FIELDS).order_by(F("search_rank").desc(), "-created")
+    return _search(queryset, q, EVIDENCE_FIELDS).order_by(*ORDERS["evidence"])
 
 
 def search_feed_items(queryset, q: str):
-    return _search(queryset, q, FEED_ITEM_FIELDS).order_by(
-        F("search_rank").desc(), F("published").desc(nulls_last=True)
-    )
+    return _search(queryset, q, FEED_ITEM_FIELDS).order_by(*ORDERS["feed_items"])
 
 
 def search_topics(queryset, q: str):
-    return _search(queryset, q, TOPIC_FIELDS).order_by(F("search_rank").desc(), "name")
+    return _search(queryset, q, TOPIC_FIELDS).order_by(*ORDERS["topics"])
 
 
 def search_benchmarks(queryset, q: str):
-    return _search(queryset, q, BENCHMARK_FIELDS).order_by(F("search_rank").desc(), "name")
+    return _search(queryset, q, BENCHMARK_FIELDS).order_by(*ORDERS["benchmarks"])
 
 
 def search_models(queryset, q: str):
-    return _search(queryset, q, MODEL_FIELDS).order_by(
-        F("search_rank").desc(), F("publication_date").desc(nulls_last=True), "name"
-    )
+    return _search(queryset, q, MODEL_FIELDS).order_by(*ORDERS["models"])
+
+
+def candidates(matches):
+    """The ids of at most CANDIDATES + 1 of ``matches``, in whatever order the index yields them.
+
+    No ranking and no sort: the GIN index (or FTS5) finds them, and reading stops at the
+    bound, so a common word costs what a rare one does. The one past the bound says "more".
+    """
+    return matches.order_by().values("pk")[:CANDIDATES + 1]
+
+
+class _AmongIds(Expression):
+    """``pk = ANY(ARRAY(ids))`` (PostgreSQL): the id list is computed once and then looked up in
+    the primary key. With ``pk IN (a sliced subquery)`` the planner ran the subquery as a filter
+    on every row of a join over all published claims (seconds at 10k claims)."""
+
+    conditional = True
+
+    def __init__(self, ids, pk=None):
+        from django.db.models import BooleanField
+
+        super().__init__(output_field=BooleanField())
+        self.ids, self.pk = ids, pk
+
+    def get_source_expressions(self):
+        return [self.pk, self.ids] if self.pk is not None else []
+
+    def set_source_expressions(self, exprs):
+        if exprs:
+            self.pk, self.ids = exprs
+
+    def resolve_expression(self, query=None, allow_joins=True, reuse=None, summarize=False, for_save=False):
+        from django.db.models import Subquery
+
+        clone = self.copy()
+        clone.pk = F("pk").resolve_expression(query, allow_joins, reuse, summarize, for_save)
+        clone.ids = Subquery(self.ids).resolve_expression(query, allow_joins, reuse, summarize, for_save)
+        return clone
+
+    def as_sql(self, compiler, connection):
+        pk_sql, pk_params = compiler.compile(self.pk)
+        ids_sql, ids_params = compiler.compile(self.ids)
+        return f"{pk_sql} = ANY(ARRAY{ids_sql})", [*pk_params, *ids_params]
+
+
+def _among(queryset, ids):
+    return queryset.filter(_AmongIds(ids)) if uses_postgres() else queryset.filter(pk__in=ids)
+
+
+def _ranked(base, ids, q, fields):
+    """``base`` rows among ``ids``, annotated with search_rank.
+
+    On PostgreSQL the rank is read from the stored document of those rows only (no second
+    match over the table); FTS5's bm25 needs its MATCH in the same query, so SQLite repeats it,
+    which costs an index lookup, not a scan.
+    """
+    if uses_postgres():
+        from django.contrib.postgres.search import SearchQuery, SearchRank
+
+        query = SearchQuery(q, search_type="websearch", config=SEARCH_CONFIG)
+        return _among(base, ids).annotate(search_rank=SearchRank(_StoredDocument(), query))
+    return _search(base.filter(pk__in=ids), q, fields)
+
+
+def best_of(base, q: str, fields, order):
+    """``base``'s matches for ``q``, ranked within a bounded candidate set: slice it for the best.
+
+    Returns rows ordered by ``order``, each annotated with ``search_rank`` and ``search_total``
+    (the number of candidates: the number of matches, up to CANDIDATES + 1; on PostgreSQL a
+    window count, so the candidates are found once). Exact whenever there are at most
+    CANDIDATES matches; beyond, the best of the first CANDIDATES the index found. PostgreSQL
+    computes what comes after the sort (ts_headline) for the returned rows only.
+    """
+    ids = candidates(_search(base, q, fields))
+    if uses_postgres():
+        total = Window(Count("pk"))
+    else:
+        # SQLite runs a window function over a subquery of its own, where bm25 has no MATCH.
+        total = _candidate_count(base.model, ids)
+    return _ranked(base, ids, q, fields).annotate(search_total=total).order_by(*order, "pk")
+
+
+def _candidate_count(model, ids):
+    """COUNT over the candidate ids as a scalar subquery: at most CANDIDATES + 1, however many match."""
+    from django.db.models import Func, IntegerField, Subquery
+
+    counted = model._base_manager.filter(pk__in=ids).order_by().annotate(
+        n=Func(F("pk"), function="COUNT", output_field=IntegerField())
+    ).values("n")
+    return Subquery(counted, output_field=IntegerField())
 
 
 @dataclass
@@ -213,10 +380,15 @@ class ResultGroup:
     title: str
     items: list = field(default_factory=list)
     total: int = 0
+    capped: bool = False  # total is a lower bound: more than CANDIDATES matched
 
     @property
     def more(self):
-        return self.total - len(self.items)
+        return self.capped or self.total - len(self.items)
+
+    @property
+    def total_display(self) -> str:
+        return f"{self.total:,}+" if self.capped else f"{self.total:,}"
 
 
 GROUP_LIMITS = {"claims": 20, "people": 10, "topics": 10, "evidence": 10, "benchmarks": 10, "models": 10,
@@ -264,36 +436,41 @@ def _attach_highlights(rows, q, fields):
         }
 
 
-def _top(queryset, limit):
-    """The best ``limit`` rows and the number of all matches, in one query.
+GROUPS = [
+    ("claims", "Claims", lambda: Claim.objects.published().select_related("person"), CLAIM_FIELDS),
+    ("people", "People", lambda: Person.objects.all(), PERSON_FIELDS),
+    ("topics", "Topics", lambda: Topic.objects.all(), TOPIC_FIELDS),
+    ("evidence", "Evidence", lambda: Evidence.objects.public().select_related("claim", "source", "feed_item"),
+     EVIDENCE_FIELDS),
+    ("benchmarks", "Benchmarks", lambda: Benchmark.objects.all(), BENCHMARK_FIELDS),
+    ("models", "AI models", lambda: AIModel.objects.all(), MODEL_FIELDS),
+    ("feed_items", "Papers and posts", lambda: FeedItem.objects.select_related("source"), FEED_ITEM_FIELDS),
+]
 
-    The total rides along on every row as a window count over the filtered set, so a
-    group costs one query however many rows match.
+
+def _top(base, q, fields, key):
+    """The best rows of a group and how many matched, in one query.
+
+    The big tables rank a bounded candidate set (`best_of`); the small ones rank every
+    match, with the total riding along on every row as a window count.
     """
-    rows = list(queryset.annotate(search_total=Window(Count("pk")))[:limit])
-    return rows, (rows[0].search_total if rows else 0)
+    limit = GROUP_LIMITS[key]
+    if _indexed(base):
+        rows = list(_with_headlines(best_of(base, q, fields, ORDERS[key]), q, HIGHLIGHTS[key])[:min(limit, CANDIDATES)])
+    else:
+        matches = _with_headlines(_search(base, q, fields).order_by(*ORDERS[key]), q, HIGHLIGHTS[key])
+        rows = list(matches.annotate(search_total=Window(Count("pk")))[:limit])
+    total = rows[0].search_total if rows else 0
+    return rows, min(total, CANDIDATES), total > CANDIDATES
 
 
 def search_everything(q: str) -> list[ResultGroup]:
     """Ranked, highlighted results per type: one query per group, whatever the number of matches."""
-    sources = [
-        ("claims", "Claims", search_claims(Claim.objects.published().select_related("person"), q)),
-        ("people", "People", search_people(Person.objects.all(), q)),
-        ("topics", "Topics", search_topics(Topic.objects.all(), q)),
-        (
-            "evidence",
-            "Evidence",
-            search_evidence(Evidence.objects.public().select_related("claim", "source", "feed_item"), q),
-        ),
-        ("benchmarks", "Benchmarks", search_benchmarks(Benchmark.objects.all(), q)),
-        ("models", "AI models", search_models(AIModel.objects.all(), q)),
-        ("feed_items", "Papers and posts", search_feed_items(FeedItem.objects.select_related("source"), q)),
-    ]
     groups = []
-    for key, title, queryset in sources:
-        items, total = _top(_with_headlines(queryset, q, HIGHLIGHTS[key]), GROUP_LIMITS[key])
+    for key, title, base, fields in GROUPS:
+        items, total, capped = _top(base(), q, fields, key)
         _attach_highlights(items, q, HIGHLIGHTS[key])
-        groups.append(ResultGroup(key=key, title=title, items=items, total=total))
+        groups.append(ResultGroup(key=key, title=title, items=items, total=total, capped=capped))
     return groups
 
 
@@ -312,6 +489,8 @@ def search_view(request):
         "q": q,
         "groups": groups,
         "total": sum(g.total for g in groups),
+        # A lower bound when a group stopped counting at CANDIDATES: "230+ results".
+        "total_display": f"{sum(g.total for g in groups):,}" + ("+" if any(g.capped for g in groups) else ""),
         "engine": "postgresql" if uses_postgres() else "fallback",
     }
     return render(request, "claims/search.html", context)
