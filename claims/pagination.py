@@ -32,13 +32,17 @@ def count_key(filters: dict) -> str:
 class CachedCountPaginator(Paginator):
     """A Paginator that reads its count from the cache (``filters``: what the count depends on)."""
 
-    def __init__(self, object_list, per_page, *, filters: dict, deferrable: bool = True, **kwargs):
+    def __init__(self, object_list, per_page, *, filters: dict, deferrable: bool = True,
+                 known_count: int | None = None, **kwargs):
         super().__init__(object_list, per_page, **kwargs)
         self.filters = filters
         self.deferrable = deferrable  # False when the order is not a plain column sort (search rank)
+        self.known_count = known_count  # browse has it from its facet counts: no count of its own
 
     @cached_property
     def count(self):
+        if self.known_count is not None:
+            return self.known_count
         return cache.get_or_set(count_key(self.filters), lambda: Paginator.count.func(self), COUNT_TTL)
 
     def page(self, number):

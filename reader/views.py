@@ -84,10 +84,12 @@ def claim_list(request):
     if request.GET.get("expand", "") not in ("", *EXPANDABLE):
         return bad_request(request, f"Invalid parameters: expand must be one of {', '.join(EXPANDABLE)}.")
     claims = form.sorted(form.filter(Claim.objects.for_list()))
+    browse = cached_facet_counts(form, request.GET)  # the facets, and how many claims match
+    facets = browse["facets"]
     counted = {k: v for k, v in form.cleaned_data.items() if k not in ("page", "sort")}
-    paginator = CachedCountPaginator(claims, PAGE_SIZE, filters=counted, deferrable=not form.cleaned_data.get("q"))
+    paginator = CachedCountPaginator(claims, PAGE_SIZE, filters=counted, deferrable=not form.cleaned_data.get("q"),
+                                     known_count=browse["count"])
     page = paginator.get_page(form.cleaned_data.get("page") or 1)
-    facets = cached_facet_counts(form, request.GET)
     context = {
         "form": form,
         "page": page,
