@@ -27,7 +27,7 @@ from claims.generation import claims_generation
 from claims.models import Claim, Person, Topic, Verdict
 from claims.pagination import CachedCountPaginator
 from claims.site import site_url
-from claims.track_record import track_record
+from claims.track_record import person_track_record
 
 from .charts import ChartStateForm
 from .timeline import build_timeline
@@ -203,11 +203,16 @@ def person_list(request):
                   {"page": dashboard.people_page(request.GET.get("page")), "resolved": dashboard.resolved_summary()})
 
 
+PERSON_PAGE = 50
+
+
 def person_detail(request, slug):
     person = get_object_or_404(Person, slug=slug)
-    claims = list(Claim.objects.for_list().filter(person=person).order_by("date_made", "title"))
-    context = {"person": person, "claims": claims, "record": track_record(claims)}
-    return render(request, "claims/person_detail.html", context)
+    record = person_track_record(person)  # counted, not loaded: its total is the pager's count
+    claims = Claim.objects.for_list().filter(person=person).order_by("date_made", "title")
+    page = CachedCountPaginator(claims, PERSON_PAGE, filters={"person page": person.pk},
+                                known_count=record["total"]).get_page(request.GET.get("page") or 1)
+    return render(request, "claims/person_detail.html", {"person": person, "page": page, "record": record})
 
 
 def topic_list(request):

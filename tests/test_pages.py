@@ -24,7 +24,7 @@ QUERIES = {
     "claim": 14,
     # claims generation, people with claims (count, a page of them), resolved claims by topic and overall
     "person_list": 5,
-    "person": 3,  # person, claims, their topics
+    "person": 5,  # person, track record (overall, by topic: counted), a page of claims, their topics
     "topic_list": 2,  # claims generation, topics with claim counts
     # topic, claim count, page of claims (+topics), claims generation, its claims' series (grouped),
     # the claims each chart marks (2), version, GPQA chart (benchmark, points, runs), compute chart
