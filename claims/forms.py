@@ -4,11 +4,13 @@ from django.db.models import F
 from .models import Claim
 from .query_forms import QueryForm
 
+# Each ends with the pk: claims with the same date and title keep one order, which a keyset page
+# (claims/pagination.py) relies on.
 SORTS = {
-    "date": ("date made, newest first", [F("date_made").desc(nulls_last=True), "title"]),
-    "oldest": ("date made, oldest first", [F("date_made").asc(nulls_last=True), "title"]),
-    "updated": ("recently updated", ["-updated", "title"]),
-    "evidence": ("most evidence", ["-evidence_count", F("date_made").desc(nulls_last=True), "title"]),
+    "date": ("date made, newest first", [F("date_made").desc(nulls_last=True), "title", "pk"]),
+    "oldest": ("date made, oldest first", [F("date_made").asc(nulls_last=True), "title", "pk"]),
+    "updated": ("recently updated", ["-updated", "title", "pk"]),
+    "evidence": ("most evidence", ["-evidence_count", F("date_made").desc(nulls_last=True), "title", "pk"]),
 }
 YEAR_UNKNOWN = "unknown"
 PERSON_NONE = "none"  # the essays' own claims: no person made them
@@ -28,6 +30,7 @@ class BrowseForm(QueryForm):
                             error_messages={"invalid": "year must be four digits or 'unknown'."})
     sort = forms.ChoiceField(required=False, choices=[("", "default")] + [(k, v[0]) for k, v in SORTS.items()])
     page = forms.IntegerField(required=False, min_value=1, max_value=100000)
+    after = forms.CharField(required=False, max_length=500)  # a next link's cursor (claims/pagination.py)
 
     FACETS = ("topic", "person", "status", "kind", "year")
 

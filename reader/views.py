@@ -25,7 +25,7 @@ from claims.errors import bad_query, bad_request
 from claims.forms import BrowseForm, TimelineForm
 from claims.generation import claims_generation
 from claims.models import Claim, Person, Topic, Verdict
-from claims.pagination import CachedCountPaginator
+from claims.pagination import BadCursor, CachedCountPaginator
 from claims.site import site_url
 from claims.track_record import person_track_record
 
@@ -86,9 +86,12 @@ def claim_list(request):
     claims = form.sorted(form.filter(Claim.objects.for_list()))
     browse = cached_facet_counts(form, request.GET)  # the facets, and how many claims match
     facets = browse["facets"]
-    counted = {k: v for k, v in form.cleaned_data.items() if k not in ("page", "sort")}
-    paginator = CachedCountPaginator(claims, PAGE_SIZE, filters=counted, deferrable=not form.cleaned_data.get("q"),
-                                     known_count=browse["count"])
+    counted = {k: v for k, v in form.cleaned_data.items() if k not in ("page", "sort", "after")}
+    try:
+        paginator = CachedCountPaginator(claims, PAGE_SIZE, filters=counted, deferrable=not form.cleaned_data.get("q"),
+                                         known_count=browse["count"], cursor=form.cleaned_data.get("after") or "")
+    except BadCursor as error:
+        return bad_request(request, f"Invalid parameters: {error}")
     page = paginator.get_page(form.cleaned_data.get("page") or 1)
     context = {
         "form": form,
