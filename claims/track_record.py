@@ -101,17 +101,17 @@ def resolved_summaries(by_topic: dict, overall: Counter) -> dict:
 
 
 def resolved_by_topic() -> dict:
-    """The same summary over every published claim: two grouped queries (by topic, overall).
+    """The same summary over every published claim: two grouped index-only counts over the facet
+    table (by topic, overall), not two scans of the claims table (300 ms each at 100k claims).
 
-    Overall is counted on its own because a claim with two topics is one claim, not two.
+    Overall is counted on its own (one lead row per claim) because a claim with two topics is
+    one claim, not two.
     """
-    resolved = Claim.objects.published().filter(status__in=RESOLVED).order_by()
-    rows = (
-        resolved.filter(topics__isnull=False)
-        .values("status", "topics__slug", "topics__name").annotate(n=Count("id", distinct=True))
-    )
+    resolved = ClaimFacet.objects.filter(status__in=RESOLVED).order_by()
+    rows = (resolved.filter(topic__isnull=False).values_list("status", "topic__slug", "topic__name")
+            .annotate(n=Count("*")))
     by_topic = defaultdict(Counter)
-    for row in rows:
-        by_topic[_TopicRef(row["topics__slug"], row["topics__name"])][row["status"]] += row["n"]
-    overall = Counter(dict(resolved.values_list("status").annotate(n=Count("id"))))
+    for status, slug, name, n in rows:
+        by_topic[_TopicRef(slug, name)][status] += n
+    overall = Counter(dict(resolved.filter(lead=True).values_list("status").annotate(n=Count("*"))))
     return resolved_summaries(dict(sorted(by_topic.items(), key=lambda item: item[0].name)), overall)
