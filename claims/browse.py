@@ -8,11 +8,11 @@ claims table read its 300 MB of quotes and joined every topic.
 import hashlib
 
 from django.core.cache import cache
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.http import QueryDict
 
 from .forms import PERSON_NONE, YEAR_UNKNOWN, BrowseForm
-from .models import Claim, ClaimFacet, Person, Topic
+from .models import Claim, ClaimFacet, FacetCount, Person, Topic
 
 
 NO_PERSON_LABEL = "no person: the essays' own claims"
@@ -131,13 +131,40 @@ def _key(generation: int, name: str, filters: dict) -> str:
     return f"facet-count:v1:{generation}:{name}:{digest}"
 
 
-def raw_counts(filters: dict) -> dict[str, dict]:
-    """Each facet's {value: n} under every filter but its own: one grouped index-only count each.
+def _decode(name: str, value: str):
+    """A FacetCount value back as the facet table holds it ("" is NULL)."""
+    if name in ("status", "kind"):
+        return value
+    return int(value) if value else None
 
+
+def _encode(value) -> str:
+    return "" if value is None else str(value)
+
+
+def _precounted(wanted: dict) -> dict[str, dict]:
+    """{facet: {value: n}} from the pre-aggregated counts, for facets under no filter or one
+    (``wanted``: facet -> its filters), all in one query over claims.FacetCount's key."""
+    if not wanted:
+        return {}
+    which = Q()
+    for name, under in wanted.items():
+        (other, value), = under.items() if under else [("", "")]
+        which |= Q(facet=name, under=other, under_value=_encode(value) if other else "")
+    counts = {name: {} for name in wanted}
+    for name, value, n in FacetCount.objects.filter(which, n__gt=0).values_list("facet", "value", "n"):
+        counts[name][_decode(name, value)] = n
+    return counts
+
+
+def raw_counts(filters: dict) -> dict[str, dict]:
+    """Each facet's {value: n} under every filter but its own.
+
+    A facet under no filter or one (every facet of a page with one filter, the filtered facets
+    of a page with two) reads claims.FacetCount: one query for all of them. Narrower ones are a
+    grouped index-only count each over the facet table, of the rows that intersection matches.
     Cached per claims generation and (facet, filter set), not per whole URL: the topic counts
-    under kind=prediction serve every URL that filters on kind=prediction plus a topic. The
-    large sets (one common filter, or none) are then counted once per generation, and a random
-    combination only counts the intersections it narrows to.
+    under kind=prediction serve every URL that filters on kind=prediction plus a topic.
     """
     from .generation import claims_generation
 
@@ -145,14 +172,13 @@ def raw_counts(filters: dict) -> dict[str, dict]:
     under = {name: {k: v for k, v in filters.items() if k != name} for name in COLUMNS}
     keys = {name: _key(generation, name, under[name]) for name in COLUMNS}
     found = cache.get_many(list(keys.values()))
-    counts, missing = {}, {}
-    for name, key in keys.items():
-        if key in found:
-            counts[name] = found[key]
-        else:
-            counts[name] = missing[key] = _count_by(name, under[name])
+    counts = {name: found[key] for name, key in keys.items() if key in found}
+    missing = [name for name in COLUMNS if name not in counts]
+    counts.update(_precounted({name: under[name] for name in missing if len(under[name]) <= 1
+                               and "q" not in under[name]}))
+    counts.update({name: _count_by(name, under[name]) for name in missing if name not in counts})
     if missing:
-        cache.set_many(missing, COUNT_TTL)
+        cache.set_many({keys[name]: counts[name] for name in missing}, COUNT_TTL)
     return counts
 
 

@@ -248,6 +248,27 @@ class ClaimFacet(models.Model):
         ]
 
 
+class FacetCount(models.Model):
+    """Browse facet counts, pre-aggregated: claims with ``value`` for ``facet``, overall (``under``
+    blank) or among the claims with ``under_value`` for the facet ``under``.
+
+    Kept by triggers on claims.ClaimFacet (migration 0010_facet_counts), so every page with no
+    filter or one reads its counts from here (an index range, whatever the number of claims)
+    and only narrower combinations count the facet table. Values are text; "" is NULL (no
+    person, no date). Rows that fall to 0 stay, and reads skip them.
+    """
+
+    facet = models.CharField(max_length=10)
+    value = models.CharField(max_length=30, blank=True)
+    under = models.CharField(max_length=10, blank=True)
+    under_value = models.CharField(max_length=30, blank=True)
+    n = models.IntegerField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["under", "under_value", "facet", "value"],
+                                               name="facetcount_key")]
+
+
 class VerdictQuerySet(models.QuerySet):
     def public(self):
         """Verdict history rows of published claims: what readers and feeds may see."""

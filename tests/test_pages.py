@@ -15,9 +15,9 @@ QUERIES = {
     # model count, last run, featured charts, compute chart (measures on it, points, runs), GPQA chart
     # (measures on it, benchmark, points, runs), verdicts, latest claims (+topics)
     "home": 18,
-    # claims version, 5 facet counts (cold cache; the page count is their sum), the shown topics' and
-    # people's names, claims, their topics
-    "claim_list": 10,
+    # claims version, the 5 facets' counts (cold cache: one read of the pre-aggregated counts; the page
+    # count is their sum), the shown topics' and people's names, claims, their topics
+    "claim_list": 6,
     # claim, topics, evidence, measures (the primary one is charted), its chart (claims generation,
     # claims on the series, version, benchmark, points, runs), verdicts, related (+topics), the quote's
     # attributions
