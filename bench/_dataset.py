@@ -359,8 +359,7 @@ def generate(size, log=print):
             cur.execute(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT max(id) FROM {table}))")
         refresh_benchmark_summaries()
         if postgres:
-            facet_table.set_triggers(True)
-            facet_table.refill()
+            facet_table.refill()  # and the triggers back on
         # COPY sends no signals: advance the generations the page caches are keyed on.
         bump_claims()
         generation.bump(generation.DATA)

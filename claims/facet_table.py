@@ -54,13 +54,18 @@ POSTGRES_TRIGGERS = (("claims_claim", "claims_facet_claim"), ("claims_claim_topi
 
 
 def refill() -> None:
-    """On PostgreSQL with the triggers off (set_triggers); on SQLite the counts follow row by row."""
+    """Both tables from scratch; the triggers are on again afterwards. On PostgreSQL the counts
+    are one grouped statement with the triggers off; on SQLite (which cannot turn a trigger off)
+    they follow the facet rows as they go in."""
+    postgres = connection.vendor == "postgresql"
     with transaction.atomic(), connection.cursor() as cursor:
+        set_triggers(False)
         cursor.execute("DELETE FROM claims_claimfacet")
         cursor.execute("DELETE FROM claims_facetcount")
         cursor.execute(REFILL.format(year=YEAR[connection.vendor]))
-        if connection.vendor == "postgresql":
+        if postgres:
             cursor.execute(COUNT_REFILL)
+        set_triggers(True)
 
 
 def set_triggers(enabled: bool) -> None:
