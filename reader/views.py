@@ -5,7 +5,7 @@ load (or an htmx history restore) gets the whole page from the same template.
 """
 
 from django.core.cache import cache
-from django.db.models import Count
+from django.db.models import Count, F
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
@@ -212,9 +212,14 @@ PERSON_PAGE = 50
 def person_detail(request, slug):
     person = get_object_or_404(Person, slug=slug)
     record = person_track_record(person)  # counted, not loaded: its total is the pager's count
-    claims = Claim.objects.for_list().filter(person=person).order_by("date_made", "title")
-    page = CachedCountPaginator(claims, PERSON_PAGE, filters={"person page": person.pk},
-                                known_count=record["total"]).get_page(request.GET.get("page") or 1)
+    # Undated last on every database, and the pk last: the order claim_person_order (migration 0011) holds.
+    claims = Claim.objects.for_list().filter(person=person).order_by(F("date_made").asc(nulls_last=True), "title", "pk")
+    try:
+        paginator = CachedCountPaginator(claims, PERSON_PAGE, filters={"person page": person.pk},
+                                         known_count=record["total"], cursor=request.GET.get("after", "")[:500])
+    except BadCursor as error:
+        return bad_request(request, f"Invalid parameters: {error}")
+    page = paginator.get_page(request.GET.get("page") or 1)
     return render(request, "claims/person_detail.html", {"person": person, "page": page, "record": record})
 
 

@@ -48,14 +48,17 @@ def test_the_person_page_shows_fifty_claims_a_page_oldest_first(client, prolific
     assert [c.pk for c in first.context["page"]] == [c.pk for c in claims[:PERSON_PAGE]]
     html = first.content.decode()
     assert "1–50 of 60, oldest first." in html and "All claims (60)" in html
-    assert 'href="?page=2"' in html and "Prolific draft" not in html
+    assert 'href="?page=2&amp;after=' in html and "Prolific draft" not in html
     second = client.get("/people/prolific/?page=2")
     assert [c.pk for c in second.context["page"]] == [c.pk for c in claims[PERSON_PAGE:]]
+    by_cursor = client.get(f"/people/prolific/?page=2&after={first.context['page'].next_cursor}")
+    assert [c.pk for c in by_cursor.context["page"]] == [c.pk for c in claims[PERSON_PAGE:]]
     assert "All claims (60)" in second.content.decode()  # the record is the person's, not the page's
 
 
-def test_a_bad_page_number_is_not_an_error(client, prolific):
+def test_a_bad_page_number_is_not_an_error_and_a_bad_cursor_a_400(client, prolific):
     assert client.get("/people/prolific/?page=abc").status_code == 200
+    assert client.get("/people/prolific/?page=2&after=junk").status_code == 400
     assert client.get("/people/prolific/?page=999").context["page"].number == 2
 
 
