@@ -18,7 +18,8 @@ import hashlib
 from django.core import signing
 from django.core.cache import cache
 from django.core.paginator import Paginator
-from django.db.models import F, OrderBy, Q
+from django.db.models import F, OrderBy, Q, Window
+from django.db.models.functions import RowNumber
 from django.utils.functional import cached_property
 
 from .generation import claims_generation
@@ -128,19 +129,31 @@ class CachedCountPaginator(Paginator):
         return [name for name, _, _ in self.columns]
 
     def _boundary(self, number):
-        """The sort key of page ``number``'s first row, from its chunk of the boundary table."""
+        """The sort key of page ``number``'s first row, from its chunk of the boundary table.
+
+        A miss builds the whole table for this sort and filter set in one index-only pass (the
+        first row of every page, by row number) and caches it in chunks: deep pages are drawn
+        from everywhere, and a chunk at a time would pay an OFFSET scan per chunk.
+        """
         chunk = (number - 1) // CHUNK_PAGES
-        sort = repr(self.columns)
-        key = f"browse-bounds:v1:{claims_generation()}:{_digest({**self.filters, 'order': sort})}:{chunk}"
-
-        def load():
-            start = chunk * CHUNK_PAGES * self.per_page
-            keys = list(self.object_list.values_list(*self._key_fields())[start:start + CHUNK_PAGES * self.per_page])
-            return keys[::self.per_page]
-
-        bounds = cache.get_or_set(key, load, COUNT_TTL)
+        prefix = f"browse-bounds:v2:{claims_generation()}:{_digest({**self.filters, 'order': repr(self.columns)})}"
+        bounds = cache.get(f"{prefix}:{chunk}")
+        if bounds is None:
+            table = self._first_rows()
+            chunks = {f"{prefix}:{i}": table[i * CHUNK_PAGES:(i + 1) * CHUNK_PAGES]
+                      for i in range(max(1, (len(table) + CHUNK_PAGES - 1) // CHUNK_PAGES))}
+            cache.set_many(chunks, COUNT_TTL)
+            bounds = chunks.get(f"{prefix}:{chunk}", [])
         index = (number - 1) % CHUNK_PAGES
         return bounds[index] if index < len(bounds) else None  # a count a moment older than the rows
+
+    def _first_rows(self) -> list:
+        """The sort key of the first row of every page, in page order (one query)."""
+        order = list(self.object_list.query.order_by)
+        numbered = self.object_list.annotate(_row=Window(RowNumber(), order_by=order))
+        firsts = numbered.annotate(_slot=F("_row") % self.per_page).filter(_slot=1 % self.per_page)
+        rows = sorted(firsts.values_list(*self._key_fields(), "_row"), key=lambda row: row[-1])
+        return [row[:-1] for row in rows]
 
     def _seek(self, key, *, inclusive):
         ids = []
