@@ -11,7 +11,7 @@ from django.core.cache import cache
 from django.db.models import Count, Q
 from django.http import QueryDict
 
-from .forms import PERSON_NONE, YEAR_UNKNOWN, BrowseForm
+from .forms import FACET_COLUMNS, PERSON_NONE, YEAR_UNKNOWN, BrowseForm
 from .models import Claim, ClaimFacet, FacetCount, Person, Topic
 
 
@@ -86,22 +86,14 @@ def _href(params, name, value):
     return f"?{encoded}" if encoded else "?"
 
 
-# The facet table's column for each facet.
-COLUMNS = {"topic": "topic_id", "person": "person_id", "status": "status", "kind": "kind", "year": "year"}
+COLUMNS = FACET_COLUMNS
 COUNT_TTL = 24 * 3600
 
 
 def facet_filters(form: BrowseForm) -> dict:
-    """The filters as the facet table holds them: topic and person ids, the year as a number (None: unknown)."""
-    data = form.cleaned_data
-    filters = {"q": data.get("q") or None, "topic": form.ids.get("topic"),
-               "status": data.get("status") or None, "kind": data.get("kind") or None}
-    filters = {name: value for name, value in filters.items() if value is not None}
-    if data.get("person"):
-        filters["person"] = None if data["person"] == PERSON_NONE else form.ids["person"]
-    if data.get("year"):
-        filters["year"] = None if data["year"] == YEAR_UNKNOWN else int(data["year"])
-    return filters
+    """The filters as the facet table holds them, q included."""
+    q = form.cleaned_data.get("q")
+    return {**({"q": q} if q else {}), **form.facet_values()}
 
 
 def facet_rows(filters: dict, counted: str | None = None):
