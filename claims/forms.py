@@ -69,24 +69,28 @@ class BrowseForm(QueryForm):
         return values
 
     def filter(self, queryset, *, skip: str | None = None):
-        """Apply every filter except ``skip`` to a queryset of published claims.
+        """Apply every filter except ``skip`` to a queryset of claims.
 
-        The facet filters are one semi-join on the facet table (claims.ClaimFacet: published
-        claims only), so the planner either walks the sort index probing it or, for a narrow
-        combination, reads the few matching ids from an index: a year filter on the claims
-        table was EXTRACT(YEAR ...) over every row (114 ms at 100k; 7 ms this way).
+        On the claims table's own columns (the year as a date range), not a semi-join on the
+        facet table: a LIMIT over the sort index then knows where the year's claims lie, where a
+        semi-join made PostgreSQL walk 75k index entries to reach 2008 (515 ms at 100k).
         """
-        from .models import ClaimFacet
-
         data = self.cleaned_data
         if data.get("q"):
             from .search import search_claims
 
             queryset = search_claims(queryset, data["q"])
         facets = {name: value for name, value in self.facet_values().items() if name != skip}
-        if facets:
-            rows = ClaimFacet.objects.filter(**{FACET_COLUMNS[name]: value for name, value in facets.items()})
-            queryset = queryset.filter(pk__in=rows.values("claim_id"))
+        if "topic" in facets:
+            queryset = queryset.filter(topics=facets["topic"])
+        if "person" in facets:
+            queryset = queryset.filter(person=facets["person"])  # None: no person
+        for name in ("status", "kind"):
+            if name in facets:
+                queryset = queryset.filter(**{name: facets[name]})
+        if "year" in facets:
+            year = facets["year"]
+            queryset = queryset.filter(date_made__isnull=True) if year is None else queryset.filter(date_made__year=year)
         return queryset
 
     def sorted(self, queryset):

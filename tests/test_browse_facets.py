@@ -180,7 +180,7 @@ def test_a_page_with_one_filter_reads_every_count_from_the_pre_aggregated_table(
     assert (facets, total) == expected_counts({"kind": "prediction"})
     sql = [q["sql"] for q in captured.captured_queries]
     assert len([q for q in sql if "claims_facetcount" in q]) == 1
-    assert not [q for q in sql if "claims_claimfacet" in q and "GROUP BY" in q]  # the list semi-joins it
+    assert not [q for q in sql if "claims_claimfacet" in q]
 
 
 def test_a_random_facet_combination_costs_one_query_per_facet_and_none_for_the_count(client, world):
