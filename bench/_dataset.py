@@ -187,6 +187,7 @@ def _stored_result(rng, kind, run_id):
 def generate(size, log=print):
     from django.db import connection, transaction
 
+    from claims import facet_table
     from claims.generation import bump_claims
     from claims.models import Claim, Evidence, Person, Source, Topic, Verdict
     from ingest import generation
@@ -206,6 +207,7 @@ def generate(size, log=print):
             cur.execute("SET LOCAL maintenance_work_mem = '512MB'")
             for table in BIG_TABLES:
                 rebuild += _without_indexes(cur, table)
+            facet_table.set_triggers(False)  # refilled once at the end, not per claim and topic link
         topic_slugs = list(TOPICS) + [f"topic-{i}" for i in range(EXTRA_TOPICS)]
         _copy(cur, Topic, ({"id": i + 1, "slug": slug, "name": slug.replace("-", " ").title(),
                             "description": _text(rng, 12)} for i, slug in enumerate(topic_slugs)))
@@ -356,6 +358,8 @@ def generate(size, log=print):
                 "claims_evidence", "claims_verdict", "ingest_benchmark", "ingest_benchmarkscore", "measures_measure"):
             cur.execute(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT max(id) FROM {table}))")
         refresh_benchmark_summaries()
+        if postgres:
+            facet_table.refill()  # and the triggers back on
         # COPY sends no signals: advance the generations the page caches are keyed on.
         bump_claims()
         generation.bump(generation.DATA)

@@ -4,14 +4,18 @@ from django.db.models import F
 from .models import Claim
 from .query_forms import QueryForm
 
+# Each ends with the pk: claims with the same date and title keep one order, which a keyset page
+# (claims/pagination.py) relies on.
 SORTS = {
-    "date": ("date made, newest first", [F("date_made").desc(nulls_last=True), "title"]),
-    "oldest": ("date made, oldest first", [F("date_made").asc(nulls_last=True), "title"]),
-    "updated": ("recently updated", ["-updated", "title"]),
-    "evidence": ("most evidence", ["-evidence_count", F("date_made").desc(nulls_last=True), "title"]),
+    "date": ("date made, newest first", [F("date_made").desc(nulls_last=True), "title", "pk"]),
+    "oldest": ("date made, oldest first", [F("date_made").asc(nulls_last=True), "title", "pk"]),
+    "updated": ("recently updated", ["-updated", "title", "pk"]),
+    "evidence": ("most evidence", ["-evidence_count", F("date_made").desc(nulls_last=True), "title", "pk"]),
 }
 YEAR_UNKNOWN = "unknown"
 PERSON_NONE = "none"  # the essays' own claims: no person made them
+# The facet table's column for each facet (None filters as IS NULL).
+FACET_COLUMNS = {"topic": "topic_id", "person": "person_id", "status": "status", "kind": "kind", "year": "year"}
 
 
 class BrowseForm(QueryForm):
@@ -28,6 +32,7 @@ class BrowseForm(QueryForm):
                             error_messages={"invalid": "year must be four digits or 'unknown'."})
     sort = forms.ChoiceField(required=False, choices=[("", "default")] + [(k, v[0]) for k, v in SORTS.items()])
     page = forms.IntegerField(required=False, min_value=1, max_value=100000)
+    after = forms.CharField(required=False, max_length=500)  # a next link's cursor (claims/pagination.py)
 
     FACETS = ("topic", "person", "status", "kind", "year")
 
@@ -42,35 +47,50 @@ class BrowseForm(QueryForm):
         from .models import Person, Topic
 
         data = super().clean()
+        # The ids, kept for the facet table's counts (claims/browse.py): the same one query a slug check costs.
+        self.ids = {}
         for name, model in (("topic", Topic), ("person", Person)):
-            if data.get(name) and not (name == "person" and data[name] == PERSON_NONE) \
-                    and not model.objects.filter(slug=data[name]).exists():
-                self.add_error(name, f"no such {name} {data[name]!r}.")
+            if data.get(name) and not (name == "person" and data[name] == PERSON_NONE):
+                self.ids[name] = model.objects.filter(slug=data[name]).values_list("pk", flat=True).first()
+                if self.ids[name] is None:
+                    self.add_error(name, f"no such {name} {data[name]!r}.")
         return data
 
+    def facet_values(self) -> dict:
+        """The facet filters as the facet table holds them: topic and person ids, the year as a
+        number (None: no person, or no date)."""
+        data, ids = self.cleaned_data, getattr(self, "ids", {})
+        values = {"topic": ids.get("topic"), "status": data.get("status") or None, "kind": data.get("kind") or None}
+        values = {name: value for name, value in values.items() if value is not None}
+        if data.get("person") and (data["person"] == PERSON_NONE or ids.get("person")):
+            values["person"] = None if data["person"] == PERSON_NONE else ids["person"]
+        if data.get("year"):
+            values["year"] = None if data["year"] == YEAR_UNKNOWN else int(data["year"])
+        return values
+
     def filter(self, queryset, *, skip: str | None = None):
-        """Apply every filter except ``skip`` (facet counts are computed under the others)."""
+        """Apply every filter except ``skip`` to a queryset of claims.
+
+        On the claims table's own columns (the year as a date range), not a semi-join on the
+        facet table: a LIMIT over the sort index then knows where the year's claims lie, where a
+        semi-join made PostgreSQL walk 75k index entries to reach 2008 (515 ms at 100k).
+        """
         data = self.cleaned_data
         if data.get("q"):
             from .search import search_claims
 
             queryset = search_claims(queryset, data["q"])
-        if data.get("topic") and skip != "topic":
-            queryset = queryset.filter(topics__slug=data["topic"])
-        if data.get("person") and skip != "person":
-            if data["person"] == PERSON_NONE:
-                queryset = queryset.filter(person__isnull=True)
-            else:
-                queryset = queryset.filter(person__slug=data["person"])
-        if data.get("status") and skip != "status":
-            queryset = queryset.filter(status=data["status"])
-        if data.get("kind") and skip != "kind":
-            queryset = queryset.filter(kind=data["kind"])
-        if data.get("year") and skip != "year":
-            if data["year"] == YEAR_UNKNOWN:
-                queryset = queryset.filter(date_made__isnull=True)
-            else:
-                queryset = queryset.filter(date_made__year=int(data["year"]))
+        facets = {name: value for name, value in self.facet_values().items() if name != skip}
+        if "topic" in facets:
+            queryset = queryset.filter(topics=facets["topic"])
+        if "person" in facets:
+            queryset = queryset.filter(person=facets["person"])  # None: no person
+        for name in ("status", "kind"):
+            if name in facets:
+                queryset = queryset.filter(**{name: facets[name]})
+        if "year" in facets:
+            year = facets["year"]
+            queryset = queryset.filter(date_made__isnull=True) if year is None else queryset.filter(date_made__year=year)
         return queryset
 
     def sorted(self, queryset):

@@ -217,6 +217,59 @@ class Claim(models.Model):
         return self.status.startswith("resolved_") or self.status == self.Status.UNRESOLVABLE
 
 
+class ClaimFacet(models.Model):
+    """A published claim's facet values, narrow, for browse counts: one row per topic of the claim.
+
+    A claim with no topic has one row with no topic. ``lead`` marks one row per claim (its lowest
+    topic, or its only row), so a count over lead rows counts each claim once; under a topic
+    filter the topic's rows already are one per claim. Database triggers (migration
+    0009_facet_table) keep it current on every write path, ORM or not; the indexes lead with
+    each facet, so a grouped count under any filter is an index-only scan of the matching rows,
+    never of the 300 MB claims table with its quotes.
+    """
+
+    # No foreign-key constraints: the triggers, not Django's collector, keep the rows in step.
+    claim = models.ForeignKey(Claim, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+")
+    topic = models.ForeignKey(Topic, null=True, on_delete=models.DO_NOTHING, db_constraint=False,
+                              related_name="+", db_index=False)
+    person = models.ForeignKey(Person, null=True, on_delete=models.DO_NOTHING, db_constraint=False,
+                               related_name="+", db_index=False)
+    status = models.CharField(max_length=20)
+    kind = models.CharField(max_length=20)
+    year = models.SmallIntegerField(null=True)
+    lead = models.BooleanField()
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["topic", "status", "kind", "year", "person", "lead"], name="facet_by_topic"),
+            models.Index(fields=["person", "status", "kind", "year", "topic", "lead"], name="facet_by_person"),
+            models.Index(fields=["status", "kind", "year", "person", "topic", "lead"], name="facet_by_status"),
+            models.Index(fields=["kind", "year", "status", "person", "topic", "lead"], name="facet_by_kind"),
+            models.Index(fields=["year", "status", "kind", "person", "topic", "lead"], name="facet_by_year"),
+        ]
+
+
+class FacetCount(models.Model):
+    """Browse facet counts, pre-aggregated: claims with ``value`` for ``facet``, overall (``under``
+    blank) or among the claims with ``under_value`` for the facet ``under``.
+
+    Kept by triggers on claims.ClaimFacet (migration 0010_facet_counts), so every page with no
+    filter or one reads its counts from here (an index range, whatever the number of claims)
+    and only narrower combinations count the facet table. Values are text; "" is NULL (no
+    person, no date). Rows that fall to 0 stay, and reads skip them.
+    """
+
+    facet = models.CharField(max_length=10)
+    value = models.CharField(max_length=30, blank=True)
+    under = models.CharField(max_length=10, blank=True)
+    under_value = models.CharField(max_length=30, blank=True)
+    n = models.IntegerField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["under", "under_value", "facet", "value"],
+                                               name="facetcount_key")]
+
+
 class VerdictQuerySet(models.QuerySet):
     def public(self):
         """Verdict history rows of published claims: what readers and feeds may see."""

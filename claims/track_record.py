@@ -1,5 +1,5 @@
-"""Track records: how claims stand, for one person (from loaded claims) or for everyone
-(one grouped query), overall and by topic.
+"""Track records: how claims stand, for one person (from loaded claims, or two grouped counts
+over the facet table) or for everyone (one grouped query), overall and by topic.
 
 Every status is its own column: folding "supported so far" into "open" hid claims the
 data already bears on. Resolved claims get their own summary, with N, because "2 of 3
@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from django.db.models import Count
 from django.urls import reverse
 
-from .models import Claim
+from .models import Claim, ClaimFacet
 
 RESOLVED = (
     Claim.Status.RESOLVED_TRUE,
@@ -66,6 +66,23 @@ def track_record(claims) -> dict:
         overall[claim.status] += 1
         for topic in claim.topics.all():
             by_topic[topic][claim.status] += 1
+    return _record(overall, by_topic)
+
+
+def person_track_record(person) -> dict:
+    """track_record() for one person's published claims without loading them: two grouped
+    index-only counts over the facet table (overall: one lead row per claim; by topic: every
+    topic row), so a person with thousands of claims costs what one with ten does."""
+    rows = ClaimFacet.objects.filter(person=person).order_by()
+    overall = Counter(dict(rows.filter(lead=True).values_list("status").annotate(n=Count("*"))))
+    by_topic = defaultdict(Counter)
+    for slug, name, status, n in (rows.filter(topic__isnull=False).values_list("topic__slug", "topic__name", "status")
+                                  .annotate(n=Count("*"))):
+        by_topic[_TopicRef(slug, name)][status] += n
+    return _record(overall, by_topic)
+
+
+def _record(overall: Counter, by_topic: dict) -> dict:
     # Only statuses somebody's claims have: every claim is counted, no empty columns.
     columns = [(value, label) for value, label in Claim.Status.choices if overall[value]]
     topics = sorted(by_topic.items(), key=lambda item: item[0].name)
@@ -84,17 +101,17 @@ def resolved_summaries(by_topic: dict, overall: Counter) -> dict:
 
 
 def resolved_by_topic() -> dict:
-    """The same summary over every published claim: two grouped queries (by topic, overall).
+    """The same summary over every published claim: two grouped index-only counts over the facet
+    table (by topic, overall), not two scans of the claims table (300 ms each at 100k claims).
 
-    Overall is counted on its own because a claim with two topics is one claim, not two.
+    Overall is counted on its own (one lead row per claim) because a claim with two topics is
+    one claim, not two.
     """
-    resolved = Claim.objects.published().filter(status__in=RESOLVED).order_by()
-    rows = (
-        resolved.filter(topics__isnull=False)
-        .values("status", "topics__slug", "topics__name").annotate(n=Count("id", distinct=True))
-    )
+    resolved = ClaimFacet.objects.filter(status__in=RESOLVED).order_by()
+    rows = (resolved.filter(topic__isnull=False).values_list("status", "topic__slug", "topic__name")
+            .annotate(n=Count("*")))
     by_topic = defaultdict(Counter)
-    for row in rows:
-        by_topic[_TopicRef(row["topics__slug"], row["topics__name"])][row["status"]] += row["n"]
-    overall = Counter(dict(resolved.values_list("status").annotate(n=Count("id"))))
+    for status, slug, name, n in rows:
+        by_topic[_TopicRef(slug, name)][status] += n
+    overall = Counter(dict(resolved.filter(lead=True).values_list("status").annotate(n=Count("*"))))
     return resolved_summaries(dict(sorted(by_topic.items(), key=lambda item: item[0].name)), overall)

@@ -5,7 +5,7 @@ load (or an htmx history restore) gets the whole page from the same template.
 """
 
 from django.core.cache import cache
-from django.db.models import Count
+from django.db.models import Count, F
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
@@ -25,9 +25,9 @@ from claims.errors import bad_query, bad_request
 from claims.forms import BrowseForm, TimelineForm
 from claims.generation import claims_generation
 from claims.models import Claim, Person, Topic, Verdict
-from claims.pagination import CachedCountPaginator
+from claims.pagination import BadCursor, CachedCountPaginator
 from claims.site import site_url
-from claims.track_record import track_record
+from claims.track_record import person_track_record
 
 from .charts import ChartStateForm
 from .timeline import build_timeline
@@ -84,10 +84,15 @@ def claim_list(request):
     if request.GET.get("expand", "") not in ("", *EXPANDABLE):
         return bad_request(request, f"Invalid parameters: expand must be one of {', '.join(EXPANDABLE)}.")
     claims = form.sorted(form.filter(Claim.objects.for_list()))
-    counted = {k: v for k, v in form.cleaned_data.items() if k not in ("page", "sort")}
-    paginator = CachedCountPaginator(claims, PAGE_SIZE, filters=counted, deferrable=not form.cleaned_data.get("q"))
+    browse = cached_facet_counts(form, request.GET)  # the facets, and how many claims match
+    facets = browse["facets"]
+    counted = {k: v for k, v in form.cleaned_data.items() if k not in ("page", "sort", "after")}
+    try:
+        paginator = CachedCountPaginator(claims, PAGE_SIZE, filters=counted, deferrable=not form.cleaned_data.get("q"),
+                                         known_count=browse["count"], cursor=form.cleaned_data.get("after") or "")
+    except BadCursor as error:
+        return bad_request(request, f"Invalid parameters: {error}")
     page = paginator.get_page(form.cleaned_data.get("page") or 1)
-    facets = cached_facet_counts(form, request.GET)
     context = {
         "form": form,
         "page": page,
@@ -201,11 +206,21 @@ def person_list(request):
                   {"page": dashboard.people_page(request.GET.get("page")), "resolved": dashboard.resolved_summary()})
 
 
+PERSON_PAGE = 50
+
+
 def person_detail(request, slug):
     person = get_object_or_404(Person, slug=slug)
-    claims = list(Claim.objects.for_list().filter(person=person).order_by("date_made", "title"))
-    context = {"person": person, "claims": claims, "record": track_record(claims)}
-    return render(request, "claims/person_detail.html", context)
+    record = person_track_record(person)  # counted, not loaded: its total is the pager's count
+    # Undated last on every database, and the pk last: the order claim_person_order (migration 0011) holds.
+    claims = Claim.objects.for_list().filter(person=person).order_by(F("date_made").asc(nulls_last=True), "title", "pk")
+    try:
+        paginator = CachedCountPaginator(claims, PERSON_PAGE, filters={"person page": person.pk},
+                                         known_count=record["total"], cursor=request.GET.get("after", "")[:500])
+    except BadCursor as error:
+        return bad_request(request, f"Invalid parameters: {error}")
+    page = paginator.get_page(request.GET.get("page") or 1)
+    return render(request, "claims/person_detail.html", {"person": person, "page": page, "record": record})
 
 
 def topic_list(request):

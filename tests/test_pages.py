@@ -15,14 +15,16 @@ QUERIES = {
     # model count, last run, featured charts, compute chart (measures on it, points, runs), GPQA chart
     # (measures on it, benchmark, points, runs), verdicts, latest claims (+topics)
     "home": 18,
-    "claim_list": 9,  # claims version, 5 facet counts (cold cache), page count, claims, their topics
+    # claims version, the 5 facets' counts (cold cache: one read of the pre-aggregated counts; the page
+    # count is their sum), the shown topics' and people's names, claims, their topics
+    "claim_list": 6,
     # claim, topics, evidence, measures (the primary one is charted), its chart (claims generation,
     # claims on the series, version, benchmark, points, runs), verdicts, related (+topics), the quote's
     # attributions
     "claim": 14,
     # claims generation, people with claims (count, a page of them), resolved claims by topic and overall
     "person_list": 5,
-    "person": 3,  # person, claims, their topics
+    "person": 5,  # person, track record (overall, by topic: counted), a page of claims, their topics
     "topic_list": 2,  # claims generation, topics with claim counts
     # topic, claim count, page of claims (+topics), claims generation, its claims' series (grouped),
     # the claims each chart marks (2), version, GPQA chart (benchmark, points, runs), compute chart

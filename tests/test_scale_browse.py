@@ -1,5 +1,6 @@
 """Browse and timeline pages whose cost does not grow with the data: cached counts, bounded facets."""
 
+import datetime as dt
 import re
 
 import pytest
@@ -8,7 +9,9 @@ from django.db.models import Count
 from django.test.utils import CaptureQueriesContext
 
 from claims.browse import FACET_TOP
+from claims.forms import SORTS
 from claims.models import Claim
+from claims.pagination import DEFERRED_FROM
 from claims.people_choices import TOP
 
 from . import factories
@@ -121,17 +124,61 @@ def test_the_timeline_person_select_is_bounded_and_keeps_the_selected_person(cli
 
 @pytest.mark.parametrize("sort", ["", "oldest", "updated", "evidence"])
 def test_a_deep_page_holds_the_same_claims_as_an_offset_would(client, sort):
-    from claims.forms import SORTS
-    from claims.pagination import DEFERRED_FROM
-
+    """Keyset pages: every deep page, reached by number or by the next link's cursor, holds what
+    OFFSET would, with undated claims last and ties on date and title broken the same way."""
     people = [factories.person() for _ in range(3)]
     for i in range(DEFERRED_FROM + 60):
-        factories.claim(person=people[i % 3], evidence_count=i % 7)
+        tie = i % 10 == 0  # same date and title as each other: only the pk orders them
+        factories.claim(person=people[i % 3], evidence_count=i % 7, title="Same title" if tie else f"Claim {i:03d}",
+                        date_made=None if i % 13 == 0 else dt.date(2020, 1, 1) if tie else dt.date(2021, 1, 1)
+                        + dt.timedelta(days=i // 2))
     order = SORTS[sort or "date"][1]
     expected = list(Claim.objects.published().order_by(*order).values_list("slug", flat=True))
-    number = DEFERRED_FROM // 25 + 2  # past the offset where the ids come first
-    with CaptureQueriesContext(connection) as captured:
-        response = client.get(f"/claims/?sort={sort}&page={number}")
-    shown = [c.slug for c in response.context["page"].object_list]
-    assert shown == expected[(number - 1) * 25:number * 25]
-    assert any(sql.startswith('SELECT "claims_claim"."id" AS "pk" FROM') and "OFFSET" in sql for sql in _sql(captured))
+    first_deep = DEFERRED_FROM // 25 + 1
+    last = (len(expected) + 24) // 25
+    response = None
+    for number in range(first_deep, last + 1):
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get(f"/claims/?sort={sort}&page={number}")
+        shown = [c.slug for c in response.context["page"].object_list]
+        assert shown == expected[(number - 1) * 25:number * 25], number
+        if number > first_deep:  # the chunk's boundaries are cached: a seek, no OFFSET
+            assert not [sql for sql in _sql(captured) if "OFFSET" in sql]
+    walk = client.get(f"/claims/?sort={sort}&page={first_deep - 1}")
+    for number in range(first_deep, last + 1):
+        cursor = walk.context["page"].next_cursor
+        assert cursor
+        walk = client.get(f"/claims/?sort={sort}&page={number}&after={cursor}")
+        assert [c.slug for c in walk.context["page"].object_list] == expected[(number - 1) * 25:number * 25], number
+    assert walk.context["page"].next_cursor == ""  # the last page
+
+
+def test_a_tampered_or_foreign_cursor_is_a_400(client):
+    for _ in range(30):
+        factories.claim()
+    cursor = client.get("/claims/").context["page"].next_cursor
+    assert client.get(f"/claims/?page=2&after={cursor}").status_code == 200
+    assert client.get(f"/claims/?page=2&after={cursor[:-2]}xx").status_code == 400
+    assert client.get(f"/claims/?page=2&sort=updated&after={cursor}").status_code == 400  # another sort's key
+    assert client.get("/claims/?page=2&after=" + "x" * 501).status_code == 400
+
+
+def test_a_deep_page_permalink_follows_a_new_claim_on_the_next_request(client):
+    for _ in range(DEFERRED_FROM + 30):
+        factories.claim()
+    number = DEFERRED_FROM // 25 + 1
+    before = [c.pk for c in client.get(f"/claims/?page={number}").context["page"].object_list]
+    factories.claim(date_made=None)  # undated: last, so every page keeps its claims
+    newest = factories.claim(date_made=dt.date(2100, 1, 1))  # first: every page shifts by one
+    after = [c.pk for c in client.get(f"/claims/?page={number}").context["page"].object_list]
+    expected = list(Claim.objects.published().order_by(*SORTS["date"][1])
+                    .values_list("pk", flat=True))[(number - 1) * 25:number * 25]
+    assert after == expected and after[1:] == before[:-1] and newest.pk not in after
+
+
+def test_the_pager_links_carry_the_cursor_forward_and_the_page_back(client):
+    for _ in range(60):
+        factories.claim()
+    html = client.get("/claims/?page=2").content.decode()
+    assert re.search(r'href="\?page=3&amp;after=[^"]+" hx-get="[^"]+" rel="next"', html)
+    assert 'href="?page=1" hx-get="?page=1" rel="prev"' in html

@@ -1,0 +1,77 @@
+"""Refill the browse facet table (claims.ClaimFacet) and its counts (claims.FacetCount) from the
+claims, a statement each.
+
+The triggers of migrations 0009_facet_table and 0010_facet_counts keep both current row by row.
+This is for writers that switch them off to load in bulk (the bench generator's COPY of 100k
+claims would otherwise rebuild a claim's rows once per topic link, and each row's 25 counts),
+and for repairing a database restored without them. The SQL that names what a facet row counts
+in lives here; the migrations keep frozen copies, as migrations must.
+"""
+
+from django.db import connection, transaction
+
+YEAR = {"postgresql": "EXTRACT(YEAR FROM c.date_made)::smallint",
+        "sqlite": "CAST(strftime('%Y', c.date_made) AS INTEGER)"}
+REFILL = """
+INSERT INTO claims_claimfacet (claim_id, topic_id, person_id, status, kind, year, lead)
+SELECT c.id, ct.topic_id, c.person_id, c.status, c.kind, {year},
+       ct.topic_id IS NULL OR ct.topic_id = (SELECT min(topic_id) FROM claims_claim_topics WHERE claim_id = c.id)
+FROM claims_claim c LEFT JOIN claims_claim_topics ct ON ct.claim_id = c.id
+WHERE c.editorial_state = 'published'
+"""
+NON_TOPIC = {"person": "person_id", "status": "status", "kind": "kind", "year": "year"}
+
+
+def tuples(col, source=""):
+    """SELECT ... UNION ALL ...: the (facet, value, under, under_value) keys one facet row counts in.
+
+    ``col(name)`` spells a column of the row (``f.topic_id`` over the table, ``NEW.topic_id`` in a
+    trigger); ``source`` is the FROM clause, if any.
+    """
+    def text(name):
+        return f"COALESCE(CAST({col(name)} AS TEXT), '')"
+
+    topic, has_topic, lead = text("topic_id"), f"{col('topic_id')} IS NOT NULL", col("lead")
+    value = {facet: text(column) for facet, column in NON_TOPIC.items()}
+    parts = [f"SELECT 'topic' AS facet, {topic} AS value, '' AS under, '' AS under_value {source} WHERE {has_topic}"]
+    # The topic facet counts topic rows; the others count lead rows (one a claim), or under a
+    # topic filter that topic's rows.
+    parts += [f"SELECT 'topic', {topic}, '{other}', {value[other]} {source} WHERE {has_topic}" for other in NON_TOPIC]
+    for facet in NON_TOPIC:
+        parts.append(f"SELECT '{facet}', {value[facet]}, '', '' {source} WHERE {lead}")
+        parts += [f"SELECT '{facet}', {value[facet]}, '{other}', {value[other]} {source} WHERE {lead}"
+                  for other in NON_TOPIC if other != facet]
+        parts.append(f"SELECT '{facet}', {value[facet]}, 'topic', {topic} {source} WHERE {has_topic}")
+    return " UNION ALL ".join(parts)
+
+
+KEY = "under, under_value, facet, value"
+COUNT_REFILL = ("INSERT INTO claims_facetcount (facet, value, under, under_value, n) "
+                "SELECT facet, value, under, under_value, count(*) FROM ("
+                + tuples(lambda name: f"f.{name}", "FROM claims_claimfacet f") + ") t GROUP BY facet, value, under, under_value")
+POSTGRES_TRIGGERS = (("claims_claim", "claims_facet_claim"), ("claims_claim_topics", "claims_facet_topics"),
+                     ("claims_claimfacet", "claims_facetcount_apply"))
+
+
+def refill() -> None:
+    """Both tables from scratch; the triggers are on again afterwards. On PostgreSQL the counts
+    are one grouped statement with the triggers off; on SQLite (which cannot turn a trigger off)
+    they follow the facet rows as they go in."""
+    postgres = connection.vendor == "postgresql"
+    with transaction.atomic(), connection.cursor() as cursor:
+        set_triggers(False)
+        cursor.execute("DELETE FROM claims_claimfacet")
+        cursor.execute("DELETE FROM claims_facetcount")
+        cursor.execute(REFILL.format(year=YEAR[connection.vendor]))
+        if postgres:
+            cursor.execute(COUNT_REFILL)
+        set_triggers(True)
+
+
+def set_triggers(enabled: bool) -> None:
+    """PostgreSQL only (SQLite cannot disable a trigger): call refill() after turning them back on."""
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        for table, trigger in POSTGRES_TRIGGERS:
+            cursor.execute(f"ALTER TABLE {table} {'ENABLE' if enabled else 'DISABLE'} TRIGGER {trigger}")
