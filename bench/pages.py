@@ -206,7 +206,7 @@ def warm_up_charts():
     start = time.perf_counter()
     refs = charted_series()
     built = warm_series_charts(refs)
-    print(f"post-ingest chart rebuild: {built} of {len(refs)} series in {time.perf_counter() - start:.1f} s\n",
+    print(f"post-ingest chart rebuild: {built} of {len(refs)} series rebuilt in {time.perf_counter() - start:.1f} s\n",
           flush=True)
 
 

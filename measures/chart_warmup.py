@@ -1,8 +1,9 @@
 """Charts rebuilt when an ingest finishes, so the first reader after it does not pay for them.
 
-The shared part of a chart (measures.charts.series_chart) is keyed on the data generation the
-run advanced, so nothing stale can be served; this only moves the rebuild off the request path
-for the series pages show: the configured charts and every series a measure reads.
+The shared part of a chart (measures.charts.series_chart) is stored and cached per data
+generation, so nothing stale can be served; this moves the rebuild off the request path for the
+series pages show (the configured charts and every series a measure reads), and rebuilds only
+those whose data the runs changed: the others' stored charts are re-stamped for the new generation.
 """
 
 from celery import shared_task

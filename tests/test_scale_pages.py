@@ -141,6 +141,40 @@ def test_the_warm_up_covers_configured_and_measured_series(world):
     assert ModelAttributeSeries("training_compute_flop") in refs  # configured on the dashboard
 
 
+def test_a_chart_page_after_a_cache_flush_reads_its_stored_chart_not_the_scores(client, world):
+    from django.core.cache import cache
+
+    url = "/data/benchmarks/gpqa-diamond/"
+    warm = _figure(_get(client, url)[0], "chart-gpqa-diamond")
+    cache.clear()
+    html, queries = _get(client, url)
+    assert not [q for q in queries if "ingest_benchmarkscore" in q], queries
+    assert [q for q in queries if "measures_storedpayload" in q]
+    assert _traces(_figure(html, "chart-gpqa-diamond"))["points"] == _traces(warm)["points"]
+
+
+def test_the_warm_up_rebuilds_only_the_series_a_run_changed_and_restamps_the_others(client, world):
+    from ingest.generation import data_generation
+    from measures.chart_warmup import charted_series
+    from measures.charts import warm_series_charts
+    from measures.models import StoredPayload
+
+    refs = charted_series()
+    assert len(refs) >= 2
+    warm_series_charts(refs)
+    assert warm_series_charts(refs) == 0  # nothing moved: nothing rebuilt
+    before = {row.key: row for row in StoredPayload.objects.filter(key__startswith="chart:")}
+    _new_record(world["gpqa"])  # its run's hook runs the warm-up (eager in tests)
+    version = data_generation()
+    after = {row.key: row for row in StoredPayload.objects.filter(key__startswith="chart:")}
+    assert {row.version for row in after.values()} == {version} != {before["chart:benchmark:gpqa-diamond"].version}
+    assert after["chart:benchmark:gpqa-diamond"].built > before["chart:benchmark:gpqa-diamond"].built
+    compute = "chart:model:training_compute_flop"
+    assert after[compute].built == before[compute].built  # re-stamped, not rebuilt
+    frontier = _traces(_figure(_get(client, "/data/benchmarks/gpqa-diamond/")[0], "chart-gpqa-diamond"))["frontier"]
+    assert frontier["y"][-1] == 0.995
+
+
 def test_people_are_listed_a_page_at_a_time_with_valid_markup(client, tmp_path):
     from claims.dashboard import PEOPLE_PAGE
 
