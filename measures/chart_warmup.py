@@ -4,6 +4,7 @@ The shared part of a chart (measures.charts.series_chart) is stored and cached p
 generation, so nothing stale can be served; this moves the rebuild off the request path for the
 series pages show (the configured charts and every series a measure reads), and rebuilds only
 those whose data the runs changed: the others' stored charts are re-stamped for the new generation.
+Stored downloads (measures.series_downloads) are brought up to date the same way.
 """
 
 from celery import shared_task
@@ -14,6 +15,7 @@ from .chart_config import FeaturedChart
 from .charts import warm_series_charts
 from .claim_charts import ref_of_target
 from .models import Measure
+from .series_downloads import refresh_stored_downloads
 
 
 def charted_series() -> list:
@@ -33,7 +35,9 @@ WARM_QUEUED = "measures:warm-charts-queued"
 @shared_task(acks_late=True, ignore_result=True)
 def warm_charts_task(run_id: int | None = None) -> int:
     followups.clear_mark(WARM_QUEUED)
-    return warm_series_charts(charted_series())
+    built = warm_series_charts(charted_series())
+    # The whole-series files someone downloaded since they were last built: current again too.
+    return built + refresh_stored_downloads()
 
 
 def on_run_succeeded(sender, run_id: int, **kwargs) -> None:

@@ -179,9 +179,10 @@ def series_chart(ref: SeriesRef, version: int | None = None) -> SeriesChart | No
     version = data_version() if version is None else version
     shared = payload_store.read(_store_key(ref), version)
     if shared is None:
-        fingerprint = ref.fingerprint()
+        # No fingerprint on the request path (two more queries): the next warm-up that covers
+        # this series rebuilds it once rather than trusting it.
         shared = build_series_chart(ref) or MISSING
-        payload_store.write(_store_key(ref), version, shared, fingerprint)
+        payload_store.write(_store_key(ref), version, shared)
     return shared if isinstance(shared, SeriesChart) else None
 
 

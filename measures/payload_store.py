@@ -16,6 +16,7 @@ from urllib.parse import quote
 
 from django.core.cache import cache
 from django.db import models
+from django.utils import timezone
 
 # Bump when what a payload holds changes shape: rows of another format are rebuilt, not read.
 FORMAT = 1
@@ -60,9 +61,11 @@ def read(key: str, version: int):
 
 def write(key: str, version: int, value, fingerprint: str = "") -> None:
     """Store ``value`` (anything picklable: payloads are built here, never from request bytes)."""
-    StoredPayload.objects.update_or_create(
-        key=key, defaults={"version": version, "fingerprint": fingerprint, "format": FORMAT,
-                           "data": pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)})
+    # One upsert statement: two readers building the same payload at once both succeed.
+    row = StoredPayload(key=key, version=version, fingerprint=fingerprint, format=FORMAT,
+                        data=pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL), built=timezone.now())
+    StoredPayload.objects.bulk_create([row], update_conflicts=True, unique_fields=["key"],
+                                      update_fields=["version", "fingerprint", "format", "data", "built"])
     cache.set(_cache_key(key, version), value, CACHE_SECONDS)
 
 
@@ -89,3 +92,7 @@ def restamp(keys, version: int) -> int:
     if not keys:
         return 0
     return StoredPayload.objects.filter(key__in=keys, format=FORMAT).update(version=version)
+
+
+def forget(key: str) -> None:
+    StoredPayload.objects.filter(key=key).delete()

@@ -262,7 +262,7 @@ class OwidSeries:
     def fingerprint(self) -> str:
         """The series' own fields and its points' count and newest run (2 queries; see _fingerprint)."""
         series = (Series.objects.filter(slug=self.slug)
-                  .values_list("name", "unit", "unit_note", "source__publisher").first())
+                  .values_list("name", "unit", "unit_note", "date_precision", "source__publisher").first())
         rows = SeriesPoint.objects.filter(series__slug=self.slug)
         if self.entity:
             rows = rows.filter(entity=self.entity)

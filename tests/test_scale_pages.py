@@ -175,6 +175,42 @@ def test_the_warm_up_rebuilds_only_the_series_a_run_changed_and_restamps_the_oth
     assert frontier["y"][-1] == 0.995
 
 
+def _csv_rows(client, url):
+    import csv
+    import io
+
+    return list(csv.DictReader(io.StringIO(client.get(url).content.decode())))
+
+
+def test_a_benchmark_download_after_a_cache_flush_is_the_stored_file_not_a_rebuild(client, world):
+    from django.core.cache import cache
+
+    url = "/data/benchmarks/gpqa-diamond.json"
+    first = client.get(url).content
+    cache.clear()
+    with CaptureQueriesContext(connection) as captured:
+        again = client.get(url).content
+    queries = [q["sql"] for q in captured.captured_queries]
+    assert again == first  # the same bytes: generated_at is when the file was built
+    assert not [q for q in queries if "ingest_benchmarkscore" in q], queries
+    assert len(json.loads(first)["data"]) == 40
+
+
+def test_an_ingest_puts_its_new_record_in_the_downloads_on_the_next_request(client, world):
+    whole, years = "/data/benchmarks/gpqa-diamond.csv", "/data/benchmarks/gpqa-diamond.csv?from=2024&to=2024"
+    assert "Record Model" not in {r["model"] for r in _csv_rows(client, whole) + _csv_rows(client, years)}
+    untouched = client.get("/data/compute.csv").content
+    _new_record(world["gpqa"])
+    with CaptureQueriesContext(connection) as captured:
+        rows = _csv_rows(client, whole)
+    # The run's warm-up rebuilt the stored file the reader had downloaded: this read is not a rebuild.
+    assert not [q for q in captured.captured_queries if "ingest_benchmarkscore" in q["sql"]]
+    record = next(r for r in rows if r["model"] == "Record Model")
+    assert record["score"] == "0.995" and record["is_record"] == "True" and len(rows) == 41
+    assert [r["model"] for r in _csv_rows(client, years)].count("Record Model") == 1
+    assert client.get("/data/compute.csv").content == untouched  # compute did not move: re-stamped, same file
+
+
 def test_people_are_listed_a_page_at_a_time_with_valid_markup(client, tmp_path):
     from claims.dashboard import PEOPLE_PAGE
 
