@@ -11,6 +11,7 @@ Rows are keyed by what the data holds (a series, a format), never by free reques
 the table stays as large as the set of series: requests with other parameters use the cache only.
 """
 
+import hashlib
 import pickle
 from urllib.parse import quote
 
@@ -71,7 +72,8 @@ def write(key: str, version: int, value, fingerprint: str = "") -> None:
 
 def cache_only(key: str, version: int, build):
     """For payloads of request parameters (a year range, a filter): cached per generation, never stored."""
-    cache_key = _cache_key(f"request:{key}", version)
+    # Hashed: a key quoting the reader's query string can be longer than any cache allows.
+    cache_key = _cache_key(f"request:{hashlib.sha256(key.encode()).hexdigest()}", version)
     value = cache.get(cache_key)
     if value is None:
         value = build()
