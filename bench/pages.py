@@ -200,13 +200,12 @@ def measure(requests, cold_runs, only=None):
 def warm_up_charts():
     """What a finished ingest does (measures.chart_warmup): rebuild the charts pages show, so
     warm figures are those readers see after an ingest, not first visits to each series."""
-    from measures.chart_warmup import charted_series
-    from measures.charts import warm_series_charts
+    from measures.chart_warmup import charted_series, warm_series
 
     start = time.perf_counter()
     refs = charted_series()
-    built = warm_series_charts(refs)
-    print(f"post-ingest chart rebuild: {built} of {len(refs)} series rebuilt in {time.perf_counter() - start:.1f} s\n",
+    built = warm_series(refs)
+    print(f"post-ingest rebuild: {built} payloads (charts, downloads) rebuilt for {len(refs)} series in {time.perf_counter() - start:.1f} s\n",
           flush=True)
 
 

@@ -190,32 +190,13 @@ def series_chart(ref: SeriesRef, version: int | None = None) -> SeriesChart | No
 MISSING = "missing"
 
 
-def warm_series_charts(refs, version: int | None = None) -> int:
-    """Bring the stored charts of ``refs`` up to ``version`` (after an ingest), so no reader pays.
-
-    A series whose data did not move (same fingerprint) keeps its stored chart, re-stamped
-    for the new generation in one statement; only the others are rebuilt. Returns how many
-    charts were rebuilt.
-    """
-    version = data_version() if version is None else version
-    stored = payload_store.fingerprints("chart:")
-    unchanged, built = [], 0
-    for ref in refs:
-        key, fingerprint = _store_key(ref), ref.fingerprint()
-        held = stored.get(key)
-        if held is not None and held[1] == fingerprint:
-            if held[0] != version:
-                unchanged.append(key)
-            continue
-        shared = build_series_chart(ref)
-        payload_store.write(key, version, shared or MISSING, fingerprint)
-        built += 1
-    payload_store.restamp(unchanged, version)
-    return built
+def store_key(ref: SeriesRef) -> str:
+    """Where the post-ingest warm-up (measures.chart_warmup) stores ``ref``'s chart."""
+    return _store_key(ref)
 
 
-def build_series_chart(ref: SeriesRef) -> SeriesChart | None:
-    view = build_view(ref)
+def build_series_chart(ref: SeriesRef, loaded=None) -> SeriesChart | None:
+    view = build_view(ref, loaded)
     if view is None:
         return None
     base = _base_figure(view)

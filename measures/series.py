@@ -390,13 +390,15 @@ def data_version() -> int:
     return data_generation()
 
 
-def build_view(ref: SeriesRef) -> SeriesView | None:
+def build_view(ref: SeriesRef, loaded: tuple[list[Point], Provenance] | None = None) -> SeriesView | None:
+    """``loaded`` is ``ref.points()`` when the caller has read them already (the post-ingest
+    warm-up reads a series once for its chart and its downloads)."""
     if isinstance(ref, ModelAttributeSeries) and not ref.available:
         return None
     meta = ref.meta()
     if meta is None:
         return None
-    points, provenance = ref.points()
+    points, provenance = loaded if loaded is not None else ref.points()
     if not points:
         return None
     # An OWID series of many entities has no single frontier: its records are the points.

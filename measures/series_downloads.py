@@ -101,8 +101,8 @@ def render(fmt: str, name: str, meta: dict, header: list, rows) -> Download:
 
 # --- the files of a series ------------------------------------------------------------------
 
-def _benchmark(benchmark: Benchmark, fmt: str, years: Years) -> Download:
-    points, provenance = BenchmarkSeries(benchmark.slug).points()
+def _benchmark(benchmark: Benchmark, fmt: str, years: Years, loaded=None) -> Download:
+    points, provenance = loaded or BenchmarkSeries(benchmark.slug).points()
     records = {(p.date, p.label, p.value) for p in frontier(points, benchmark.higher_is_better)}
     points = [p for p in points if years.keeps(p.date)]
     meta = provenance_meta(provenance, title=benchmark.name, unit=benchmark.unit,
@@ -113,8 +113,8 @@ def _benchmark(benchmark: Benchmark, fmt: str, years: Years) -> Download:
                   rows)
 
 
-def _compute(fmt: str, years: Years) -> Download:
-    points, provenance = COMPUTE.points()
+def _compute(fmt: str, years: Years, loaded=None) -> Download:
+    points, provenance = loaded or COMPUTE.points()
     records = {(p.date, p.label) for p in frontier(points)}
     points = [p for p in points if years.keeps(p.date)]
     meta = provenance_meta(provenance, title="Training compute of notable AI models", unit="FLOP", **years.meta())
@@ -123,8 +123,8 @@ def _compute(fmt: str, years: Years) -> Download:
                   ["publication_date", "model", "organization", "training_compute_flop", "is_record"], rows)
 
 
-def _series(series: Series, entity: str, fmt: str, years: Years) -> Download:
-    points, provenance = OwidSeries(series.slug, entity).points()
+def _series(series: Series, entity: str, fmt: str, years: Years, loaded=None) -> Download:
+    points, provenance = loaded or OwidSeries(series.slug, entity).points()
     points = [p for p in points if years.keeps(p.date)]
     meta = provenance_meta(provenance, title=series.name, unit=series.unit, unit_note=series.unit_note,
                            entity=entity or None, date_precision=series.date_precision, **years.meta())
@@ -148,18 +148,18 @@ def _served(key: str, ref, years: Years, build) -> Download:
 
 
 def benchmark_download(benchmark: Benchmark, fmt: str, years: Years = ALL_YEARS) -> Download:
-    return _served(f"download:benchmark:{benchmark.slug}:{fmt}", BenchmarkSeries(benchmark.slug), years,
+    return _served(_key("benchmark", benchmark.slug, fmt), BenchmarkSeries(benchmark.slug), years,
                    lambda: _benchmark(benchmark, fmt, years))
 
 
 def compute_download(fmt: str, years: Years = ALL_YEARS) -> Download:
-    return _served(f"download:compute:{fmt}", COMPUTE, years, lambda: _compute(fmt, years))
+    return _served(_key("compute", fmt), COMPUTE, years, lambda: _compute(fmt, years))
 
 
 def series_download(series: Series, entity: str, fmt: str, years: Years = ALL_YEARS) -> Download:
     """An OWID series' file. Only entities the series holds are stored: the entity is the reader's text."""
     build = lambda: _series(series, entity, fmt, years)  # noqa: E731
-    key = f"download:series:{series.slug}:{entity}:{fmt}"
+    key = _key("series", series.slug, entity, fmt)
     if entity and not series.points.filter(entity=entity).exists():
         return payload_store.cache_only(f"{key}:{years.label}", data_version(), build)
     return _served(key, OwidSeries(series.slug, entity), years, build)
@@ -167,29 +167,54 @@ def series_download(series: Series, entity: str, fmt: str, years: Years = ALL_YE
 
 # --- after an ingest ----------------------------------------------------------------------
 
-def _rebuild(key: str):
-    """(ref, build) for a stored download's key, or None when its series is gone."""
+def _key(kind: str, *parts: str) -> str:
+    return ":".join(("download", kind, *parts))
+
+
+def _parse(key: str):
+    """(ref, build(loaded)) for a stored download's key, or None when its series is gone."""
     parts = key.split(":")
     kind, fmt = parts[1], parts[-1]
     if kind == "compute":
-        return COMPUTE, lambda: _compute(fmt, ALL_YEARS)
+        return COMPUTE, lambda loaded=None: _compute(fmt, ALL_YEARS, loaded)
     if kind == "benchmark":
         benchmark = Benchmark.objects.filter(slug=parts[2]).first()
-        return benchmark and (BenchmarkSeries(benchmark.slug), lambda: _benchmark(benchmark, fmt, ALL_YEARS))
+        return benchmark and (BenchmarkSeries(benchmark.slug),
+                              lambda loaded=None: _benchmark(benchmark, fmt, ALL_YEARS, loaded))
     series = Series.objects.filter(slug=parts[2]).first()
     entity = ":".join(parts[3:-1])
-    return series and (OwidSeries(series.slug, entity), lambda: _series(series, entity, fmt, ALL_YEARS))
+    return series and (OwidSeries(series.slug, entity),
+                       lambda loaded=None: _series(series, entity, fmt, ALL_YEARS, loaded))
 
 
-def refresh_stored_downloads(version: int | None = None) -> int:
-    """Bring every stored download up to ``version``: re-stamp those whose series did not move,
-    rebuild the others, drop those whose series is gone. Returns how many were rebuilt."""
+def whole_series_keys(ref) -> list[str]:
+    """The stored whole-series downloads of ``ref`` (none for model attributes but compute:
+    the models table's files are a filtered query, cached per generation)."""
+    if ref == COMPUTE:
+        return [_key("compute", fmt) for fmt in FORMATS]
+    if isinstance(ref, BenchmarkSeries):
+        return [_key("benchmark", ref.slug, fmt) for fmt in FORMATS]
+    if isinstance(ref, OwidSeries):
+        return [_key("series", ref.slug, ref.entity, fmt) for fmt in FORMATS]
+    return []
+
+
+def build_stored(key: str, loaded=None):
+    """The download a stored key names, from ``loaded`` (its series' points) when given; None when gone."""
+    found = _parse(key)
+    return found[1](loaded) if found else None
+
+
+def refresh_stored_downloads(version: int | None = None, skip=()) -> int:
+    """Bring every stored download (but ``skip``) up to ``version``: re-stamp those whose series
+    did not move, rebuild the others, drop those whose series is gone. Returns how many were rebuilt."""
     version = data_version() if version is None else version
     unchanged, rebuilt = [], 0
+    skip = set(skip)
     for key, (held_version, held_fingerprint) in payload_store.fingerprints("download:").items():
-        if held_version == version:
+        if held_version == version or key in skip:
             continue
-        found = _rebuild(key)
+        found = _parse(key)
         if not found:
             payload_store.forget(key)
             continue

@@ -155,14 +155,13 @@ def test_a_chart_page_after_a_cache_flush_reads_its_stored_chart_not_the_scores(
 
 def test_the_warm_up_rebuilds_only_the_series_a_run_changed_and_restamps_the_others(client, world):
     from ingest.generation import data_generation
-    from measures.chart_warmup import charted_series
-    from measures.charts import warm_series_charts
+    from measures.chart_warmup import charted_series, warm_series
     from measures.models import StoredPayload
 
     refs = charted_series()
     assert len(refs) >= 2
-    warm_series_charts(refs)
-    assert warm_series_charts(refs) == 0  # nothing moved: nothing rebuilt
+    warm_series(refs)
+    assert warm_series(refs) == 0  # nothing moved: nothing rebuilt
     before = {row.key: row for row in StoredPayload.objects.filter(key__startswith="chart:")}
     _new_record(world["gpqa"])  # its run's hook runs the warm-up (eager in tests)
     version = data_generation()
@@ -209,6 +208,18 @@ def test_an_ingest_puts_its_new_record_in_the_downloads_on_the_next_request(clie
     assert record["score"] == "0.995" and record["is_record"] == "True" and len(rows) == 41
     assert [r["model"] for r in _csv_rows(client, years)].count("Record Model") == 1
     assert client.get("/data/compute.csv").content == untouched  # compute did not move: re-stamped, same file
+
+
+def test_the_warm_up_builds_the_charted_series_downloads_before_anyone_asks(client, world):
+    from measures.chart_warmup import charted_series, warm_series
+
+    warm_series(charted_series())
+    for url in ("/data/benchmarks/gpqa-diamond.csv", "/data/benchmarks/gpqa-diamond.json", "/data/compute.json"):
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get(url)
+        assert response.status_code == 200 and response.content
+        assert not [q for q in captured.captured_queries
+                    if "ingest_benchmarkscore" in q["sql"] or "ingest_aimodel" in q["sql"]], url
 
 
 def test_people_are_listed_a_page_at_a_time_with_valid_markup(client, tmp_path):
