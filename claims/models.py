@@ -443,3 +443,6 @@ class AuditEntry(models.Model):
     @property
     def actor_display(self):
         return self.actor.get_username() if self.actor_id else "system"
+
+
+from .payload_store import StoredPayload  # noqa: E402,F401 (derived payloads, their own module)

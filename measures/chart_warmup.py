@@ -13,7 +13,8 @@ from celery import shared_task
 
 from ingest import followups
 
-from . import payload_store
+from claims import payload_store
+
 from .chart_config import FeaturedChart
 from .charts import MISSING, build_series_chart, store_key
 from .claim_charts import ref_of_target
@@ -42,7 +43,7 @@ def warm_series(refs, version: int | None = None) -> int:
         chart_key, download_keys = store_key(ref), whole_series_keys(ref)
         covered.update(download_keys)
         stale = [k for k in (chart_key, *download_keys) if held.get(k, (None, None))[1] != fingerprint]
-        unchanged += [k for k in (chart_key, *download_keys) if k not in stale and held[k][0] != version]
+        unchanged += [k for k in (chart_key, *download_keys) if k not in stale and held[k][0] != str(version)]
         if not stale:
             continue
         loaded = ref.points()

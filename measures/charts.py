@@ -16,7 +16,8 @@ import json
 
 from django.utils.safestring import mark_safe
 
-from . import payload_store
+from claims import payload_store
+
 from .series import (MAX_MARKERS, OwidSeries, Point, Provenance, SeriesRef, SeriesView, build_view, data_version,
                      value_at)
 
@@ -173,7 +174,7 @@ def _store_key(ref: SeriesRef) -> str:
 def series_chart(ref: SeriesRef, version: int | None = None) -> SeriesChart | None:
     """The shared part of every chart of ``ref``: cached, else stored, else built from the series.
 
-    Stored as well as cached (measures.payload_store), so the first reader after a cache
+    Stored as well as cached (claims.payload_store), so the first reader after a cache
     flush reads one row instead of rebuilding a series of fifty thousand scores.
     """
     version = data_version() if version is None else version

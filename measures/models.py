@@ -208,4 +208,3 @@ class Untestable(models.Model):
 
 
 from .chart_config import FeaturedChart  # noqa: E402,F401 (the chart configuration, its own module)
-from .payload_store import StoredPayload  # noqa: E402,F401 (derived payloads, their own module)

@@ -1,7 +1,7 @@
 """A chart's numbers as a file (CSV or JSON), with where they came from, built once per data generation.
 
 A benchmark's download at ten million scores is a 5 MB file of fifty thousand rows: built per
-request it cost 1.6 s. The whole-series files are stored (measures.payload_store) under the
+request it cost 1.6 s. The whole-series files are stored (claims.payload_store) under the
 series they hold and brought up to date by the post-ingest warm-up (re-stamped when the series
 did not move, rebuilt when it did); files of a year range or a filter are cached per generation.
 ``generated_at`` in a file's metadata is when the file was built.
@@ -21,7 +21,8 @@ from django.utils.text import slugify
 
 from ingest.models import Benchmark, Series
 
-from . import payload_store
+from claims import payload_store
+
 from .series import COMPUTE, BenchmarkSeries, OwidSeries, Provenance, data_version, frontier
 
 FORMATS = ("csv", "json")
@@ -212,7 +213,7 @@ def refresh_stored_downloads(version: int | None = None, skip=()) -> int:
     unchanged, rebuilt = [], 0
     skip = set(skip)
     for key, (held_version, held_fingerprint) in payload_store.fingerprints("download:").items():
-        if held_version == version or key in skip:
+        if held_version == str(version) or key in skip:
             continue
         found = _parse(key)
         if not found:

@@ -14,7 +14,7 @@ from django.views.decorators.csp import csp_override
 from claims.errors import bad_query, bad_request
 from claims.query_forms import QueryForm
 from ingest.models import AIModel, Benchmark, Series
-from measures import payload_store
+from claims import payload_store
 from measures.chart_config import FeaturedChart
 from measures.charts import build_chart
 from measures.claim_charts import claims_measured_against, claims_on, featured_charts

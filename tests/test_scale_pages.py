@@ -149,14 +149,14 @@ def test_a_chart_page_after_a_cache_flush_reads_its_stored_chart_not_the_scores(
     cache.clear()
     html, queries = _get(client, url)
     assert not [q for q in queries if "ingest_benchmarkscore" in q], queries
-    assert [q for q in queries if "measures_storedpayload" in q]
+    assert [q for q in queries if "claims_storedpayload" in q]
     assert _traces(_figure(html, "chart-gpqa-diamond"))["points"] == _traces(warm)["points"]
 
 
 def test_the_warm_up_rebuilds_only_the_series_a_run_changed_and_restamps_the_others(client, world):
     from ingest.generation import data_generation
     from measures.chart_warmup import charted_series, warm_series
-    from measures.models import StoredPayload
+    from claims.models import StoredPayload
 
     refs = charted_series()
     assert len(refs) >= 2
@@ -166,7 +166,7 @@ def test_the_warm_up_rebuilds_only_the_series_a_run_changed_and_restamps_the_oth
     _new_record(world["gpqa"])  # its run's hook runs the warm-up (eager in tests)
     version = data_generation()
     after = {row.key: row for row in StoredPayload.objects.filter(key__startswith="chart:")}
-    assert {row.version for row in after.values()} == {version} != {before["chart:benchmark:gpqa-diamond"].version}
+    assert {row.version for row in after.values()} == {str(version)} != {before["chart:benchmark:gpqa-diamond"].version}
     assert after["chart:benchmark:gpqa-diamond"].built > before["chart:benchmark:gpqa-diamond"].built
     compute = "chart:model:training_compute_flop"
     assert after[compute].built == before[compute].built  # re-stamped, not rebuilt
@@ -220,6 +220,19 @@ def test_the_warm_up_builds_the_charted_series_downloads_before_anyone_asks(clie
         assert response.status_code == 200 and response.content
         assert not [q for q in captured.captured_queries
                     if "ingest_benchmarkscore" in q["sql"] or "ingest_aimodel" in q["sql"]], url
+
+
+def test_the_home_page_counts_after_a_cache_flush_are_stored_and_follow_the_next_edit(client, world):
+    from django.core.cache import cache
+
+    assert '<span class="stat-n">6</span>' in _get(client, "/")[0]
+    cache.clear()
+    html, queries = _get(client, "/")
+    assert '<span class="stat-n">6</span>' in html
+    assert not [q for q in queries if "COUNT(" in q and "claims_claim_topics" in q]  # the stored topic counts
+    factories.claim(topics=[world["topic"]])
+    cache.clear()
+    assert '<span class="stat-n">7</span>' in _get(client, "/")[0]
 
 
 def test_people_are_listed_a_page_at_a_time_with_valid_markup(client, tmp_path):

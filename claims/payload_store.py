@@ -1,8 +1,8 @@
-"""Payloads derived from ingested data (chart traces, downloads), stored in the database as well
-as cached, so a cache flush costs one read of a row, not a rebuild over millions of scores.
+"""Payloads derived from the data (chart traces, downloads, dashboard figures), stored in the database
+as well as cached, so a cache flush costs one read of a row, not a rebuild over millions of rows.
 
-A row holds one payload under a key (``chart:benchmark:mmlu``) with the data generation it is
-current for and the fingerprint of the data it was built from. Reads go cache, then row (only
+A row holds one payload under a key (``chart:benchmark:mmlu``) with the generation it is
+current for (the data generation, the claims generation, or both, as its writer names it) and the fingerprint of the data it was built from. Reads go cache, then row (only
 a row whose generation is the current one), then build; a build writes both. When an ingest
 finishes, the warm-up (measures.chart_warmup) re-stamps rows whose series' fingerprint has not
 moved and rebuilds the others, so a run that touched one benchmark rebuilds one series.
@@ -26,51 +26,54 @@ CACHE_SECONDS = 24 * 3600
 
 
 class StoredPayload(models.Model):
-    """One derived payload (see the module docstring), current for data generation ``version``."""
+    """One derived payload (see the module docstring), current for generation ``version``."""
 
     key = models.CharField(max_length=500, primary_key=True)
-    version = models.PositiveBigIntegerField()
+    version = models.CharField(max_length=100)
     fingerprint = models.CharField(max_length=500, blank=True)
     format = models.PositiveSmallIntegerField(default=FORMAT)
     data = models.BinaryField()
     built = models.DateTimeField(auto_now=True)
 
     class Meta:
-        app_label = "measures"
+        app_label = "claims"
 
     def __str__(self):
         return f"{self.key} @ {self.version}"
 
 
-def _cache_key(key: str, version: int) -> str:
+def _cache_key(key: str, version) -> str:
     return f"{_CACHE_PREFIX}{quote(key, safe=':')}:{version}"
 
 
-def read(key: str, version: int):
+def read(key: str, version):
     """The payload stored under ``key`` for ``version``: from the cache, else from its row; None if neither."""
     value = cache.get(_cache_key(key, version))
     if value is not None:
         return value
-    row = (StoredPayload.objects.filter(key=key, version=version, format=FORMAT)
+    row = (StoredPayload.objects.filter(key=key, version=str(version), format=FORMAT)
            .values_list("data", flat=True).first())
     if row is None:
         return None
-    value = pickle.loads(bytes(row))
+    try:
+        value = pickle.loads(bytes(row))
+    except Exception:  # a class renamed since it was stored (bump FORMAT too): rebuilt like a miss
+        return None
     cache.set(_cache_key(key, version), value, CACHE_SECONDS)
     return value
 
 
-def write(key: str, version: int, value, fingerprint: str = "") -> None:
+def write(key: str, version, value, fingerprint: str = "") -> None:
     """Store ``value`` (anything picklable: payloads are built here, never from request bytes)."""
     # One upsert statement: two readers building the same payload at once both succeed.
-    row = StoredPayload(key=key, version=version, fingerprint=fingerprint, format=FORMAT,
+    row = StoredPayload(key=key, version=str(version), fingerprint=fingerprint, format=FORMAT,
                         data=pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL), built=timezone.now())
     StoredPayload.objects.bulk_create([row], update_conflicts=True, unique_fields=["key"],
                                       update_fields=["version", "fingerprint", "format", "data", "built"])
     cache.set(_cache_key(key, version), value, CACHE_SECONDS)
 
 
-def cache_only(key: str, version: int, build):
+def cache_only(key: str, version, build):
     """For payloads of request parameters (a year range, a filter): cached per generation, never stored."""
     # Hashed: a key quoting the reader's query string can be longer than any cache allows.
     cache_key = _cache_key(f"request:{hashlib.sha256(key.encode()).hexdigest()}", version)
@@ -81,19 +84,19 @@ def cache_only(key: str, version: int, build):
     return value
 
 
-def fingerprints(prefix: str) -> dict[str, tuple[int, str]]:
+def fingerprints(prefix: str) -> dict[str, tuple[str, str]]:
     """{key: (version, fingerprint)} of every stored row under ``prefix`` (one query)."""
     return {key: (version, fingerprint) for key, version, fingerprint in
             StoredPayload.objects.filter(key__startswith=prefix, format=FORMAT)
             .values_list("key", "version", "fingerprint")}
 
 
-def restamp(keys, version: int) -> int:
+def restamp(keys, version) -> int:
     """Mark rows whose data did not move as current for ``version`` (one statement)."""
     keys = list(keys)
     if not keys:
         return 0
-    return StoredPayload.objects.filter(key__in=keys, format=FORMAT).update(version=version)
+    return StoredPayload.objects.filter(key__in=keys, format=FORMAT).update(version=str(version))
 
 
 def forget(key: str) -> None:
