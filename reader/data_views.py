@@ -8,13 +8,14 @@ from django.core.paginator import Paginator
 from django.db.models import F
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.utils.functional import SimpleLazyObject
 from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.csp import csp_override
 
+from claims import payload_store
 from claims.errors import bad_query, bad_request
 from claims.query_forms import QueryForm
 from ingest.models import AIModel, Benchmark, Series
-from claims import payload_store
 from measures.chart_config import FeaturedChart
 from measures.charts import build_chart
 from measures.claim_charts import claims_measured_against, claims_on, featured_charts
@@ -91,9 +92,10 @@ def data_index(request):
     charts = ChartStateForm(request.GET, featured_charts(FeaturedChart.Place.DATA))
     if not charts.is_valid():
         return bad_query(request, charts)
-    context = {"charts": charts.shown(),
-               "benchmarks": _per_data_generation("benchmarks", benchmark_summaries),
-               "series_list": _per_data_generation("series", series_summaries)}
+    # The lists are lazy: the template's tables are cached per data generation and read them only on a miss.
+    context = {"charts": charts.shown(), "data_version": data_version(),
+               "benchmarks": SimpleLazyObject(lambda: _per_data_generation("benchmarks", benchmark_summaries)),
+               "series_list": SimpleLazyObject(lambda: _per_data_generation("series", series_summaries))}
     return render(request, "claims/data_index.html", context)
 
 
