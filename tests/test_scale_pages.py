@@ -235,6 +235,23 @@ def test_the_home_page_counts_after_a_cache_flush_are_stored_and_follow_the_next
     assert '<span class="stat-n">7</span>' in _get(client, "/")[0]
 
 
+def test_a_topic_page_lists_a_new_claim_first_on_the_next_request(client, world):
+    from reader.views import PAGE_SIZE
+
+    for i in range(PAGE_SIZE):
+        factories.claim(topics=[world["topic"]], date_made=dt.date(2020, 1, 1) + dt.timedelta(days=i),
+                        date_precision="day")
+    html, _ = _get(client, "/topics/scaling/?page=2")
+    assert f"{PAGE_SIZE + 6} claims" in html
+    _, warm = _get(client, "/topics/scaling/?page=2")
+    assert not [q for q in warm if "COUNT(" in q]  # the order is cached per claims generation
+    newest = factories.claim(topics=[world["topic"]], title="The newest claim on scaling",
+                             date_made=dt.date(2026, 1, 1), date_precision="day")
+    html = _get(client, "/topics/scaling/")[0]
+    assert f"{PAGE_SIZE + 7} claims" in html
+    assert html.index(newest.title) < html.index(world["claims"][-1].title)
+
+
 def test_people_are_listed_a_page_at_a_time_with_valid_markup(client, tmp_path):
     from claims.dashboard import PEOPLE_PAGE
 
