@@ -8,9 +8,10 @@ page, the ratio to the 10k-claim size, and the EXPLAIN ANALYZE plan of the slowe
 
 It never touches a database it did not create: each holds a marker table, and a database of
 the same name without it is refused. It starts from an empty cache of its own (locmem, or the
-Redis database BENCH_CACHE_URL names, which it flushes: give it one of its own), then rebuilds
-the charts as a finished ingest does (measures.chart_warmup), measures every page warm, and
-then cold (the cache flushed before each request). Besides wall time it reports this process's
+Redis database BENCH_CACHE_URL names, which it flushes: give it one of its own), then brings
+the stored charts and downloads up to date as a finished ingest does (measures.chart_warmup:
+a first run builds them all, later runs re-stamp them), measures every page warm, and then
+cold (the cache flushed before each request; stored payloads stay, as they do in production). Besides wall time it reports this process's
 CPU time and the database time per request: on a shared machine those move less with the load.
 
     .venv/bin/python bench/pages.py                                  # 100,000 claims, 10,000,000 scores
@@ -198,15 +199,15 @@ def measure(requests, cold_runs, only=None):
 
 
 def warm_up_charts():
-    """What a finished ingest does (measures.chart_warmup): rebuild the charts pages show, so
-    warm figures are those readers see after an ingest, not first visits to each series."""
-    from measures.chart_warmup import charted_series
-    from measures.charts import warm_series_charts
+    """What a finished ingest does (measures.chart_warmup): rebuild the charts and downloads
+    pages show (those whose series moved), so warm figures are those readers see after an
+    ingest, not first visits to each series."""
+    from measures.chart_warmup import charted_series, warm_series
 
     start = time.perf_counter()
     refs = charted_series()
-    built = warm_series_charts(refs)
-    print(f"post-ingest chart rebuild: {built} of {len(refs)} series in {time.perf_counter() - start:.1f} s\n",
+    built = warm_series(refs)
+    print(f"post-ingest rebuild: {built} payloads (charts, downloads) rebuilt for {len(refs)} series in {time.perf_counter() - start:.1f} s\n",
           flush=True)
 
 

@@ -1,7 +1,7 @@
 """Dashboard figures, computed once per generation instead of aggregated on every view.
 
 Claim counts by status and per topic scan every published claim (62 ms at 10k, hundreds at
-100k); they change only when claims do, so they are cached under the claims generation. The
+100k); they change only when claims do, so they are cached and stored under the claims generation. The
 model count follows the data generation (ingest runs).
 """
 
@@ -12,6 +12,7 @@ from django.db.models import Count, Exists, OuterRef, Q, Subquery
 from ingest.generation import data_generation
 from ingest.models import AIModel
 
+from . import payload_store
 from .generation import claims_generation
 from .models import Claim, ClaimFacet, Evidence, Person, Topic
 from .track_record import resolved_by_topic
@@ -19,19 +20,32 @@ from .track_record import resolved_by_topic
 TTL = 24 * 3600
 
 
+
 def _cached(name, version, compute):
     return cache.get_or_set(f"dashboard:v1:{name}:{version}", compute, TTL)
 
 
+def _stored(name, version, compute):
+    """For the figures that scan every claim: cached and stored (claims.payload_store), so after a
+    cache flush the topic counts cost a read of one row, not a join of every claim with its topics
+    (600 ms at 100k). Two more queries on a miss, so cheap figures stay in the cache only."""
+    key = f"dashboard:{name}"
+    value = payload_store.read(key, version)
+    if value is None:
+        value = compute()
+        payload_store.write(key, version, value)
+    return value
+
+
 def status_counts() -> dict[str, int]:
     """Published claims per status (1 query on a miss)."""
-    return _cached("status", claims_generation(), lambda: dict(
+    return _stored("status", claims_generation(), lambda: dict(
         Claim.objects.published().values_list("status").annotate(n=Count("id")).order_by()))
 
 
 def topics_with_counts() -> list[Topic]:
     """Every topic with ``n``, its number of published claims, most first (1 query on a miss)."""
-    return _cached("topics", claims_generation(), lambda: list(
+    return _stored("topics", claims_generation(), lambda: list(
         Topic.objects.annotate(n=Count("claims", filter=Q(claims__editorial_state=Claim.EditorialState.PUBLISHED)))
         .order_by("-n", "name")))
 

@@ -1,18 +1,26 @@
-"""Charts rebuilt when an ingest finishes, so the first reader after it does not pay for them.
+"""Charts and downloads rebuilt when an ingest finishes, so the first reader after it does not pay.
 
-The shared part of a chart (measures.charts.series_chart) is keyed on the data generation the
-run advanced, so nothing stale can be served; this only moves the rebuild off the request path
-for the series pages show: the configured charts and every series a measure reads.
+The shared part of a chart (measures.charts.series_chart) and a series' whole download
+(measures.series_downloads) are stored and cached per data generation, so nothing stale can be
+served; this moves their rebuild off the request path for the series pages show (the configured
+charts and every series a measure reads), and rebuilds only those whose data the runs changed
+(their fingerprint moved): the others' stored payloads are re-stamped for the new generation.
+A changed series is read once for its chart and both its files. Downloads of other series that
+a reader fetched since the last run are brought up to date the same way.
 """
 
 from celery import shared_task
 
 from ingest import followups
 
+from claims import payload_store
+
 from .chart_config import FeaturedChart
-from .charts import warm_series_charts
+from .charts import MISSING, build_series_chart, store_key
 from .claim_charts import ref_of_target
 from .models import Measure
+from .series import data_version
+from .series_downloads import build_stored, refresh_stored_downloads, whole_series_keys
 
 
 def charted_series() -> list:
@@ -24,6 +32,33 @@ def charted_series() -> list:
     return sorted(refs, key=lambda r: r.key)
 
 
+def warm_series(refs, version: int | None = None) -> int:
+    """Bring the stored chart and whole-series downloads of ``refs`` up to ``version``, then every
+    other stored download. Returns how many payloads were rebuilt (0 when no series moved)."""
+    version = data_version() if version is None else version
+    held = {**payload_store.fingerprints("chart:"), **payload_store.fingerprints("download:")}
+    unchanged, rebuilt, covered = [], 0, set()
+    for ref in refs:
+        fingerprint = ref.fingerprint()
+        chart_key, download_keys = store_key(ref), whole_series_keys(ref)
+        covered.update(download_keys)
+        stale = [k for k in (chart_key, *download_keys) if held.get(k, (None, None))[1] != fingerprint]
+        unchanged += [k for k in (chart_key, *download_keys) if k not in stale and held[k][0] != str(version)]
+        if not stale:
+            continue
+        loaded = ref.points()
+        for key in stale:
+            if key == chart_key:
+                payload = build_series_chart(ref, loaded) or MISSING
+            else:
+                payload = build_stored(key, loaded)
+            if payload is not None:
+                payload_store.write(key, version, payload, fingerprint)
+                rebuilt += 1
+    payload_store.restamp(unchanged, version)
+    return rebuilt + refresh_stored_downloads(version, skip=covered)
+
+
 # Once per burst of runs (ingest/followups.py): a bundled ingest's 32 runs rebuilt every chart
 # 32 times; the rebuild reads the data as the burst left it.
 WARM_QUEUED = "measures:warm-charts-queued"
@@ -32,7 +67,7 @@ WARM_QUEUED = "measures:warm-charts-queued"
 @shared_task(acks_late=True, ignore_result=True)
 def warm_charts_task(run_id: int | None = None) -> int:
     followups.clear_mark(WARM_QUEUED)
-    return warm_series_charts(charted_series())
+    return warm_series(charted_series())
 
 
 def on_run_succeeded(sender, run_id: int, **kwargs) -> None:

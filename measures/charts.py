@@ -13,10 +13,10 @@ cache and serialises only its own claim markers: not two thousand points per req
 import dataclasses
 import datetime as dt
 import json
-from urllib.parse import quote
 
-from django.core.cache import cache
 from django.utils.safestring import mark_safe
+
+from claims import payload_store
 
 from .series import (MAX_MARKERS, OwidSeries, Point, Provenance, SeriesRef, SeriesView, build_view, data_version,
                      value_at)
@@ -167,37 +167,39 @@ def _round(value: float | None) -> float | None:
     return None if value is None else float(f"{value:.4g}")
 
 
-def _cache_key(ref: SeriesRef, version: int) -> str:
-    return f"series-chart:v1:{quote(ref.key, safe=':')}:{version}"
+def _store_key(ref: SeriesRef) -> str:
+    return f"chart:{ref.key}"
 
 
 def series_chart(ref: SeriesRef, version: int | None = None) -> SeriesChart | None:
-    """The shared part of every chart of ``ref``, from the cache; built from the series on a miss."""
+    """The shared part of every chart of ``ref``: cached, else stored, else built from the series.
+
+    Stored as well as cached (claims.payload_store), so the first reader after a cache
+    flush reads one row instead of rebuilding a series of fifty thousand scores.
+    """
     version = data_version() if version is None else version
-    key = _cache_key(ref, version)
-    shared = cache.get(key)
+    shared = payload_store.read(_store_key(ref), version)
     if shared is None:
-        shared = build_series_chart(ref, version) or "missing"
-        cache.set(key, shared, 24 * 3600)
+        # No fingerprint on the request path (two more queries): the next warm-up that covers
+        # this series rebuilds it once rather than trusting it.
+        shared = build_series_chart(ref) or MISSING
+        payload_store.write(_store_key(ref), version, shared)
     return shared if isinstance(shared, SeriesChart) else None
 
 
-def warm_series_charts(refs, version: int | None = None) -> int:
-    """Build and cache the shared charts of ``refs`` (after an ingest), so no reader pays for it."""
-    version = data_version() if version is None else version
-    built = 0
-    for ref in refs:
-        shared = build_series_chart(ref, version)
-        cache.set(_cache_key(ref, version), shared or "missing", 24 * 3600)
-        built += shared is not None
-    return built
+# Stored for a series with no data yet, so pages do not rebuild it on every request either.
+MISSING = "missing"
 
 
-def build_series_chart(ref: SeriesRef, version: int) -> SeriesChart | None:
-    view = build_view(ref)
+def store_key(ref: SeriesRef) -> str:
+    """Where the post-ingest warm-up (measures.chart_warmup) stores ``ref``'s chart."""
+    return _store_key(ref)
+
+
+def build_series_chart(ref: SeriesRef, loaded=None) -> SeriesChart | None:
+    view = build_view(ref, loaded)
     if view is None:
         return None
-    view.version = version
     base = _base_figure(view)
     light = dataclasses.replace(view, points=[view.points[0], view.points[-1]])
     return SeriesChart(view=light, traces_json=_script_json(base["data"]), layout=base["layout"],

@@ -12,7 +12,7 @@ import dataclasses
 import datetime as dt
 from urllib.parse import quote
 
-from django.db.models import F, Max
+from django.db.models import Count, F, Max
 from django.urls import reverse
 
 from ingest.models import AIModel, Benchmark, BenchmarkScore, IngestRun, Series, SeriesPoint
@@ -141,6 +141,13 @@ class ModelAttributeSeries:
             runs.add(run_id)
         return points, provenance_for(runs)
 
+    def fingerprint(self) -> str:
+        """What moves whenever points() would return something else (1 query; see _fingerprint)."""
+        if not self.available:
+            return "unavailable"
+        rows = AIModel.objects.filter(notable=True, publication_date__isnull=False, **{f"{self.attribute}__gt": 0})
+        return _fingerprint(rows)
+
     def page_url(self) -> str:
         return reverse("claims:models")
 
@@ -195,6 +202,13 @@ class BenchmarkSeries:
             runs.add(run_id)
         return points, provenance_for(runs)
 
+    def fingerprint(self) -> str:
+        """The benchmark's own fields and its scores' count and newest run (1 query; see _fingerprint)."""
+        row = (Benchmark.objects.filter(slug=self.slug)
+               .annotate(n=Count("scores"), last_run=Max("scores__run_id"))
+               .values_list("name", "unit", "higher_is_better", "description", "publisher", "n", "last_run").first())
+        return repr(row)
+
     def page_url(self) -> str:
         return reverse("claims:benchmark", args=[self.slug])
 
@@ -245,6 +259,15 @@ class OwidSeries:
             runs.add(run_id)
         return points, provenance_for(runs)
 
+    def fingerprint(self) -> str:
+        """The series' own fields and its points' count and newest run (2 queries; see _fingerprint)."""
+        series = (Series.objects.filter(slug=self.slug)
+                  .values_list("name", "unit", "unit_note", "date_precision", "source__publisher").first())
+        rows = SeriesPoint.objects.filter(series__slug=self.slug)
+        if self.entity:
+            rows = rows.filter(entity=self.entity)
+        return f"{series!r}:{_fingerprint(rows)}"
+
     def page_url(self) -> str:
         url = reverse("claims:series", args=[self.slug])
         return f"{url}?entity={quote(self.entity)}" if self.entity else url
@@ -259,6 +282,15 @@ class OwidSeries:
 
 
 SeriesRef = ModelAttributeSeries | BenchmarkSeries | OwidSeries
+
+
+def _fingerprint(rows) -> str:
+    """How many rows, and the newest run among them: ingest connectors stamp a row with the run
+    that changed any of its values (ingest/connectors/base.py), and a removed row lowers the count,
+    so any run that changes a series moves one of the two. (Edits in the admin do not stamp a run;
+    they show after the next run that touches the series.)"""
+    figures = rows.order_by().aggregate(n=Count("pk"), last_run=Max("run_id"))
+    return f"{figures['n']}:{figures['last_run']}"
 
 
 def ref_from_config(kind: str, slug: str, entity: str = "") -> SeriesRef:
@@ -324,7 +356,6 @@ class SeriesView:
     records: list  # the full state-of-the-art frontier
     total: int
     provenance: Provenance
-    version: int = 0  # the data version it was built from (see data_version)
 
     @property
     def is_sampled(self):
@@ -359,13 +390,15 @@ def data_version() -> int:
     return data_generation()
 
 
-def build_view(ref: SeriesRef) -> SeriesView | None:
+def build_view(ref: SeriesRef, loaded: tuple[list[Point], Provenance] | None = None) -> SeriesView | None:
+    """``loaded`` is ``ref.points()`` when the caller has read them already (the post-ingest
+    warm-up reads a series once for its chart and its downloads)."""
     if isinstance(ref, ModelAttributeSeries) and not ref.available:
         return None
     meta = ref.meta()
     if meta is None:
         return None
-    points, provenance = ref.points()
+    points, provenance = loaded if loaded is not None else ref.points()
     if not points:
         return None
     # An OWID series of many entities has no single frontier: its records are the points.

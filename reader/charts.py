@@ -16,7 +16,7 @@ from django import forms
 from claims.query_forms import QueryForm
 from measures.charts import Chart
 
-from .chart_preview import Preview
+from .chart_preview import Preview, cached_preview
 
 SCALES = (("log", "Log"), ("linear", "Linear"))
 VIEWS = (("chart", "Chart"), ("table", "Table"))
@@ -123,7 +123,7 @@ class ShownChart:
 
     @property
     def preview(self) -> Preview:
-        return Preview.of(self.chart, self.state.scale, None if self.state.whole else (self.state.first, self.state.last))
+        return cached_preview(self.chart, self.state.scale, None if self.state.whole else (self.state.first, self.state.last))
 
     def scales(self):
         return [(value, label, value == self.state.scale) for value, label in SCALES]

@@ -1,30 +1,32 @@
 """The data pages (/data/...): benchmarks, compute and models, with claims drawn on the charts,
 and every chart's numbers downloadable with their provenance."""
 
-import csv
-
 from django import forms
 from django.conf import settings
 from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db.models import F
-from django.http import Http404, HttpResponse, JsonResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
-from django.utils import timezone
-from django.utils.text import slugify
+from django.utils.functional import SimpleLazyObject
 from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.csp import csp_override
 
+from claims import payload_store
 from claims.errors import bad_query, bad_request
 from claims.query_forms import QueryForm
 from ingest.models import AIModel, Benchmark, Series
 from measures.chart_config import FeaturedChart
 from measures.charts import build_chart
 from measures.claim_charts import claims_measured_against, claims_on, featured_charts
-from measures.series import (COMPUTE, MODEL_ATTRIBUTES, BenchmarkSeries, ModelAttributeSeries, OwidSeries, Provenance,
-                             benchmark_summaries, data_version, frontier, series_summaries)
+from measures.series import (MODEL_ATTRIBUTES, BenchmarkSeries, ModelAttributeSeries, OwidSeries, Provenance,
+                             benchmark_summaries, data_version, series_summaries)
+from measures.series_downloads import (Download, Years, benchmark_download, compute_download, provenance_meta,
+                                       series_download)
+from measures.series_downloads import render as render_download
 
 from .charts import ChartStateForm
+from .id_pages import page_of
 from .views import _render
 
 MODEL_SORTS = {
@@ -49,15 +51,6 @@ class YearsForm(QueryForm):
         if data.get("from") and data.get("to") and data["from"] > data["to"]:
             self.add_error("to", f"must not be before from ({data['from']}).")
         return data
-
-    def keeps(self, date) -> bool:
-        first, last = self.cleaned_data.get("from"), self.cleaned_data.get("to")
-        return (not first or date.year >= first) and (not last or date.year <= last)
-
-    def years_meta(self) -> dict:
-        """The years asked for, in the download's metadata (only when narrowed)."""
-        first, last = self.cleaned_data.get("from"), self.cleaned_data.get("to")
-        return {"years": [first, last]} if first or last else {}
 
 
 class ModelsForm(YearsForm):
@@ -100,9 +93,10 @@ def data_index(request):
     charts = ChartStateForm(request.GET, featured_charts(FeaturedChart.Place.DATA))
     if not charts.is_valid():
         return bad_query(request, charts)
-    context = {"charts": charts.shown(),
-               "benchmarks": _per_data_generation("benchmarks", benchmark_summaries),
-               "series_list": _per_data_generation("series", series_summaries)}
+    # The lists are lazy: the template's tables are cached per data generation and read them only on a miss.
+    context = {"charts": charts.shown(), "data_version": data_version(),
+               "benchmarks": SimpleLazyObject(lambda: _per_data_generation("benchmarks", benchmark_summaries)),
+               "series_list": SimpleLazyObject(lambda: _per_data_generation("series", series_summaries))}
     return render(request, "claims/data_index.html", context)
 
 
@@ -111,7 +105,7 @@ MEASURED_PAGE = 50
 
 
 def _measured_page(request, ref):
-    return Paginator(claims_measured_against(ref), MEASURED_PAGE).get_page(request.GET.get("page"))
+    return page_of(claims_measured_against(ref), f"measured:{ref.key}", MEASURED_PAGE, request.GET.get("page"))
 
 
 def benchmark_detail(request, slug):
@@ -193,47 +187,24 @@ def embed_chart(request, kind, slug):
 
 
 # --- downloads: exactly the numbers a chart or table shows, with where they came from ---
+# Built once per data generation by measures.series_downloads; the models table's filtered
+# files are cached per generation here.
 
-def _provenance_meta(provenance, **extra):
-    return {
-        "publisher": provenance.publisher,
-        "licence": provenance.licence,
-        "ingest_runs": [{"id": r[0], "source": r[1], "finished": r[2].isoformat() if r[2] else None}
-                        for r in provenance.runs],
-        "data_as_of": provenance.data_as_of.isoformat() if provenance.data_as_of else None,
-        "last_fetched": provenance.latest.isoformat() if provenance.latest else None,
-        "generated_at": timezone.now().isoformat(),
-        "generated_by": "Claimwatch",
-        **extra,
-    }
-
-
-def _download(fmt, name, meta, header, rows):
-    if fmt == "json":
-        response = JsonResponse({"meta": meta, "data": [dict(zip(header, row)) for row in rows]},
-                                json_dumps_params={"ensure_ascii": False, "indent": 1})
-    else:
-        response = HttpResponse(content_type="text/csv; charset=utf-8")
-        writer = csv.writer(response)
-        writer.writerow(header + ["source", "licence"])
-        for row in rows:
-            writer.writerow(list(row) + [meta["publisher"], meta["licence"]])
-    response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
+def _send(download: Download):
+    response = HttpResponse(download.body, content_type=download.content_type)
+    response["Content-Disposition"] = f'attachment; filename="{download.filename}"'
     return response
+
+
+def _years(form: YearsForm) -> Years:
+    return Years(form.cleaned_data.get("from"), form.cleaned_data.get("to"))
 
 
 def compute_data(request, fmt):
     years = YearsForm(request.GET)
     if not years.is_valid():
         return bad_query(request, years, plain=True)
-    points, provenance = COMPUTE.points()
-    records = {(p.date, p.label) for p in frontier(points)}
-    points = [p for p in points if years.keeps(p.date)]
-    meta = _provenance_meta(provenance, title="Training compute of notable AI models", unit="FLOP",
-                            **years.years_meta())
-    rows = [(p.date.isoformat(), p.label, p.extra, p.value, (p.date, p.label) in records) for p in points]
-    return _download(fmt, "claimwatch-training-compute", meta,
-                     ["publication_date", "model", "organization", "training_compute_flop", "is_record"], rows)
+    return _send(compute_download(fmt, _years(years)))
 
 
 def benchmark_data(request, slug, fmt):
@@ -241,21 +212,10 @@ def benchmark_data(request, slug, fmt):
     years = YearsForm(request.GET)
     if not years.is_valid():
         return bad_query(request, years, plain=True)
-    points, provenance = BenchmarkSeries(benchmark.slug).points()
-    records = {(p.date, p.label, p.value) for p in frontier(points, benchmark.higher_is_better)}
-    points = [p for p in points if years.keeps(p.date)]
-    meta = _provenance_meta(provenance, title=benchmark.name, unit=benchmark.unit,
-                            higher_is_better=benchmark.higher_is_better, **years.years_meta())
-    rows = [(p.date.isoformat(), p.label, p.value, p.low, p.high, (p.date, p.label, p.value) in records)
-            for p in points]
-    return _download(fmt, f"claimwatch-{benchmark.slug}", meta,
-                     ["date", "model", "score", "low", "high", "is_record"], rows)
+    return _send(benchmark_download(benchmark, fmt, _years(years)))
 
 
-def models_data(request, fmt):
-    form = ModelsForm(request.GET)
-    if not form.is_valid():
-        return bad_query(request, form, plain=True)
+def _models_download(form, fmt, query):
     models = list(form.queryset()[:20000])
     runs = {}
     for m in models:
@@ -266,15 +226,23 @@ def models_data(request, fmt):
         runs=[(r.pk, r.source.name, r.finished_at) for r in runs.values()],
         data_as_of=max((r.as_of for r in runs.values() if r.as_of), default=None),
     )
-    meta = _provenance_meta(provenance, title="AI models", query=request.GET.urlencode())
+    meta = provenance_meta(provenance, title="AI models", query=query)
     rows = [(m.name, m.organization, m.publication_date.isoformat() if m.publication_date else "", m.domain,
              m.parameters, m.training_compute_flop, m.training_compute_cost_usd, m.confidence, m.accessibility,
              m.link, m.run_id) for m in models]
-    return _download(fmt, "claimwatch-ai-models", meta,
-                     ["name", "organization", "publication_date", "domain", "parameters", "training_compute_flop",
-                      "training_compute_cost_usd", "confidence", "accessibility", "link", "ingest_run"], rows)
+    return render_download(fmt, "claimwatch-ai-models", meta,
+                           ["name", "organization", "publication_date", "domain", "parameters", "training_compute_flop",
+                            "training_compute_cost_usd", "confidence", "accessibility", "link", "ingest_run"], rows)
 
 
+def models_data(request, fmt):
+    form = ModelsForm(request.GET)
+    if not form.is_valid():
+        return bad_query(request, form, plain=True)
+    query = request.GET.urlencode()  # the file's metadata quotes it as given: part of the key
+    download = payload_store.cache_only(f"download:models:{fmt}:{query}", data_version(),
+                                        lambda: _models_download(form, fmt, query))
+    return _send(download)
 
 
 def series_data(request, slug, fmt):
@@ -282,12 +250,4 @@ def series_data(request, slug, fmt):
     form = SeriesDataForm(request.GET)
     if not form.is_valid():
         return bad_query(request, form, plain=True)
-    entity = form.cleaned_data.get("entity") or ""
-    points, provenance = OwidSeries(slug, entity).points()
-    points = [p for p in points if form.keeps(p.date)]
-    meta = _provenance_meta(provenance, title=series.name, unit=series.unit, unit_note=series.unit_note,
-                            entity=entity or None, date_precision=series.date_precision, **form.years_meta())
-    dates = (lambda d: str(d.year)) if series.date_precision == "year" else (lambda d: d.isoformat())
-    rows = [(dates(p.date), p.label, p.value) for p in points]
-    name = f"claimwatch-{series.slug}" + (f"-{slugify(entity)}" if entity else "")
-    return _download(fmt, name, meta, ["date", "entity", "value"], rows)
+    return _send(series_download(series, form.cleaned_data.get("entity") or "", fmt, _years(form)))

@@ -147,14 +147,19 @@ def _claim_lanes(claims, lanes_by: str) -> list[Lane]:
             continue
         marker = _claim_marker(claim)
         if lanes_by == "topic":
-            groups = [(t.slug, t.name, t.get_absolute_url()) for t in claim.topics.all()] or [
-                ("no-topic", "No topic", "")]
+            groups = list(claim.topics.all()) or [("no-topic", "No topic", "")]
         elif claim.person:
-            groups = [(claim.person.slug, claim.person.name, claim.person.get_absolute_url())]
+            groups = [claim.person]
         else:
             groups = [("no-person", "The essays' own claims (no named person)", "/claims/?person=none")]
-        for key, title, url in groups:
-            lanes.setdefault(key, Lane(f"claims-{key}", title, "claim", url)).markers.append(marker)
+        for group in groups:
+            key = group[0] if isinstance(group, tuple) else group.slug
+            lane = lanes.get(key)
+            if lane is None:
+                # A lane's link is reversed once, when it opens, not once per claim in it.
+                key, title, url = group if isinstance(group, tuple) else (key, group.name, group.get_absolute_url())
+                lane = lanes[key] = Lane(f"claims-{key}", title, "claim", url)
+            lane.markers.append(marker)
     # Busiest lanes first, so the eye lands on where most was said; the catch-all lanes last.
     return sorted(lanes.values(), key=lambda lane: (lane.key in ("claims-no-person", "claims-no-topic"),
                                                     -len(lane.markers), lane.title))

@@ -30,6 +30,7 @@ from claims.site import site_url
 from claims.track_record import person_track_record
 
 from .charts import ChartStateForm
+from .id_pages import page_of
 from .timeline import build_timeline
 
 PAGE_SIZE = 25
@@ -231,9 +232,8 @@ def topic_list(request):
 def topic_detail(request, slug):
     topic = get_object_or_404(Topic, slug=slug)
     claims = Claim.objects.for_list().filter(topics=topic)
-    # The count is cached per claims generation: COUNT(*) over a topic's claims grows with it.
-    page = CachedCountPaginator(claims, PAGE_SIZE, filters={"topic page": topic.pk}).get_page(
-        request.GET.get("page") or 1)
+    # The order is cached per claims generation: COUNT(*) and the sort over a topic's claims grow with it.
+    page = page_of(claims, f"topic:{topic.pk}", PAGE_SIZE, request.GET.get("page") or 1)
     charts = ChartStateForm(request.GET, topic_charts(topic))
     if not charts.is_valid():
         return bad_query(request, charts)

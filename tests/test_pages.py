@@ -9,37 +9,38 @@ from . import factories
 
 # Queries per page, whatever the data size. A change here must be deliberate.
 # Cold cache (the worst case); the first generation read costs its row, later ones the cache;
-# a chart costs (on a miss) its series.
+# a chart costs (on a miss) its series. Stored payloads (claims/payload_store.py: a chart's shared
+# part, status and topic counts) cost two more on a miss: reading their row, then storing it.
 QUERIES = {
     # generations (claims, data: cold, so each reads its row), status counts, newest evidence, topics,
     # model count, last run, featured charts, compute chart (measures on it, points, runs), GPQA chart
     # (measures on it, benchmark, points, runs), verdicts, latest claims (+topics)
-    "home": 18,
+    "home": 26,  # + stored: status counts, topics, two charts
     # claims version, the 5 facets' counts (cold cache: one read of the pre-aggregated counts; the page
     # count is their sum), the shown topics' and people's names, claims, their topics
     "claim_list": 6,
     # claim, topics, evidence, measures (the primary one is charted), its chart (claims generation,
     # claims on the series, version, benchmark, points, runs), verdicts, related (+topics), the quote's
     # attributions
-    "claim": 14,
+    "claim": 16,  # + stored: the chart
     # claims generation, people with claims (count, a page of them), resolved claims by topic and overall
     "person_list": 5,
     "person": 5,  # person, track record (overall, by topic: counted), a page of claims, their topics
-    "topic_list": 2,  # claims generation, topics with claim counts
+    "topic_list": 4,  # claims generation, topics with claim counts (stored)
     # topic, claim count, page of claims (+topics), claims generation, its claims' series (grouped),
     # the claims each chart marks (2), version, GPQA chart (benchmark, points, runs), compute chart
     # (points, runs)
-    "topic": 14,
+    "topic": 18,  # + stored: two charts
     # form choices (topics; claims generation, top people), claims (+topics), compute records
     # (data generation, points, runs), four timeline benchmarks (benchmark, and for GPQA, the only
     # one here: points, runs)
-    "timeline": 14,
+    "timeline": 24,  # + stored: five charts (three are of series not ingested here)
     # featured charts (config, version), compute chart (claims generation, claims measured on it,
     # points, runs), benchmark summaries, series summaries
-    "data": 8,
+    "data": 10,  # + stored: the chart
     # benchmark, chart (claims generation, the claims it marks, version, benchmark, points, runs),
     # the claims measured on it (count, page)
-    "benchmark": 9,
+    "benchmark": 11,  # + stored: the chart
     "models": 2,  # count, page of models with their runs
 }
 
