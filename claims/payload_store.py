@@ -99,5 +99,13 @@ def restamp(keys, version) -> int:
     return StoredPayload.objects.filter(key__in=keys, format=FORMAT).update(version=str(version))
 
 
+def unfingerprint(*prefixes: str) -> int:
+    """Make the next warm-up rebuild every row under ``prefixes`` (an edit no fingerprint shows)."""
+    rows = StoredPayload.objects.none()
+    for prefix in prefixes:
+        rows |= StoredPayload.objects.filter(key__startswith=prefix)
+    return rows.update(fingerprint="")
+
+
 def forget(key: str) -> None:
     StoredPayload.objects.filter(key=key).delete()

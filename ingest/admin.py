@@ -1,7 +1,33 @@
 from django.contrib import admin
+from django.db import transaction
 
+from . import generation
 from .models import (AIModel, Benchmark, BenchmarkScore, DataSource, FeedItem, HeldPayload, IngestRun, RunChange, Series,
                      SeriesPoint)
+
+
+class EditedDataAdmin(admin.ModelAdmin):
+    """Admin for ingested data: an edit advances the data generation (pages keyed on it rebuild)
+    and, once committed, tells the apps that derived payloads from the data (data_edited)."""
+
+    def _edited(self):
+        from .signals import data_edited
+
+        generation.bump(generation.DATA)
+        model = self.model
+        transaction.on_commit(lambda: data_edited.send(sender=model))
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        self._edited()
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        self._edited()
+
+    def delete_queryset(self, request, queryset):
+        super().delete_queryset(request, queryset)
+        self._edited()
 
 
 @admin.register(DataSource)
@@ -22,7 +48,7 @@ class IngestRunAdmin(admin.ModelAdmin):
 
 
 @admin.register(AIModel)
-class AIModelAdmin(admin.ModelAdmin):
+class AIModelAdmin(EditedDataAdmin):
     list_display = ["name", "organization", "publication_date", "domain", "parameters", "training_compute_flop", "notable"]
     list_filter = ["notable", "domain", "confidence"]
     search_fields = ["name", "organization"]
@@ -30,13 +56,13 @@ class AIModelAdmin(admin.ModelAdmin):
 
 
 @admin.register(Benchmark)
-class BenchmarkAdmin(admin.ModelAdmin):
+class BenchmarkAdmin(EditedDataAdmin):
     list_display = ["name", "slug", "unit", "higher_is_better", "publisher"]
     search_fields = ["name", "slug"]
 
 
 @admin.register(BenchmarkScore)
-class BenchmarkScoreAdmin(admin.ModelAdmin):
+class BenchmarkScoreAdmin(EditedDataAdmin):
     list_display = ["model_name", "benchmark", "date", "score", "stderr"]
     list_filter = ["benchmark"]
     search_fields = ["model_name"]
@@ -45,13 +71,13 @@ class BenchmarkScoreAdmin(admin.ModelAdmin):
 
 
 @admin.register(Series)
-class SeriesAdmin(admin.ModelAdmin):
+class SeriesAdmin(EditedDataAdmin):
     list_display = ["name", "slug", "unit", "source"]
     search_fields = ["name", "slug"]
 
 
 @admin.register(SeriesPoint)
-class SeriesPointAdmin(admin.ModelAdmin):
+class SeriesPointAdmin(EditedDataAdmin):
     list_display = ["series", "entity", "date", "value"]
     list_filter = ["series"]
     search_fields = ["entity"]

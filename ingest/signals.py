@@ -11,3 +11,8 @@ run_succeeded = Signal()
 # depends on the records as it stood before the re-checks that run_succeeded starts; what
 # they find can be shown on the run page through ingest.blast_radius.
 data_changed = Signal()
+
+# Sent after an operator's edit of ingested data in the admin commits: ``model`` is the edited
+# model class. No ingest run stamps such an edit, so receivers drop or rebuild what they derived
+# from the data (stored charts and downloads, measure results) instead of waiting for a run.
+data_edited = Signal()

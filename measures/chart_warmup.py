@@ -73,3 +73,10 @@ def warm_charts_task(run_id: int | None = None) -> int:
 def on_run_succeeded(sender, run_id: int, **kwargs) -> None:
     """Receiver for ingest.signals.run_succeeded: rebuild on a worker, once per burst of runs."""
     followups.queue_once_per_burst(WARM_QUEUED, warm_charts_task, run_id)
+
+
+def on_data_edited(sender, **kwargs) -> None:
+    """Receiver for ingest.signals.data_edited: an admin edit moves no fingerprint (no run stamps
+    it), so every stored chart and download is marked for rebuilding, on a worker."""
+    payload_store.unfingerprint("chart:", "download:")
+    followups.queue_once_per_burst(WARM_QUEUED, warm_charts_task, None)

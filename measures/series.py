@@ -287,8 +287,8 @@ SeriesRef = ModelAttributeSeries | BenchmarkSeries | OwidSeries
 def _fingerprint(rows) -> str:
     """How many rows, and the newest run among them: ingest connectors stamp a row with the run
     that changed any of its values (ingest/connectors/base.py), and a removed row lowers the count,
-    so any run that changes a series moves one of the two. (Edits in the admin do not stamp a run;
-    they show after the next run that touches the series.)"""
+    so any run that changes a series moves one of the two. (Edits in the admin stamp no run: they
+    send ingest.signals.data_edited, on which every stored payload is marked for rebuilding.)"""
     figures = rows.order_by().aggregate(n=Count("pk"), last_run=Max("run_id"))
     return f"{figures['n']}:{figures['last_run']}"
 

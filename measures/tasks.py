@@ -33,3 +33,8 @@ def recheck_measures_task(run_id: int | None = None) -> int:
 def on_run_succeeded(sender, run_id: int, **kwargs) -> None:
     """Receiver for ingest.signals.run_succeeded: one re-check on a worker per burst of runs."""
     followups.queue_once_per_burst(RECHECK_QUEUED, recheck_measures_task, run_id)
+
+
+def on_data_edited(sender, **kwargs) -> None:
+    """Receiver for ingest.signals.data_edited: an admin edit of the data re-checks the measures too."""
+    followups.queue_once_per_burst(RECHECK_QUEUED, recheck_measures_task, None)

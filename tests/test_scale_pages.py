@@ -306,3 +306,28 @@ def test_the_home_page_shows_new_evidence_on_the_next_request(client, world):
     Evidence.objects.create(claim=claim, source=factories.source(title="A brand-new finding"),
                             state=Evidence.State.ACCEPTED)
     assert "A brand-new finding" in _get(client, "/")[0]
+
+
+def test_an_admin_edit_of_a_score_shows_on_the_chart_and_download_and_a_later_warm_up_keeps_it(admin_client, world):
+    """No run stamps an operator's edit, so no fingerprint moves: the edit itself must make the
+    stored chart and download rebuild, and a later warm-up must not re-stamp the old payload."""
+    from django.core.cache import cache
+    from django.forms.models import model_to_dict
+
+    from measures.chart_warmup import charted_series, warm_series
+
+    url, download = "/data/benchmarks/gpqa-diamond/", "/data/benchmarks/gpqa-diamond.csv"
+    warm_series(charted_series())
+    best = BenchmarkScore.objects.filter(benchmark=world["gpqa"]).order_by("-score").first()
+    assert _traces(_figure(_get(admin_client, url)[0], "chart-gpqa-diamond"))["frontier"]["y"][-1] == best.score
+    form = {name: "" if value is None else value for name, value in model_to_dict(best).items()}
+    response = admin_client.post(f"/admin/ingest/benchmarkscore/{best.pk}/change/", {**form, "score": "0.999"})
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert _traces(_figure(_get(admin_client, url)[0], "chart-gpqa-diamond"))["frontier"]["y"][-1] == 0.999
+    assert "0.999" in {r["score"] for r in _csv_rows(admin_client, download)}
+    warm_series(charted_series())  # what another source's run does next: nothing it ingests moved
+    cache.clear()
+    assert _traces(_figure(_get(admin_client, url)[0], "chart-gpqa-diamond"))["frontier"]["y"][-1] == 0.999
+    assert "0.999" in {r["score"] for r in _csv_rows(admin_client, download)}
+    admin_client.post(f"/admin/ingest/benchmarkscore/{best.pk}/delete/", {"post": "yes"})
+    assert _traces(_figure(_get(admin_client, url)[0], "chart-gpqa-diamond"))["frontier"]["y"][-1] < 0.999
