@@ -244,12 +244,16 @@ def test_markdown_notes_are_rendered_without_scripts_handlers_or_javascript_link
     assert "<h3>Big</h3>" in html
 
 
-def test_accepted_evidence_is_in_the_claims_own_feed_at_once(editor_client, claim, feed_source):
+def test_accepted_evidence_is_in_the_claims_own_feed_at_once(editor_client, claim, feed_source,
+                                                             django_capture_on_commit_callbacks):
     ev = suggestion(claim, feed_source, title="Evidence for the feed")
     reader = Client()
     before = reader.get("/feeds/claims/scaling-wall.atom")
     assert before.status_code == 200 and "Evidence for the feed" not in before.content.decode()
-    editor_client.post(f"/curate/evidence/{ev.pk}/accept/", _accept_data(ev))
+    # The accept commits: the claims generation it advances reaches the cache on commit, which
+    # feed stamps are keyed on.
+    with django_capture_on_commit_callbacks(execute=True):
+        editor_client.post(f"/curate/evidence/{ev.pk}/accept/", _accept_data(ev))
     # A reader holding the old ETag must get the new feed, not a 304.
     after = reader.get("/feeds/claims/scaling-wall.atom", headers={"If-None-Match": before["ETag"]})
     assert after.status_code == 200
