@@ -255,14 +255,44 @@ def workers(transactional_db, tmp_path):
         worker.stop()
 
 
-def _wait(run, until, timeout):
+def _wait(run, until, timeout, poll=0.2):
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         run.refresh_from_db()
         if until(run):
             return run
-        time.sleep(0.2)
+        time.sleep(poll)
     raise AssertionError(f"run {run.pk} still {run.status} after {timeout} s: {run.error}")
+
+
+def _queue_and_kill_mid_run(source, queue, kill, attempts=6, restart=lambda: None):
+    """Queue a run of ``source`` and ``kill()`` its worker while the run is RUNNING.
+
+    The largest snapshot ingests in a few tenths of a second, so a kill can land just after the
+    run finished; such an attempt proves nothing, and the next one starts again from empty
+    tables (``restart()`` first starts a worker again if the kill took the last one). Returns
+    (run, killed_at) for the attempt whose kill provably landed mid-run.
+    """
+    from ingest.tasks import run_ingest_task
+
+    for attempt in range(attempts):
+        if attempt:
+            restart()
+        run = queue_run(source)
+        run_ingest_task.apply_async(args=[run.pk], queue=queue)
+        run = _wait(run, lambda r: r.status == IngestRun.Status.RUNNING or r.is_finished, 90, poll=0.005)
+        if run.status == IngestRun.Status.RUNNING:
+            kill()
+            killed_at = time.monotonic()
+            run.refresh_from_db()
+            if run.status == IngestRun.Status.RUNNING:
+                return run, killed_at
+        # Too late: that run ended; start over with nothing ingested.
+        _wait(run, lambda r: r.is_finished and not DataSource.objects.filter(pk=source.pk, locked_by_run__isnull=False)
+              .exists(), 120)
+        AIModel.objects.all().delete()
+        IngestRun.objects.filter(source=source).delete()
+    raise AssertionError(f"no kill landed mid-run in {attempts} attempts")
 
 
 def _largest_source():
@@ -296,20 +326,16 @@ def _run_again(source, queue):
 
 @pytest.mark.worker
 def test_killing_the_pool_child_mid_run_the_redelivered_task_takes_the_run_back(workers):
-    from ingest.tasks import run_ingest_task
-
     queue = f"test-{uuid.uuid4().hex[:8]}"
     worker = workers(queue, pool="prefork")
     source = _largest_source()
-    run = queue_run(source)
-    run_ingest_task.apply_async(args=[run.pk], queue=queue)
-    _wait(run, lambda r: r.status == IngestRun.Status.RUNNING, 90)
-    children = worker.children()
-    assert len(children) == 1
-    os.kill(children[0], signal.SIGKILL)
-    killed_at = time.monotonic()
-    run.refresh_from_db()
-    assert run.status == IngestRun.Status.RUNNING, "killed mid-run, not after it"
+
+    def kill_the_child():
+        children = worker.children()
+        assert len(children) == 1
+        os.kill(children[0], signal.SIGKILL)
+
+    run, killed_at = _queue_and_kill_mid_run(source, queue, kill_the_child)
     run = _wait(run, lambda r: r.is_finished, 300)
     _assert_clean_finish(source, run, killed_at)
     assert run.attempts == 2
@@ -318,20 +344,21 @@ def test_killing_the_pool_child_mid_run_the_redelivered_task_takes_the_run_back(
 
 @pytest.mark.worker
 def test_killing_the_main_worker_process_mid_run_the_run_is_retried_and_ends(workers):
-    from ingest.tasks import run_ingest_task
-
     queue = f"test-{uuid.uuid4().hex[:8]}"
     # solo pool: the main process runs the task itself, so kill -9 ends the run with it.
-    first = workers(queue, pool="solo")
+    current = [workers(queue, pool="solo")]
     source = _largest_source()
-    run = queue_run(source)
-    run_ingest_task.apply_async(args=[run.pk], queue=queue)
-    _wait(run, lambda r: r.status == IngestRun.Status.RUNNING, 90)
-    os.kill(first.process.pid, signal.SIGKILL)
-    first.process.wait()
-    killed_at = time.monotonic()
-    run.refresh_from_db()
-    assert run.status == IngestRun.Status.RUNNING, "killed mid-run, not after it"
+
+    def kill_the_worker():
+        os.kill(current[0].process.pid, signal.SIGKILL)
+        current[0].process.wait()
+        current[0] = None
+
+    def restart():
+        if current[0] is None:  # the kill that came too late took the worker with it
+            current[0] = workers(queue, pool="solo")
+
+    run, killed_at = _queue_and_kill_mid_run(source, queue, kill_the_worker, restart=restart)
     # A replacement worker with beat: its reaper notices the silent run and retries it.
     workers(queue, pool="solo", beat=True)
     run = _wait(run, lambda r: r.is_finished, 300)
