@@ -14,8 +14,8 @@ class EditorialConfig(AppConfig):
         from measures.signals import outcomes_changed
 
         from .backing import measure_result_backs
-        from .checks import moved_by_run, on_data_changed, on_outcomes_changed
-        from .tasks import on_run_succeeded
+        from .checks import moved_by_run, on_outcomes_changed
+        from .tasks import on_data_changed, on_run_succeeded
         from .roles import ensure_editors_group
 
         # Measures are re-checked by the measures app after each ingest run; a change of

@@ -242,19 +242,15 @@ def record_values_moved(run_id: int, before: list) -> int:
     return len(entries)
 
 
-def on_data_changed(sender, run_id: int, changed: dict, **kwargs) -> None:
-    """Receiver for ingest.signals.data_changed: note the touched measures' values as they
-    stand (before any re-check of this run), and compare on a worker.
+def values_before(changed: dict) -> list[list]:
+    """[[measure pk, value]] of the measures a run's changed records touch, as they stand now
+    (before any re-check of that run): what record_values_moved compares against.
 
     Only measures that had a value: a first value is the measure starting to work (every
     measure on the first load), not a run moving what editors have seen.
     """
-    from .tasks import values_moved_task
-
     touched = measures_touched(changed).filter(value__isnull=False).order_by("pk")
-    before = [[pk, value] for pk, value in touched.values_list("pk", "value")]
-    if before:
-        transaction.on_commit(lambda: values_moved_task.delay(run_id, before))
+    return [[pk, value] for pk, value in touched.values_list("pk", "value")]
 
 
 @dataclasses.dataclass(frozen=True)

@@ -5,6 +5,7 @@ import logging
 
 from celery import shared_task
 from django.core.cache import cache
+from django.db import transaction
 from django.utils import timezone
 
 from ingest import followups
@@ -56,6 +57,16 @@ def values_moved_task(run_id: int, before: list) -> int:
     except IngestRun.DoesNotExist:
         log.warning("run %s no longer exists; its moved values are not recorded", run_id)
         return 0
+
+
+def on_data_changed(sender, run_id: int, changed: dict, **kwargs) -> None:
+    """Receiver for ingest.signals.data_changed: note the touched measures' values as they
+    stand, and compare them with the re-checked ones on a worker once this run commits."""
+    from .checks import values_before
+
+    before = values_before(changed)
+    if before:
+        transaction.on_commit(lambda: values_moved_task.delay(run_id, before))
 
 
 def on_run_succeeded(sender, run_id: int, **kwargs) -> None:
