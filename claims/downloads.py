@@ -110,9 +110,10 @@ def browse_records(claims, request):
     before its first byte or is sent whole. (The rows' server-side cursor opens only
     when the stream starts, so a response nobody reads holds no cursor.)
     """
+    claims, members = _by_ids(claims)
     topics = defaultdict(list)
     links = (
-        Claim.topics.through.objects.filter(claim_id__in=claims.order_by().values("pk"))
+        Claim.topics.through.objects.filter(claim_id__in=members)
         .order_by("topic__name")
         .values_list("claim_id", "topic__name")
     )
@@ -124,6 +125,26 @@ def browse_records(claims, request):
     rows = claims.prefetch_related(None).values(*BROWSE_VALUES)
     rows.query.get_compiler(rows.db).as_sql()
     return _browse_rows(rows, topics, permalink, placeholder)
+
+
+# Up to this many matching claims, a download reads their ids first and then the rows by id.
+IDS_FIRST_UP_TO = 5000
+
+
+def _by_ids(claims):
+    """(the claims to read, what their topics query filters on).
+
+    Asked for the filtered rows in their order at once, PostgreSQL walks the sort's index over
+    every claim and tests each against the filters (400 ms for 1,500 of 100k claims under a
+    topic and a kind); without the order it finds the ids from the filters' own indexes, and
+    sorting those few rows is cheap. A large match keeps the single ordered query.
+    """
+    if claims.query.annotations:  # ordered by something computed (a search rank): keep it whole
+        return claims, claims.order_by().values("pk")
+    ids = list(claims.order_by().values_list("pk", flat=True)[:IDS_FIRST_UP_TO + 1])
+    if not ids or len(ids) > IDS_FIRST_UP_TO:  # none: the query as asked reads nothing either
+        return claims, claims.order_by().values("pk")
+    return Claim.objects.filter(pk__in=ids).order_by(*claims.query.order_by), ids
 
 
 def _browse_rows(rows, topics, permalink, placeholder):

@@ -188,9 +188,9 @@ def test_download_urls_do_not_shadow_the_claim_pages(client, world):
 @pytest.mark.parametrize("name", ["claims_csv", "claims_json"])
 def test_browse_downloads_use_a_fixed_number_of_queries(client, db, n, name, django_assert_num_queries):
     factories.many_claims(n)
-    # Every claim's topic names; every claim's measures (one query, however many claims);
-    # the claims with person and source.
-    with django_assert_num_queries(3):
+    # The matching claims' ids; every claim's topic names; every claim's measures (one query,
+    # however many claims); the claims with person and source.
+    with django_assert_num_queries(4):
         text = body(client.get(reverse(f"reader:{name}")))
     assert text.count("http://testserver/claims/claim-") == n
 
