@@ -28,6 +28,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from urllib.parse import quote
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -99,7 +100,9 @@ def children(pid: int) -> list[int]:
 def wrk(base, paths, duration, connections, threads=2) -> dict:
     """req/s and latency percentiles for random draws from ``paths``."""
     listing = OUT / "wrk-paths.txt"
-    listing.write_text("\n".join(paths) + "\n")
+    # Percent-encoded: a drawn parameter may hold a space ("United States"), which the test
+    # client encodes for itself but wrk would send as is, breaking the request line.
+    listing.write_text("\n".join(quote(path, safe="/?&=%+:,.-_~") for path in paths) + "\n")
     script = OUT / "wrk-random.lua"
     script.write_text(LUA)
     result = subprocess.run(
