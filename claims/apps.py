@@ -8,8 +8,10 @@ class ClaimsConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import post_migrate, pre_migrate
 
-        from . import fts, generation, signals  # noqa: F401  (connects the receivers)
+        from . import facet_table, fts, generation, signals  # noqa: F401  (connects the receivers)
 
         # The SQLite search triggers are off while migrations run (claims/fts.py says why).
         pre_migrate.connect(fts.before_migrate, sender=self, dispatch_uid="claims.fts.before_migrate")
         post_migrate.connect(fts.after_migrate, sender=self, dispatch_uid="claims.fts.after_migrate")
+        # And the facet tables are refilled after a flush or a migration (claims/facet_table.py).
+        post_migrate.connect(facet_table.after_migrate, sender=self, dispatch_uid="claims.facet_table.after_migrate")

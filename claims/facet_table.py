@@ -8,7 +8,7 @@ and for repairing a database restored without them. The SQL that names what a fa
 in lives here; the migrations keep frozen copies, as migrations must.
 """
 
-from django.db import connection, transaction
+from django.db import DEFAULT_DB_ALIAS, connection, transaction
 
 YEAR = {"postgresql": "EXTRACT(YEAR FROM c.date_made)::smallint",
         "sqlite": "CAST(strftime('%Y', c.date_made) AS INTEGER)"}
@@ -75,3 +75,18 @@ def set_triggers(enabled: bool) -> None:
     with connection.cursor() as cursor:
         for table, trigger in POSTGRES_TRIGGERS:
             cursor.execute(f"ALTER TABLE {table} {'ENABLE' if enabled else 'DISABLE'} TRIGGER {trigger}")
+
+
+def after_migrate(sender, using, **kwargs) -> None:
+    """Receiver for post_migrate, which Django also sends after every ``flush`` (without a plan).
+
+    A flush empties the tables in no fixed order (Django gathers their names in a set), so the
+    triggers see claims without their topics and topics without their claims, and can leave facet
+    rows and counts that no claim has (a negative count, a topic row of a deleted claim). A
+    refill makes both tables what the claims say. A migrate that applied nothing changes nothing.
+    """
+    if using != DEFAULT_DB_ALIAS or ("plan" in kwargs and not kwargs["plan"]):
+        return
+    if not {"claims_claimfacet", "claims_facetcount"} <= set(connection.introspection.table_names()):
+        return  # migrated back to before the facet tables
+    refill()

@@ -220,3 +220,13 @@ def test_counts_under_a_search_are_exact_alone_and_with_facet_filters(client, wo
     for filters in ({}, {"topic": "t0"}, {"kind": "prediction"}, {"topic": "t1", "person": "p1"},
                     {"person": "none", "year": "unknown"}, {"status": "open", "topic": "t2", "kind": "assessment"}):
         assert page_counts(client, {"q": "brownout", **filters}) == expected(filters), filters
+
+
+def test_a_flush_leaves_no_facet_rows_or_counts_behind(world):
+    """A flush deletes the tables in whatever order Django's set of table names gives, under the
+    triggers; post_migrate, which follows every flush, refills the facet tables from the claims."""
+    from django.core.management import call_command
+
+    assert ClaimFacet.objects.exists() and FacetCount.objects.filter(n__gt=0).exists()
+    call_command("flush", interactive=False, verbosity=0)
+    assert not ClaimFacet.objects.exists() and not FacetCount.objects.exists()
