@@ -185,9 +185,8 @@ class Claim(models.Model):
         ordering = ["-date_made", "title"]
         indexes = [
             models.Index(fields=["editorial_state", "-date_made"]),
-            # The timeline's and for_list()'s order to the last key: year-dated claims share 1 January,
-            # and without the title PostgreSQL read every claim of the newest dates to sort them.
-            models.Index(fields=["editorial_state", "-date_made", "title"], name="claim_timeline_order"),
+            # claim_timeline_order (the timeline's order to the last key) is PostgreSQL-only too: see
+            # migration 0009_timeline_order_index.
             # claim_browse_order (newest first, undated last) is PostgreSQL-only: see migration 0004.
             models.Index(fields=["updated"], name="claim_updated"),
             models.Index(fields=["-created"], name="claim_newest"),
