@@ -23,14 +23,19 @@ class StoredRow(SimpleNamespace):
 
 
 class AnyOf(Lookup):
-    """``column = ANY(...)``, the values bound as one parameter (PostgreSQL).
+    """``column IN (the values)``, the values bound as one parameter (PostgreSQL).
 
     ``column__in`` binds one parameter per value: for the few thousand keys of a payload,
     adapting each value and splitting a query of thousands of placeholders cost more
     than reading the rows. Django's cursor quotes parameters into the statement, and an
     array is quoted value by value, so the values go as one JSON text (encoded and quoted
-    in one pass each), unpacked by the server into an array of the column's type. Values
+    in one pass each), unpacked by the server into rows of the column's type. Values
     JSON cannot carry (dates) go as an array.
+
+    A subquery, not ``= ANY(ARRAY(subquery))``: ORed with the "carried by" test the scan
+    cannot use an index, and ANY over an array that is not a constant compares each row
+    with the values one by one (2,225 keys against 1,069 stored models: 20 of a run's 76
+    ms of server CPU); ``IN (subquery)`` there becomes a hashed subplan, one probe a row.
     """
 
     lookup_name = "any_of"
@@ -44,7 +49,7 @@ class AnyOf(Lookup):
         except TypeError:
             return f"{lhs} = ANY(%s)", (*lhs_params, values)
         kind = re.sub(r"\(.*\)", "", self.lhs.output_field.db_type(connection))
-        return f"{lhs} = ANY(ARRAY(SELECT jsonb_array_elements_text(%s::jsonb))::{kind}[])", (*lhs_params, text)
+        return f"{lhs} IN (SELECT jsonb_array_elements_text(%s::jsonb)::{kind})", (*lhs_params, text)
 
 
 class StoredRows:
