@@ -134,3 +134,39 @@ def test_a_frontier_cell_that_is_neither_true_nor_false_rejects_its_row_with_a_r
     assert run.status == IngestRun.Status.OK, run.error
     assert dict(AIModel.objects.values_list("key", "frontier_model")) == {"foo": True, "bar": False, "baz": False}
     assert rejected_reasons(run) == ["Frontier model: 'maybe' is neither true nor false"]
+
+
+@pytest.mark.parametrize("cell, expected", [
+    ("2025-03-11", "2025-03-11"),
+    ("2025-03-11 19:27:29", "2025-03-11"),
+    ("2025-03-11 23:59:59+00:00", "2025-03-11"),  # Epoch's "Last modified"
+    ("2025-03-11T19:27:29Z", "2025-03-11"),
+    (" 2025-03-11  19:27:29+00:00 ", "2025-03-11"),  # the cleaning path
+    ("2025-03-11T19:27:29-05:00", "not a date"),  # an offset the cleaning never dropped
+    ("2025-03-11 19:27:29.5+00:00", "not a date"),
+])
+def test_timestamps_give_the_date_the_cleaning_gives_and_refuse_what_it_refuses(cell, expected):
+    from ingest.connectors.values import BadValue, date
+
+    try:
+        got = date(cell, "Last modified").isoformat()
+    except BadValue as exc:
+        got = "not a date" if "is not a date" in str(exc) else str(exc)
+    assert got == expected
+
+
+def test_repeated_cells_are_cleaned_once_and_each_cell_keeps_its_own_text(tmp_path):
+    path = tmp_path / "all_ai_models.csv"
+    path.write_text("Model,Publication date,Parameters,Organization,Country (from Organization),Confidence\n"
+                    "A,2025-01-01,1,  Google   DeepMind ,United States,Likely\n"
+                    "B,2025-01-02,2,Google DeepMind,United  States,Likely\n"
+                    "C,2025-01-03,3,  Google   DeepMind ,,Speculative\n"
+                    "D,2025-01-04,4,Meta,United States,\n")
+    run = run_once(make_source("all-models", "epoch-models", path=str(path)))
+    assert run.status == IngestRun.Status.OK, run.error
+    assert sorted(AIModel.objects.values_list("key", "organization", "country", "confidence")) == [
+        ("a", "Google DeepMind", "United States", "Likely"),
+        ("b", "Google DeepMind", "United States", "Likely"),
+        ("c", "Google DeepMind", "", "Speculative"),
+        ("d", "Meta", "United States", ""),
+    ]

@@ -286,12 +286,16 @@ def link_scores_to_models() -> int:
     Done as one pass over the tables rather than while parsing, so a score links to its
     model whichever of the two sources was ingested first.
     """
-    # Unordered: a lookup table needs no sort (the default ordering sorts every model by name).
-    models = dict(AIModel.objects.order_by().values_list("key", "pk"))
     # Plain tuples: after the first run nearly every score already points where it should,
     # so only the stale ones become instances, for the update.
+    linked = list(BenchmarkScore.objects.exclude(model_key="").order_by().values_list("pk", "model_key", "ai_model_id"))
+    if not linked:
+        # Models loaded before any benchmark (the first bundled ingest): reading every
+        # model's key would only build a lookup table nobody asks.
+        return 0
+    # Unordered: a lookup table needs no sort (the default ordering sorts every model by name).
+    models = dict(AIModel.objects.order_by().values_list("key", "pk"))
     stale = []
-    linked = BenchmarkScore.objects.exclude(model_key="").order_by().values_list("pk", "model_key", "ai_model_id")
     for pk, key, ai_model_id in linked:
         wanted = models.get(key)
         if ai_model_id != wanted:

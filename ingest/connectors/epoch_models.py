@@ -9,7 +9,7 @@ the notable file and then the all-models file updates rather than duplicates.
 from ..models import AIModel
 from .base import LoadContext, ParseError, read_csv
 from .rows import accept_rows
-from .values import BadValue, clean, date, flag, model_key, number
+from .values import BadValue, clean, cleaned_once, date, flag, model_key, number
 
 REQUIRED = ("Model", "Publication date")
 ALIASES = {
@@ -48,12 +48,13 @@ def load(data: bytes, ctx: LoadContext) -> None:
     notable = bool(ctx.source.options.get("notable", "notable" in ctx.source.slug))
     frontier = "Frontier model" in header
     last_modified = "Last modified" in header
+    texts = _Texts(columns)
 
     def parse(row, where):
         name = clean(row.get("Model"))
         if not name:
             raise BadValue("no model name")
-        values = _values(row, name, columns)
+        values = _values(row, name, columns, texts)
         ctx.saw_date(values["publication_date"], "Publication date")
         if last_modified:
             ctx.saw_date(_date_or_none(row.get("Last modified")), "Last modified")
@@ -76,25 +77,41 @@ def _date_or_none(text):
         return None
 
 
-def _text(row, column, limit) -> str:
-    return clean(row.get(column))[:limit] if column else ""
+class _Texts:
+    """The text columns' cleaners, one per column, each cleaning a repeated cell once."""
+
+    def __init__(self, columns: dict):
+        self.organization = _cleaner(columns["organization"], 500)
+        self.domain = _cleaner("Domain", 300)
+        self.task = _cleaner("Task", 500)
+        self.confidence = _cleaner("Confidence", 100)
+        self.accessibility = _cleaner(columns["accessibility"], 200)
+        self.country = _cleaner(columns["country"], 300)
 
 
-def _values(row, name: str, columns: dict) -> dict:
+def _cleaner(column, limit: int):
+    """``row -> the column's cleaned text``; "" for a column the file does not have."""
+    if not column:
+        return lambda row: ""
+    cleaned = cleaned_once(limit)
+    return lambda row: cleaned(row.get(column))
+
+
+def _values(row, name: str, columns: dict, texts: _Texts) -> dict:
     return {
         "key": model_key(name)[:300],
         "name": name[:300],
-        "organization": _text(row, columns["organization"], 500),
+        "organization": texts.organization(row),
         "publication_date": date(row.get("Publication date"), "Publication date"),
-        "domain": _text(row, "Domain", 300),
-        "task": _text(row, "Task", 500),
+        "domain": texts.domain(row),
+        "task": texts.task(row),
         "parameters": number(row.get("Parameters"), "Parameters"),
         "training_compute_flop": number(row.get("Training compute (FLOP)"), "Training compute (FLOP)"),
         "training_compute_cost_usd": number(row.get(columns["cost"]), columns["cost"]) if columns["cost"] else None,
         "training_power_draw_w": number(row.get("Training power draw (W)"), "Training power draw (W)"),
-        "confidence": _text(row, "Confidence", 100),
-        "accessibility": _text(row, columns["accessibility"], 200),
-        "country": _text(row, columns["country"], 300),
+        "confidence": texts.confidence(row),
+        "accessibility": texts.accessibility(row),
+        "country": texts.country(row),
         "link": _first_link(row.get("Link")),
     }
 
