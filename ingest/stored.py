@@ -16,6 +16,14 @@ from django.db.models import F, Lookup, Q
 
 # Values per query on SQLite, under its limit on bound parameters.
 _SQLITE_CHUNK = 5000
+# Column kinds whose values psycopg returns as Django would (no from_db_value, no backend
+# converter on PostgreSQL). JSONField is decoded here; a JSONField with its own decoder, or
+# any other kind, goes through Django's converters.
+_DRIVER_TYPES = {
+    "AutoField", "BigAutoField", "SmallAutoField", "CharField", "TextField", "SlugField", "URLField", "EmailField",
+    "FloatField", "IntegerField", "BigIntegerField", "SmallIntegerField", "PositiveIntegerField",
+    "PositiveBigIntegerField", "PositiveSmallIntegerField", "BooleanField", "DateField", "ForeignKey", "JSONField",
+}
 
 
 class StoredRow(SimpleNamespace):
@@ -57,9 +65,16 @@ class StoredRows:
 
     def __init__(self, model: type[models.Model]):
         self.model = model
-        self.attnames = [f.attname for f in model._meta.concrete_fields]
+        fields = model._meta.concrete_fields
+        self.attnames = [f.attname for f in fields]
         self.pk = model._meta.pk.attname
-        self.vendor = connections[router.db_for_read(model)].vendor
+        self.connection = connections[router.db_for_read(model)]
+        self.vendor = self.connection.vendor
+        # On PostgreSQL the driver already gives these columns' Python values, except JSON,
+        # which Django's backend leaves as text for the field to decode.
+        self._plain = self.vendor == "postgresql" and all(
+            f.get_internal_type() in _DRIVER_TYPES and getattr(f, "decoder", None) is None for f in fields)
+        self._json = [i for i, f in enumerate(fields) if f.get_internal_type() == "JSONField"]
 
     def load(self, field: str, values: list, *, carried_by: str | None = None) -> Iterable[StoredRow]:
         """The rows whose ``field`` is one of ``values``, and (once) those the source ``carried_by`` carried.
@@ -80,7 +95,36 @@ class StoredRows:
 
     def _rows(self, queryset) -> Iterable[StoredRow]:
         attnames, pk = self.attnames, self.pk
-        for found in queryset.order_by().values_list(*attnames):
+        for found in self._tuples(queryset.order_by().values_list(*attnames)):
             obj = StoredRow(**dict(zip(attnames, found)))
             obj.pk = getattr(obj, pk)
             yield obj
+
+    def _tuples(self, queryset) -> Iterable[tuple]:
+        """The rows' values: fetched at once, with only the JSON decoded, where the driver gives the rest.
+
+        Django's value iterator runs each row through its converter chain in Python, and
+        decoding every row's provenance was 3.5 us a row. Provenance texts repeat (132
+        distinct among 2,301 stored models: rows a run wrote whole share one), so each
+        distinct text is decoded once and its rows share the value. That is safe because
+        the merge never changes a provenance in place: it builds a new one (ingest.merge).
+        """
+        if not self._plain:
+            yield from queryset
+            return
+        sql, params = queryset.query.sql_with_params()
+        with self.connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            rows = cursor.fetchall()
+        json_columns, decoded = self._json, {}
+        for row in rows:
+            if json_columns:
+                row = list(row)
+                for index in json_columns:
+                    text = row[index]
+                    if text is not None:
+                        value = decoded.get(text)
+                        if value is None:
+                            value = decoded[text] = json.loads(text)
+                        row[index] = value
+            yield row

@@ -71,3 +71,31 @@ def test_stored_rows_come_by_key_and_with_the_sources_carried_rows_in_one_query(
         rows = list(StoredRows(AIModel).load("key", ["named", "not-stored"], carried_by="bulk-test"))
     assert sorted(row.key for row in rows) == ["carried", "named"]
     assert all(row.pk == row.id and row.run_id == run.pk for row in rows)
+
+
+def test_stored_rows_read_back_every_column_as_the_model_gives_it(run):
+    insert_rows(AIModel, [_row("a", run, publication_date=dt.date(2024, 2, 29), parameters=1.5e12, notable=True,
+                               frontier_model=None, provenance={"fields": {"name": run.pk}, "carried_by": {"x": 2}})])
+    [row] = StoredRows(AIModel).load("key", ["a"])
+    model = AIModel.objects.get(key="a")
+    for field in AIModel._meta.concrete_fields:
+        assert getattr(row, field.attname) == getattr(model, field.attname), field.attname
+        assert type(getattr(row, field.attname)) is type(getattr(model, field.attname)), field.attname
+
+
+def test_a_merge_into_one_of_two_rows_with_the_same_provenance_leaves_the_other_as_stored(run):
+    # Rows with the same provenance text share one decoded value (ingest.stored): a merge
+    # must replace it, never change it in place.
+    from ingest import merge
+
+    same = {"fields": {"name": run.pk, "country": run.pk}, "carried_by": {"bulk-test": run.pk}}
+    insert_rows(AIModel, [_row("a", run, country="X", provenance=same), _row("b", run, country="X", provenance=same)])
+    rows = {row.key: row for row in StoredRows(AIModel).load("key", ["a", "b"])}
+    newer = IngestRun.objects.create(source=run.source, status=IngestRun.Status.RUNNING, as_of=dt.datetime(2030, 1, 1,
+                                     tzinfo=dt.UTC))
+    merger = merge.Merger(merge.Stamp.of_run(newer), newer.pk, merge.owner_stamps(list(rows.values())), ("key",))
+    merger.merge(rows["a"], {"key": "a", "country": "Y"})
+    merge.mark_carried(rows["a"], "another", newer.pk)
+    assert rows["a"].provenance == {"fields": {"name": run.pk, "country": newer.pk},
+                                    "carried_by": {"bulk-test": run.pk, "another": newer.pk}}
+    assert rows["b"].provenance == same
