@@ -93,8 +93,7 @@ def _cleaner(column, limit: int):
     """``row -> the column's cleaned text``; "" for a column the file does not have."""
     if not column:
         return lambda row: ""
-    cleaned = cleaned_once(limit)
-    return lambda row: cleaned(row.get(column))
+    return cleaned_once(column, limit)
 
 
 def _values(row, name: str, columns: dict, texts: _Texts) -> dict:
