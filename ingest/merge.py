@@ -17,6 +17,9 @@ value of the highest stamp that offered one, whatever order the runs came in; th
 makes ingest order-independent. A value the run could not set because the stored one is
 newer (or outranks it) is recorded as a conflict, never silently dropped.
 
+A stored record's provenance is never changed in place, only replaced by a new dict:
+records loaded with the same provenance text share one decoded value (ingest.stored).
+
 Records are never deleted: a record that a source carried before and no longer does is
 reported in the diff as disappeared, and the source's mark on it is removed.
 """
