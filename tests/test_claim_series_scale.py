@@ -176,3 +176,36 @@ def test_the_claims_a_series_entity_marks_are_found_by_an_index_on_the_target(se
     names = {c for c, info in conn.introspection.get_constraints(conn.cursor(), Measure._meta.db_table).items()
              if info["index"]}
     assert {"measure_series_entity", "measure_attribute"} <= names
+
+
+# --- chart previews: the series' part is shared, the page's part is its own ------------------------
+
+def _paths(preview):
+    return {name: getattr(preview, name) for name in ("points", "errors", "frontier", "claims", "own", "marks")}
+
+
+def test_claim_previews_share_the_series_paths_but_not_the_domain_a_threshold_widens(db):
+    from measures.charts import Threshold, build_chart
+    from measures.series import BenchmarkSeries
+    from reader.chart_preview import Preview
+
+    factories.ingested(40)
+    ref = BenchmarkSeries("gpqa-diamond")
+    plain = build_chart(ref)
+    first, last = plain.view.first_date, plain.view.last_date
+    early = factories.claim(date_made=first + (last - first) / 3)
+    late = factories.claim(date_made=first + (last - first) * 2 / 3)
+    a, b = Preview.of(build_chart(ref, own=early), "linear", None), Preview.of(build_chart(ref, own=late), "linear", None)
+    base = Preview.of(plain, "linear", None)
+    # Inside the series' span the claim moves only its own mark: the series is drawn the same.
+    assert a.points == b.points == base.points and a.frontier == b.frontier == base.frontier
+    assert a.own and b.own and a.own != b.own and not base.own
+    assert a.marks != b.marks
+    # A threshold far above every score widens the value axis: every point is drawn lower.
+    top = max(p.value for p in plain.records)
+    high = Preview.of(build_chart(ref, own=early, threshold=Threshold(top * 3)), "linear", None)
+    assert high.points != a.points
+    ys = [float(m.split()[1].removesuffix("h0")) for m in high.points.split("M")[1:]]
+    assert min(ys) > 600  # the top third of the box is the threshold's, empty of scores
+    # The log axis is another domain too.
+    assert Preview.of(build_chart(ref, own=early), "log", None).points != a.points
