@@ -147,6 +147,14 @@ class Measure(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["claim", "key"], condition=~Q(key=""), name="measure_unique_key"),
         ]
+        # The claims a chart marks and a data page lists are found by the measure's target: an OWID
+        # series' entity was a filter over every measure of the series' index (33,000 rows at 100k
+        # claims, 12 ms), a model attribute a bitmap of every measure without a benchmark.
+        indexes = [
+            models.Index(fields=["series", "entity"], name="measure_series_entity"),
+            models.Index(fields=["attribute"], name="measure_attribute",
+                         condition=Q(benchmark__isnull=True, series__isnull=True)),
+        ]
 
     def __str__(self):
         return self.description

@@ -120,9 +120,15 @@ def benchmark_detail(request, slug):
     return render(request, "claims/benchmark_detail.html", context)
 
 
-def _entities(series):
-    """The series' entities, most recent value first: the choices of the entity picker."""
-    return list(series.points.order_by("entity").values_list("entity", flat=True).distinct())
+def _entities(series) -> tuple[list[str], int]:
+    """The series' entities (the entity picker's choices, by name) and its number of points.
+
+    Read once per data generation, which every ingest run and admin edit of the data advances:
+    a series of 200 countries' values is a DISTINCT and a COUNT over its points otherwise."""
+    def read():
+        return (list(series.points.order_by("entity").values_list("entity", flat=True).distinct()),
+                series.points.count())
+    return cache.get_or_set(f"series-entities:v1:{series.pk}:{data_version()}", read, 24 * 3600)
 
 
 def series_detail(request, slug):
@@ -131,12 +137,12 @@ def series_detail(request, slug):
     form = SeriesForm(request.GET)
     if not form.is_valid():
         return bad_query(request, form)
-    entities = _entities(series)
+    entities, points = _entities(series)
     entity = form.cleaned_data.get("entity") or ""
     if entity and entity not in entities:
         return bad_request(request, f"Invalid parameters: entity: “{entity}” is not in this series.")
     # Series of one value per entity (OWID's model-by-model tables) chart every entity at once.
-    per_entity = len(entities) > 1 and series.points.count() <= 2 * len(entities)
+    per_entity = len(entities) > 1 and points <= 2 * len(entities)
     if not entity and not per_entity:
         entity = "World" if "World" in entities else entities[0] if entities else ""
     ref = OwidSeries(slug, entity)

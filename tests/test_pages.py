@@ -20,9 +20,9 @@ QUERIES = {
     # count is their sum), the shown topics' and people's names, claims, their topics
     "claim_list": 6,
     # claim, topics, evidence, measures (the primary one is charted), its chart (claims generation,
-    # claims on the series, version, benchmark, points, runs), verdicts, related (+topics), the quote's
-    # attributions
-    "claim": 16,  # + stored: the chart
+    # claims on the series, version, benchmark, points, runs), verdicts, related (the newest of each
+    # of its two topics, cached per claims generation, then those claims), the quote's attributions
+    "claim": 17,  # + stored: the chart
     # claims generation, people with claims (count, a page of them), resolved claims by topic and overall
     "person_list": 5,
     "person": 5,  # person, track record (overall, by topic: counted), a page of claims, their topics
