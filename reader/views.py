@@ -30,7 +30,7 @@ from claims.site import site_url
 from claims.track_record import person_track_record
 
 from .charts import ChartStateForm
-from .id_pages import page_of
+from .id_pages import counted_page_of
 from .timeline import build_timeline
 
 PAGE_SIZE = 25
@@ -232,8 +232,10 @@ def topic_list(request):
 def topic_detail(request, slug):
     topic = get_object_or_404(Topic, slug=slug)
     claims = Claim.objects.for_list().filter(topics=topic)
-    # The order is cached per claims generation: COUNT(*) and the sort over a topic's claims grow with it.
-    page = page_of(claims, f"topic:{topic.pk}", PAGE_SIZE, request.GET.get("page") or 1)
+    # Counted from the stored topic counts and cached a page at a time per claims generation:
+    # COUNT(*) and the sort over a topic's claims grow with it.
+    count = next((t.n for t in dashboard.topics_with_counts() if t.pk == topic.pk), 0)
+    page = counted_page_of(claims, f"topic:{topic.pk}", PAGE_SIZE, request.GET.get("page") or 1, count)
     charts = ChartStateForm(request.GET, topic_charts(topic))
     if not charts.is_valid():
         return bad_query(request, charts)
