@@ -31,10 +31,9 @@ from claims.track_record import person_track_record
 
 from .charts import ChartStateForm
 from .id_pages import counted_page_of
-from .timeline import build_timeline
+from .timeline import TIMELINE_CLAIMS, timeline_for
 
 PAGE_SIZE = 25
-TIMELINE_CLAIMS = 300
 TABS = (("supports", "For"), ("contradicts", "Against"), ("context", "Context"))
 STANCE_WORDS = {"supports": "supporting it", "contradicts": "against it", "context": "giving context"}
 
@@ -246,14 +245,14 @@ def timeline(request):
     form = TimelineForm(request.GET)
     if not form.is_valid():
         return bad_query(request, form)
-    # The newest claims only: the timeline is for reading, the browse page for everything.
-    claims = list(form.filter(Claim.objects.for_list())[: TIMELINE_CLAIMS + 1])
+    shown = timeline_for(form.cleaned_data.get("topic"), form.cleaned_data.get("person"),
+                         with_data=form.cleaned_data.get("show") != "claims",
+                         lanes_by=form.cleaned_data.get("lanes") or "person")
     context = {
         "form": form,
-        "truncated": len(claims) > TIMELINE_CLAIMS,
+        "truncated": shown.truncated,
         "limit": TIMELINE_CLAIMS,
-        "timeline": build_timeline(claims[:TIMELINE_CLAIMS], with_data=form.cleaned_data.get("show") != "claims",
-                                   lanes_by=form.cleaned_data.get("lanes") or "person"),
+        "timeline": shown.timeline,
         "query_string": request.GET.urlencode(),
     }
     return _render(request, "claims/timeline.html", "events", context)

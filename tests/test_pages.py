@@ -31,10 +31,10 @@ QUERIES = {
     # of claims (+topics), every topic's series (grouped), the claims each chart marks (2), version,
     # GPQA chart (benchmark, points, runs), compute chart (points, runs)
     "topic": 29,  # + stored: topic counts, first pages' ids, series by topic, two marker lists, two charts
-    # form choices (topics; claims generation, top people), claims (+topics), compute records
-    # (data generation, points, runs), four timeline benchmarks (benchmark, and for GPQA, the only
-    # one here: points, runs)
-    "timeline": 24,  # + stored: five charts (three are of series not ingested here)
+    # form choices (topics; claims generation, top people), claims (their topics only for lanes by
+    # topic), compute records (data generation, points, runs), four timeline benchmarks (benchmark,
+    # and for GPQA, the only one here: points, runs)
+    "timeline": 23,  # + stored: five charts (three are of series not ingested here)
     # featured charts (config, version), compute chart (claims generation, claims measured on it,
     # points, runs), benchmark summaries, series summaries
     "data": 10,  # + stored: the chart
