@@ -30,6 +30,7 @@ TIMELINE_BENCHMARKS = ("gpqa-diamond", "swe-bench-verified", "metr-horizon-p50",
 # Data records before this year are off the axis: the claims start in the 2010s, and an
 # axis from 1950 (the first notable models) would squeeze them into its last tenth.
 AXIS_FROM_YEAR = 2010
+TTL = 24 * 3600
 
 
 @dataclasses.dataclass(frozen=True)
@@ -122,6 +123,12 @@ def _records_view(ref):
 
 
 def _data_lanes() -> list[Lane]:
+    """The data lanes, whatever the claims filters: built once per data generation and shared by every
+    filter set's timeline (a first request for a person's timeline then only places their claims)."""
+    return cache.get_or_set(f"timeline-data-lanes:v1:{data_generation()}", _build_data_lanes, TTL)
+
+
+def _build_data_lanes() -> list[Lane]:
     lanes = []
     view = _records_view(COMPUTE)
     if view:
@@ -188,8 +195,8 @@ def _placed(lane: Lane, axis: Axis) -> Lane:
         end = _span_end(m.date, m.precision)
         width = round(axis.position(end) - axis.position(m.date), 3) if end > m.date else 0.0
         placed.append(dataclasses.replace(m, left=axis.position(m.date), width=width))
-    lane.markers = placed
-    return lane
+    # A copy: the data lanes come from the cache, shared by every filter set's timeline.
+    return dataclasses.replace(lane, markers=placed)
 
 
 def build_timeline(claims, *, with_data: bool = True, lanes_by: str = "person") -> Timeline:
@@ -207,7 +214,6 @@ def build_timeline(claims, *, with_data: bool = True, lanes_by: str = "person") 
 
 # The newest claims only: the timeline is for reading, the browse page for everything.
 TIMELINE_CLAIMS = 300
-TTL = 24 * 3600
 # What a marker shows: a claim card's quote, statement and source stay in the table.
 MARKER_FIELDS = ("slug", "title", "date_made", "date_precision", "status", "person__name", "person__slug")
 
