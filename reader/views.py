@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.utils.safestring import mark_safe
 
+from ingest.generation import data_generation
 from ingest.models import AIModel, IngestRun
 from measures.chart_config import FeaturedChart
 from measures.claim_charts import claim_chart, featured_charts, topic_charts
@@ -238,7 +239,10 @@ def topic_detail(request, slug):
     charts = ChartStateForm(request.GET, topic_charts(topic))
     if not charts.is_valid():
         return bad_query(request, charts)
-    return render(request, "claims/topic_detail.html", {"topic": topic, "page": page, "charts": charts.shown()})
+    # The charts' rendered HTML is cached under both generations: markers follow claims, traces the data.
+    chart_version = f"{claims_generation()}:{data_generation()}"
+    return render(request, "claims/topic_detail.html",
+                  {"topic": topic, "page": page, "charts": charts.shown(), "chart_version": chart_version})
 
 
 def timeline(request):

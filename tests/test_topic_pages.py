@@ -114,3 +114,22 @@ def test_a_new_measure_charts_its_series_on_the_topic_page_and_a_removed_one_tak
         m.delete()
     assert 'id="chart-gpqa-diamond"' not in _get(client, "/topics/energy/")[0]
     assert measure.claim.title in _get(client, "/topics/scaling/")[0]
+
+
+def test_a_topic_chart_is_rendered_in_the_state_each_url_asks_for_and_follows_an_ingest(client, world):
+    from ingest.aggregates import refresh_after_run
+    from ingest.models import BenchmarkScore, DataSource, IngestRun
+    from ingest.signals import run_succeeded
+
+    chart = _get(client, "/topics/scaling/")[0]
+    table = _get(client, "/topics/scaling/?gpqa-diamond.view=table")[0]
+    assert '<details class="chart-table">' in chart and '<details class="chart-table" open>' in table
+    assert '<details class="chart-table">' in _get(client, "/topics/scaling/")[0]  # the two stay apart
+    assert "Record Model" not in chart
+    source = DataSource.objects.create(slug="later", name="Later run", kind="epoch-benchmarks")
+    run = IngestRun.objects.create(source=source, status="ok", finished_at=dt.datetime(2026, 1, 1, tzinfo=dt.UTC))
+    BenchmarkScore.objects.create(key="record", benchmark=world["gpqa"], model_name="Record Model", score=0.995,
+                                  date=dt.date(2024, 6, 1), run=run)
+    refresh_after_run(run)
+    run_succeeded.send(sender=IngestRun, run_id=run.pk)
+    assert "Record Model" in _get(client, "/topics/scaling/")[0]
