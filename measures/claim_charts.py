@@ -152,8 +152,12 @@ TOPIC_SERIES_KEY = "topic-series"
 
 
 def topic_series(topic, limit: int = 2) -> list[SeriesRef]:
-    """The series the topic's published claims are measured against, most claims first."""
-    return _series_by_topic().get(topic.pk, [])[:limit]
+    """The series the topic's published claims are measured against, most claims first.
+
+    The topic's first ``limit`` are cached as well: unpickling every topic's series (3,000 at 100k)
+    cost 2.4 ms a warm request, and one topic's whole list (150) 5 ms."""
+    return cache.get_or_set(f"topic-series:v2:{topic.pk}:{limit}:{claims_generation()}",
+                            lambda: _series_by_topic().get(topic.pk, [])[:limit], MARKERS_TTL)
 
 
 def topic_charts(topic, limit: int = 2) -> list[Chart]:
