@@ -15,16 +15,22 @@ import dataclasses
 import datetime as dt
 from urllib.parse import urlencode
 
+from django.core.cache import cache
+
+from ingest.generation import data_generation
 from measures.charts import series_chart
 from measures.series import COMPUTE, BenchmarkSeries
 
 from claims.dates import Precision, format_partial_date
+from claims.generation import claims_generation
+from claims.models import Claim
 
 # Benchmarks whose records make the timeline: the ones the seed claims are held against.
 TIMELINE_BENCHMARKS = ("gpqa-diamond", "swe-bench-verified", "metr-horizon-p50", "frontiermath-2025-02-28-private")
 # Data records before this year are off the axis: the claims start in the 2010s, and an
 # axis from 1950 (the first notable models) would squeeze them into its last tenth.
 AXIS_FROM_YEAR = 2010
+TTL = 24 * 3600
 
 
 @dataclasses.dataclass(frozen=True)
@@ -117,6 +123,12 @@ def _records_view(ref):
 
 
 def _data_lanes() -> list[Lane]:
+    """The data lanes, whatever the claims filters: built once per data generation and shared by every
+    filter set's timeline (a first request for a person's timeline then only places their claims)."""
+    return cache.get_or_set(f"timeline-data-lanes:v1:{data_generation()}", _build_data_lanes, TTL)
+
+
+def _build_data_lanes() -> list[Lane]:
     lanes = []
     view = _records_view(COMPUTE)
     if view:
@@ -183,8 +195,8 @@ def _placed(lane: Lane, axis: Axis) -> Lane:
         end = _span_end(m.date, m.precision)
         width = round(axis.position(end) - axis.position(m.date), 3) if end > m.date else 0.0
         placed.append(dataclasses.replace(m, left=axis.position(m.date), width=width))
-    lane.markers = placed
-    return lane
+    # A copy: the data lanes come from the cache, shared by every filter set's timeline.
+    return dataclasses.replace(lane, markers=placed)
 
 
 def build_timeline(claims, *, with_data: bool = True, lanes_by: str = "person") -> Timeline:
@@ -198,3 +210,38 @@ def build_timeline(claims, *, with_data: bool = True, lanes_by: str = "person") 
         data_lanes = [lane for lane in (_placed(lane, axis) for lane in data_lanes) if lane.markers]
     undated = [_claim_marker(c) for c in claims if not c.date_made]
     return Timeline(axis, claim_lanes, data_lanes, undated, lanes_by)
+
+
+# The newest claims only: the timeline is for reading, the browse page for everything.
+TIMELINE_CLAIMS = 300
+# What a marker shows: a claim card's quote, statement and source stay in the table.
+MARKER_FIELDS = ("slug", "title", "date_made", "date_precision", "status", "person__name", "person__slug")
+
+
+@dataclasses.dataclass(frozen=True)
+class Shown:
+    timeline: Timeline
+    truncated: bool
+
+
+def timeline_for(topic=None, person=None, *, with_data: bool = True, lanes_by: str = "person") -> Shown:
+    """The timeline of the newest TIMELINE_CLAIMS published claims (of ``topic``, by ``person``), built
+    once per claims and data generation and filter set (topic, person and two choices: bounded by
+    the data, so a cache entry each), not per request: reading and placing 300 claims and reversing
+    their links cost 40 ms of CPU a request at 100k."""
+    key = (f"timeline:v1:{topic.pk if topic else ''}:{person.pk if person else ''}:{int(with_data)}:{lanes_by}:"
+           f"{claims_generation()}:{data_generation() if with_data else ''}")
+    shown = cache.get(key)
+    if shown is None:
+        claims = Claim.objects.published().select_related("person").only(*MARKER_FIELDS).order_by("-date_made", "title")
+        if lanes_by == "topic":
+            claims = claims.prefetch_related("topics")
+        if topic:
+            claims = claims.filter(topics=topic)
+        if person:
+            claims = claims.filter(person=person)
+        claims = list(claims[: TIMELINE_CLAIMS + 1])
+        shown = Shown(build_timeline(claims[:TIMELINE_CLAIMS], with_data=with_data, lanes_by=lanes_by),
+                      len(claims) > TIMELINE_CLAIMS)
+        cache.set(key, shown, TTL)
+    return shown

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.utils.safestring import mark_safe
 
+from ingest.generation import data_generation
 from ingest.models import AIModel, IngestRun
 from measures.chart_config import FeaturedChart
 from measures.claim_charts import claim_chart, featured_charts, topic_charts
@@ -29,11 +30,10 @@ from claims.site import site_url
 from claims.track_record import person_track_record
 
 from .charts import ChartStateForm
-from .id_pages import page_of
-from .timeline import build_timeline
+from .id_pages import counted_page_of
+from .timeline import TIMELINE_CLAIMS, timeline_for
 
 PAGE_SIZE = 25
-TIMELINE_CLAIMS = 300
 TABS = (("supports", "For"), ("contradicts", "Against"), ("context", "Context"))
 STANCE_WORDS = {"supports": "supporting it", "contradicts": "against it", "context": "giving context"}
 
@@ -221,26 +221,31 @@ def topic_list(request):
 def topic_detail(request, slug):
     topic = get_object_or_404(Topic, slug=slug)
     claims = Claim.objects.for_list().filter(topics=topic)
-    # The order is cached per claims generation: COUNT(*) and the sort over a topic's claims grow with it.
-    page = page_of(claims, f"topic:{topic.pk}", PAGE_SIZE, request.GET.get("page") or 1)
+    # Counted from the stored topic counts and cached a page at a time per claims generation:
+    # COUNT(*) and the sort over a topic's claims grow with it.
+    count = next((t.n for t in dashboard.topics_with_counts() if t.pk == topic.pk), 0)
+    page = counted_page_of(claims, f"topic:{topic.pk}", PAGE_SIZE, request.GET.get("page") or 1, count)
     charts = ChartStateForm(request.GET, topic_charts(topic))
     if not charts.is_valid():
         return bad_query(request, charts)
-    return render(request, "claims/topic_detail.html", {"topic": topic, "page": page, "charts": charts.shown()})
+    # The charts' rendered HTML is cached under both generations: markers follow claims, traces the data.
+    chart_version = f"{claims_generation()}:{data_generation()}"
+    return render(request, "claims/topic_detail.html",
+                  {"topic": topic, "page": page, "charts": charts.shown(), "chart_version": chart_version})
 
 
 def timeline(request):
     form = TimelineForm(request.GET)
     if not form.is_valid():
         return bad_query(request, form)
-    # The newest claims only: the timeline is for reading, the browse page for everything.
-    claims = list(form.filter(Claim.objects.for_list())[: TIMELINE_CLAIMS + 1])
+    shown = timeline_for(form.cleaned_data.get("topic"), form.cleaned_data.get("person"),
+                         with_data=form.cleaned_data.get("show") != "claims",
+                         lanes_by=form.cleaned_data.get("lanes") or "person")
     context = {
         "form": form,
-        "truncated": len(claims) > TIMELINE_CLAIMS,
+        "truncated": shown.truncated,
         "limit": TIMELINE_CLAIMS,
-        "timeline": build_timeline(claims[:TIMELINE_CLAIMS], with_data=form.cleaned_data.get("show") != "claims",
-                                   lanes_by=form.cleaned_data.get("lanes") or "person"),
+        "timeline": shown.timeline,
         "query_string": request.GET.urlencode(),
     }
     return _render(request, "claims/timeline.html", "events", context)

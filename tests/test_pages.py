@@ -27,14 +27,14 @@ QUERIES = {
     "person_list": 5,
     "person": 5,  # person, track record (overall, by topic: counted), a page of claims, their topics
     "topic_list": 4,  # claims generation, topics with claim counts (stored)
-    # topic, claim count, page of claims (+topics), claims generation, its claims' series (grouped),
-    # the claims each chart marks (2), version, GPQA chart (benchmark, points, runs), compute chart
-    # (points, runs)
-    "topic": 18,  # + stored: two charts
-    # form choices (topics; claims generation, top people), claims (+topics), compute records
-    # (data generation, points, runs), four timeline benchmarks (benchmark, and for GPQA, the only
-    # one here: points, runs)
-    "timeline": 24,  # + stored: five charts (three are of series not ingested here)
+    # topic, claims generation, topic counts (the pre-aggregated facet counts), the page's ids, page
+    # of claims (+topics), every topic's series (grouped), the claims each chart marks (2), version,
+    # GPQA chart (benchmark, points, runs), compute chart (points, runs)
+    "topic": 29,  # + stored: topic counts, first pages' ids, series by topic, two marker lists, two charts
+    # form choices (topics; claims generation, top people), claims (their topics only for lanes by
+    # topic), compute records (data generation, points, runs), four timeline benchmarks (benchmark,
+    # and for GPQA, the only one here: points, runs)
+    "timeline": 23,  # + stored: five charts (three are of series not ingested here)
     # featured charts (config, version), compute chart (claims generation, claims measured on it,
     # points, runs), benchmark summaries, series summaries
     "data": 10,  # + stored: the chart

@@ -1,0 +1,94 @@
+"""The timeline is built once per claims and data generation and filter set (reader.timeline.timeline_for):
+a warm request reads no claims, and the edit or ingest that changes what it draws shows on the next
+request (issue #13)."""
+
+import datetime as dt
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from ingest.models import Benchmark, BenchmarkScore, DataSource, IngestRun
+
+from . import factories
+
+pytestmark = pytest.mark.django_db(transaction=True)  # real commits: generations publish on commit
+
+
+@pytest.fixture
+def world():
+    factories.ingested(40)
+    ada, bo = factories.person(name="Ada Lane", slug="ada"), factories.person(name="Bo Quill", slug="bo")
+    topic = factories.topic(slug="scaling", name="Scaling")
+    claims = [factories.claim(person=ada if i % 2 else bo, topics=[topic], title=f"Timeline claim {i}",
+                              date_made=dt.date(2021, 1, 1) + dt.timedelta(days=30 * i), date_precision="day")
+              for i in range(8)]
+    return {"ada": ada, "bo": bo, "topic": topic, "claims": claims}
+
+
+def _get(client, url):
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url)
+    assert response.status_code == 200, url
+    return response.content.decode(), [q["sql"] for q in captured.captured_queries]
+
+
+def _lane_of(html, title):
+    """The lane holding the claim titled ``title`` (its heading and markers)."""
+    at = html.index(f": {title} <span")
+    return html[html.rindex('<section class="tl-lane"', 0, at):at]
+
+
+# Warm: the topic select's choices; a person filter also validates its slug (a person with claims).
+WARM = {"/timeline/": 1, "/timeline/?lanes=topic": 1, "/timeline/?person=ada&show=claims": 2}
+
+
+@pytest.mark.parametrize("url", sorted(WARM))
+def test_a_warm_timeline_reads_no_claims_and_no_data(client, world, url):
+    cold, _ = _get(client, url)
+    html, queries = _get(client, url)
+    assert html[html.index('<div id="timeline"'):] == cold[cold.index('<div id="timeline"'):]  # not the nonce
+    assert not [q for q in queries if 'FROM "claims_claim"' in q], queries
+    assert not [q for q in queries if "ingest_benchmarkscore" in q or "ingest_aimodel" in q], queries
+    assert len(queries) == WARM[url], queries
+
+
+def test_a_person_filter_draws_only_their_claims(client, world):
+    html, _ = _get(client, "/timeline/?person=ada&show=claims")
+    assert "Timeline claim 1" in html and "Timeline claim 0" not in html
+    assert "(4 dated)" in html
+
+
+def test_a_renamed_claim_and_a_moved_claim_show_on_the_next_request(client, world):
+    claim = world["claims"][3]
+    assert "Ada Lane" in _lane_of(_get(client, "/timeline/")[0], "Timeline claim 3")
+    claim.title, claim.person = "Timeline claim renamed", world["bo"]
+    claim.save()
+    html = _get(client, "/timeline/")[0]
+    assert "Timeline claim 3 <" not in html
+    assert "Bo Quill" in _lane_of(html, "Timeline claim renamed")
+    assert "(3 dated)" in _get(client, "/timeline/?person=ada&show=claims")[0]
+
+
+def test_an_unpublished_claim_leaves_the_timeline_on_the_next_request(client, world):
+    claim = world["claims"][5]
+    assert "Timeline claim 5" in _get(client, "/timeline/?lanes=topic")[0]
+    claim.editorial_state = "draft"
+    claim.save()
+    assert "Timeline claim 5" not in _get(client, "/timeline/?lanes=topic")[0]
+
+
+def test_an_ingested_benchmark_record_shows_on_the_next_request(client, world):
+    from ingest.aggregates import refresh_after_run
+    from ingest.signals import run_succeeded
+
+    assert "Record Model" not in _get(client, "/timeline/")[0]
+    source = DataSource.objects.create(slug="later", name="Later run", kind="epoch-benchmarks")
+    run = IngestRun.objects.create(source=source, status="ok", finished_at=dt.datetime(2026, 1, 1, tzinfo=dt.UTC))
+    BenchmarkScore.objects.create(key="record", benchmark=Benchmark.objects.get(slug="gpqa-diamond"),
+                                  model_name="Record Model", score=0.995, date=dt.date(2024, 6, 1), run=run)
+    refresh_after_run(run)
+    run_succeeded.send(sender=IngestRun, run_id=run.pk)
+    html = _get(client, "/timeline/")[0]
+    assert "GPQA" in _lane_of(html, "Record Model")
+    assert "Record Model" not in _get(client, "/timeline/?show=claims")[0]
