@@ -4,7 +4,7 @@ Fragments are template partials: an htmx request gets "page.html#partial", a dir
 load (or an htmx history restore) gets the whole page from the same template.
 """
 
-from django.db.models import Count, F
+from django.db.models import F
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
@@ -23,6 +23,7 @@ from claims.browse import EXPANDABLE, browse_title, cached_facet_counts
 from claims.citation import bibtex, claim_review, meta_tags
 from claims.errors import bad_query, bad_request
 from claims.forms import BrowseForm, TimelineForm
+from claims.generation import claims_generation
 from claims.models import Claim, Person, Topic, Verdict
 from claims.pagination import BadCursor, CachedCountPaginator
 from claims.related import related_claims
