@@ -27,7 +27,7 @@ from claims.generation import claims_generation
 from claims.models import Claim, Person, Topic, Verdict
 from claims.pagination import BadCursor, CachedCountPaginator, page_of_ids
 from claims.site import site_url
-from claims.text_match import text_match
+from claims import text_match
 from claims.track_record import person_track_record
 
 from .charts import ChartStateForm
@@ -91,7 +91,8 @@ def claim_list(request):
     if q and not form.cleaned_data.get("sort"):
         # Best match first: q's ranked ids, read once per claims generation and q, not a rank
         # of every match per request.
-        page = page_of_ids(Claim.objects.for_list(), text_match(q).matching(facet_filters(form)), PAGE_SIZE, number)
+        ids = text_match.of_form(form).matching(facet_filters(form))
+        page = page_of_ids(Claim.objects.for_list(), ids, PAGE_SIZE, number)
     else:
         claims = form.sorted(form.filter(Claim.objects.for_list()))
         counted = {k: v for k, v in form.cleaned_data.items() if k not in ("page", "sort", "after")}
