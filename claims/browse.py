@@ -160,8 +160,9 @@ def raw_counts(filters: dict, match=None) -> dict[str, dict]:
     under kind=prediction serve every URL that filters on kind=prediction plus a topic. Under q
     the counts come from q's TextMatch (``match()`` returns it; read from the cache if not given).
     """
-    match = match or (lambda: text_match.text_match(filters["q"]))
     from .generation import claims_generation
+
+    match = match or (lambda: text_match.text_match(filters["q"]))
 
     generation = claims_generation()
     under = {name: {k: v for k, v in filters.items() if k != name} for name in COLUMNS}
@@ -212,7 +213,10 @@ def _candidates(counts: dict, keep, expand: bool) -> list:
 def facet_counts(form: BrowseForm, params) -> dict:
     """The five facets' options (top values, links, counts) and the number of matching claims."""
     filters = facet_filters(form)
-    match = lambda: text_match.of_form(form)  # noqa: E731 (read only if a count needs it)
+
+    def match():  # read only if a count needs it: most pages find every count cached
+        return text_match.of_form(form)
+
     counts = raw_counts(filters, match)
     data = form.cleaned_data
     facets = {}
