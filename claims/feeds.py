@@ -83,6 +83,11 @@ def browse_claims(form):
     return form.filter(Claim.objects.for_list())
 
 
+def browse_feed_items(form):
+    """A browse feed's entries: new matches first, whatever order the browse page sorts by."""
+    return browse_claims(form).order_by("-created", "-id")[:FEED_LIMIT]
+
+
 # --- Conditional GET ------------------------------------------------------------------
 
 
@@ -162,8 +167,18 @@ def stamp_claim(request, slug):
 
 
 def stamp_browse(request):
-    row = browse_claims(browse_form(request)).order_by().aggregate(last=Max("updated"), n=Count("id", distinct=True))
-    return Stamp(row["last"], f"n={row['n']}")
+    """The browse feed's own entries: the newest FEED_LIMIT matches' ids and last edit.
+
+    A browse feed shows its FEED_LIMIT newest matches only, so an edit of an older match changes
+    nothing it holds; and a new, edited or unpublished entry changes this set or its dates. An
+    aggregate over every match read the rows of all 45,000 claims of a large topic (100 ms at
+    100k claims), where this reads what the feed reads. The date is the last edit of any claim
+    (one entry of an index), as the claims feed's is: an entry that leaves the feed (unpublished,
+    or edited out of the filters) must not move the date back.
+    """
+    rows = list(browse_feed_items(browse_form(request)).values_list("pk", "updated"))
+    entries = hashlib.sha256(repr(rows).encode()).hexdigest()[:16]
+    return Stamp(Claim.objects.aggregate(last=Max("updated"))["last"], f"entries={entries}")
 
 
 def generation_stamp(stamp, request, **kwargs):
@@ -544,8 +559,7 @@ class BrowseFeed(ClaimEntries, ClaimwatchFeed):
         return self.request.path + (f"?{query.params}" if query.params else "")
 
     def items(self, query):
-        # New matches first, whatever order the browse page sorts by.
-        return browse_claims(query.form).order_by("-created", "-id")[:FEED_LIMIT]
+        return browse_feed_items(query.form)
 
 
 class AtomMixin:

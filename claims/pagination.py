@@ -17,7 +17,7 @@ import hashlib
 
 from django.core import signing
 from django.core.cache import cache
-from django.core.paginator import Paginator
+from django.core.paginator import Page, Paginator
 from django.db.models import F, OrderBy, Q, Window
 from django.db.models.functions import RowNumber
 from django.utils.functional import cached_property
@@ -184,3 +184,14 @@ class CachedCountPaginator(Paginator):
 def _plain(value):
     """A key value as JSON carries it (dates and datetimes as ISO text; to_python reads them back)."""
     return value.isoformat() if hasattr(value, "isoformat") else value
+
+
+def page_of_ids(queryset, ids: list, per_page: int, number) -> Page:
+    """Page ``number`` of ``ids``, an order worked out already (a text match's relevance order,
+    claims/text_match.py), holding ``queryset``'s rows for that page's ids only."""
+    page = Paginator(ids, per_page).get_page(number)
+    wanted = list(page.object_list)
+    rows = {row.pk: row for row in queryset.filter(pk__in=wanted).order_by()} if wanted else {}
+    page.object_list = [rows[pk] for pk in wanted if pk in rows]
+    page.next_cursor = ""  # the page number is the permalink; no keyset over a rank
+    return page

@@ -19,15 +19,16 @@ from measures.selectors import claim_measures
 from measures.series import value_at
 
 from claims import dashboard
-from claims.browse import EXPANDABLE, browse_title, cached_facet_counts
+from claims.browse import EXPANDABLE, browse_title, cached_facet_counts, facet_filters
 from claims.citation import bibtex, claim_review, meta_tags
 from claims.errors import bad_query, bad_request
 from claims.forms import BrowseForm, TimelineForm
 from claims.generation import claims_generation
 from claims.models import Claim, Person, Topic, Verdict
-from claims.pagination import BadCursor, CachedCountPaginator
+from claims.pagination import BadCursor, CachedCountPaginator, page_of_ids
 from claims.related import related_claims
 from claims.site import site_url
+from claims import text_match
 from claims.track_record import person_track_record
 
 from .charts import ChartStateForm
@@ -84,16 +85,23 @@ def claim_list(request):
         return bad_query(request, form)
     if request.GET.get("expand", "") not in ("", *EXPANDABLE):
         return bad_request(request, f"Invalid parameters: expand must be one of {', '.join(EXPANDABLE)}.")
-    claims = form.sorted(form.filter(Claim.objects.for_list()))
     browse = cached_facet_counts(form, request.GET)  # the facets, and how many claims match
     facets = browse["facets"]
-    counted = {k: v for k, v in form.cleaned_data.items() if k not in ("page", "sort", "after")}
-    try:
-        paginator = CachedCountPaginator(claims, PAGE_SIZE, filters=counted, deferrable=not form.cleaned_data.get("q"),
-                                         known_count=browse["count"], cursor=form.cleaned_data.get("after") or "")
-    except BadCursor as error:
-        return bad_request(request, f"Invalid parameters: {error}")
-    page = paginator.get_page(form.cleaned_data.get("page") or 1)
+    q, number = form.cleaned_data.get("q"), form.cleaned_data.get("page") or 1
+    if q and not form.cleaned_data.get("sort"):
+        # Best match first: q's ranked ids, read once per claims generation and q, not a rank
+        # of every match per request.
+        ids = text_match.of_form(form).matching(facet_filters(form))
+        page = page_of_ids(Claim.objects.for_list(), ids, PAGE_SIZE, number)
+    else:
+        claims = form.sorted(form.filter(Claim.objects.for_list()))
+        counted = {k: v for k, v in form.cleaned_data.items() if k not in ("page", "sort", "after")}
+        try:
+            paginator = CachedCountPaginator(claims, PAGE_SIZE, filters=counted, deferrable=not q,
+                                             known_count=browse["count"], cursor=form.cleaned_data.get("after") or "")
+        except BadCursor as error:
+            return bad_request(request, f"Invalid parameters: {error}")
+        page = paginator.get_page(number)
     context = {
         "form": form,
         "page": page,

@@ -2,6 +2,7 @@
 
 import datetime as dt
 import xml.etree.ElementTree as ET
+from email.utils import parsedate_to_datetime
 
 import feedparser
 import pytest
@@ -295,7 +296,7 @@ QUERIES = {
     "topic": 4,  # stamp, topic, claims, their topics
     "person": 4,  # stamp, person, claims, their topics
     "claim": 4,  # stamp, claim with person, accepted evidence, verdicts
-    "browse": 3,  # stamp, claims, their topics
+    "browse": 4,  # stamp (the entries' ids and dates; the last edit), claims, their topics
 }
 
 
@@ -399,3 +400,22 @@ def test_a_revert_reads_as_an_editorial_correction_in_the_feeds(client, world):
     assert parsed.entries[0].title == "Editorial correction: Scaling will hit a wall: contradicted so far"
     _, claim_feed = fetch(client, reverse("reader:claim_atom", args=["walls-ahead"]))
     assert "Editorial correction: verdict contradicted so far" in [e.title for e in claim_feed.entries]
+
+
+def test_a_browse_feeds_etag_follows_its_entries_and_its_date_never_goes_back(client, world):
+    url = reverse("reader:browse_atom") + "?person=ada"
+    first = client.get(url)
+    claim = world["claim"]
+    claim.title = "Scaling will hit a wall, edited"
+    claim.save()  # an entry edited
+    edited = client.get(url, headers={"If-None-Match": first["ETag"]})
+    assert edited.status_code == 200 and b"Scaling will hit a wall, edited" in edited.content
+    newer = factories.claim(title="Ada again", person=world["person"])  # a new match
+    added = client.get(url, headers={"If-None-Match": edited["ETag"]})
+    assert added.status_code == 200 and b"Ada again" in added.content
+    newer.editorial_state = "draft"
+    newer.save()  # an entry leaves the feed: the date stays at that last edit
+    left = client.get(url, headers={"If-None-Match": added["ETag"], "If-Modified-Since": added["Last-Modified"]})
+    assert left.status_code == 200 and b"Ada again" not in left.content
+    assert parsedate_to_datetime(left["Last-Modified"]) >= parsedate_to_datetime(added["Last-Modified"])
+    assert client.get(url, headers={"If-None-Match": left["ETag"]}).status_code == 304
