@@ -134,10 +134,3 @@ class TimelineForm(QueryForm):
         super().full_clean()
         selected = getattr(self, "cleaned_data", {}).get("person")
         self.fields["person"].widget.choices = person_choices(selected)
-
-    def filter(self, queryset):
-        if self.cleaned_data.get("topic"):
-            queryset = queryset.filter(topics=self.cleaned_data["topic"])
-        if self.cleaned_data.get("person"):
-            queryset = queryset.filter(person=self.cleaned_data["person"])
-        return queryset

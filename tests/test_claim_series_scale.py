@@ -9,23 +9,15 @@ import datetime as dt
 import re
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 
 from claims.models import Claim
 from ingest.models import DataSource, IngestRun, Series, SeriesPoint
 from measures.models import Measure
 
 from . import factories
+from .page_queries import get_with_queries as _get
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def _get(client, url):
-    with CaptureQueriesContext(connection) as captured:
-        response = client.get(url)
-    assert response.status_code == 200, url
-    return response.content.decode(), [q["sql"] for q in captured.captured_queries]
 
 
 def _related(html):

@@ -5,12 +5,11 @@ request (issue #13)."""
 import datetime as dt
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 
 from ingest.models import Benchmark, BenchmarkScore, DataSource, IngestRun
 
 from . import factories
+from .page_queries import get_with_queries as _get
 
 pytestmark = pytest.mark.django_db(transaction=True)  # real commits: generations publish on commit
 
@@ -24,13 +23,6 @@ def world():
                               date_made=dt.date(2021, 1, 1) + dt.timedelta(days=30 * i), date_precision="day")
               for i in range(8)]
     return {"ada": ada, "bo": bo, "topic": topic, "claims": claims}
-
-
-def _get(client, url):
-    with CaptureQueriesContext(connection) as captured:
-        response = client.get(url)
-    assert response.status_code == 200, url
-    return response.content.decode(), [q["sql"] for q in captured.captured_queries]
 
 
 def _lane_of(html, title):

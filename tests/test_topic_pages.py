@@ -11,14 +11,13 @@ import re
 
 import pytest
 from django.core.cache import cache
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 
 from ingest.models import Benchmark
 from measures.models import Measure
 from reader import id_pages
 
 from . import factories
+from .page_queries import get_with_queries as _get
 
 pytestmark = pytest.mark.django_db(transaction=True)  # real commits: generations publish on commit
 
@@ -34,13 +33,6 @@ def world():
     for claim in claims[:3]:
         Measure.objects.create(claim=claim, kind="frontier_at", description="m", is_primary=True, benchmark=gpqa)
     return {"topic": topic, "other": other, "claims": claims, "gpqa": gpqa}
-
-
-def _get(client, url):
-    with CaptureQueriesContext(connection) as captured:
-        response = client.get(url)
-    assert response.status_code == 200, url
-    return response.content.decode(), [q["sql"] for q in captured.captured_queries]
 
 
 def _titles(html):
