@@ -18,6 +18,10 @@ ALIASES = {
     "organization": ("Organization", "Organisation"),
     "accessibility": ("Model accessibility",),
 }
+# Every column the connector reads, under any of its names: the records hold only these.
+READS = (*REQUIRED, "Last modified", "Frontier model", "Domain", "Task", "Confidence", "Parameters",
+         "Training compute (FLOP)", "Training power draw (W)", "Link",
+         *(name for names in ALIASES.values() for name in names))
 
 
 def _pick(header, names):
@@ -39,7 +43,7 @@ def precedence(source) -> int:
 
 
 def load(data: bytes, ctx: LoadContext) -> None:
-    header, rows = read_csv(data, REQUIRED, "Epoch AI models CSV")
+    header, rows = read_csv(data, REQUIRED, "Epoch AI models CSV", reads=READS)
     if "Training compute (FLOP)" not in header and "Parameters" not in header:
         raise ParseError("this Epoch AI models file has neither 'Parameters' nor 'Training compute (FLOP)'")
     columns = {field: _pick(header, names) for field, names in ALIASES.items()}
