@@ -12,6 +12,7 @@ import json
 import re
 
 import psycopg
+from psycopg.types.json import Jsonb
 from django.db import connections, models, router
 from django.utils import timezone
 
@@ -118,24 +119,45 @@ def _prepared(column, connection, values: list, *, raw_json: bool = False) -> li
     A str, float, int or bool bound for a column of that kind, or a plain date for a date
     column, skips get_db_prep_save's chain of calls: it would only hand the value back (a
     date through the backend's own adapter), and it runs for every cell. ``raw_json``
-    leaves JSON values as they are, for a binary COPY whose jsonb dumper encodes them.
+    gives JSON values as a binary COPY's jsonb dumper takes them.
     """
     kind = column.get_internal_type()
     prepare_save = column.get_db_prep_save
     if kind in _PLAIN:
         types = _PLAIN[kind]
         return [v if v is None or type(v) in types else prepare_save(v, connection) for v in values]
-    if kind == "JSONField" and column.encoder is None and raw_json:
-        return values
     if kind == "JSONField" and column.encoder is None:
-        # The text Django would send (json.dumps), as plain str: the driver passes a str on
-        # at C speed, where its JSON wrapper goes through a Python dumper per value.
-        return [None if v is None else json.dumps(v) for v in values]
+        return _json_values(values, for_copy=raw_json)
     if kind == "DateField":
         adapt = connection.ops.adapt_datefield_value
         return [None if v is None else adapt(v) if type(v) is dt.date else prepare_save(v, connection)
                 for v in values]
     return [None if v is None else prepare_save(v, connection) for v in values]
+
+
+def _json_values(values: list, *, for_copy: bool) -> list:
+    """JSON ``values`` encoded as Django would (json.dumps), each distinct object once.
+
+    The records of one run share their provenance dicts (ingest.merge), so a value seen
+    before (the same object: ``values`` holds them all, so no id is reused meanwhile) takes
+    the text already made. The text goes as a plain str, which the driver passes on at C
+    speed; for a binary COPY, as the encoded bytes in a Jsonb wrapper that hands them over.
+    """
+    encoded, out = {}, []
+    for value in values:
+        if value is None:
+            out.append(None)
+            continue
+        text = encoded.get(id(value))
+        if text is None:
+            text = json.dumps(value)
+            text = encoded[id(value)] = Jsonb(text.encode(), dumps=_as_encoded) if for_copy else text
+        out.append(text)
+    return out
+
+
+def _as_encoded(data: bytes) -> bytes:
+    return data
 
 
 def _names(connection, model, columns) -> tuple[str, list[str]]:

@@ -101,7 +101,7 @@ class LoadContext:
                 if key not in to_create:
                     # A value the row does not know (None) takes the field's default, as a missing column would.
                     new = {name: value for name, value in row.items() if value is not None}
-                    new.update(run_id=run_id, provenance=merge.new_provenance(row, fields, run_id, slug))
+                    new.update(run_id=run_id, provenance=merger.created_provenance(row))
                     to_create[key] = new
                     self.diff.record_created(table, _label(key))
                 continue
@@ -120,7 +120,7 @@ class LoadContext:
     def _merge_stored(self, merger: merge.Merger, obj, row: dict, table: str, key: tuple) -> tuple[list[str], bool]:
         """Merge ``row`` into the stored ``obj``: the fields it replaced, and whether its provenance changed."""
         merged = merger.merge(obj, row)
-        touched = merge.mark_carried(obj, self.source.slug, merger.run_id) or merged.provenance_changed
+        touched = merger.mark_carried(obj) or merged.provenance_changed
         diff = self.diff
         diff.compared_values += merged.compared
         diff.blanked_values += merged.blanked
