@@ -99,6 +99,7 @@ class Merger:
         self.stamp, self.run_id, self.owners, self.key_fields = stamp, run_id, owners, key_fields
         # {owner run id or None: does this run's stamp reach it}; None is a field nobody owns.
         self._wins: dict[int | None, bool] = {None: stamp >= UNOWNED}
+        self._reasons: dict[int | None, str] = {}
         # Provenances this run built, one per distinct result, shared by the records that get
         # it (safe: provenance is never changed in place). The bulk writes encode each
         # distinct value once (ingest.bulk_sql), and json.dumps of every record's provenance
@@ -180,10 +181,16 @@ class Merger:
         return True
 
     def _why(self, owner_id) -> str:
-        owner, stamp = self.owners.get(owner_id, UNOWNED), self.stamp
-        if owner.as_of > stamp.as_of:
-            return f"the stored value is from newer data ({owner.as_of:%Y-%m-%d} over {stamp.as_of:%Y-%m-%d})"
-        return f"equal as-of date; {owner.source} takes precedence over {stamp.source}"
+        # The reason depends on the owning run alone: worked out once per owner, like _outranks.
+        why = self._reasons.get(owner_id)
+        if why is None:
+            owner, stamp = self.owners.get(owner_id, UNOWNED), self.stamp
+            if owner.as_of > stamp.as_of:
+                why = f"the stored value is from newer data ({owner.as_of:%Y-%m-%d} over {stamp.as_of:%Y-%m-%d})"
+            else:
+                why = f"equal as-of date; {owner.source} takes precedence over {stamp.source}"
+            self._reasons[owner_id] = why
+        return why
 
 
 def mark_carried(obj, slug: str, run_id: int) -> bool:

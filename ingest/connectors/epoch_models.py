@@ -121,7 +121,8 @@ def _values(row, name: str, columns: dict, texts: _Texts) -> dict:
 
 def _first_link(text) -> str:
     # Epoch sometimes lists several links separated by commas or spaces; keep the first URL.
-    for part in clean(text).replace(",", " ").split():
+    # split() alone: it splits on the whitespace clean() would collapse, so the parts are the same.
+    for part in (text or "").replace(",", " ").split():
         if part.startswith(("http://", "https://")):
             return part[:2000]
     return ""
