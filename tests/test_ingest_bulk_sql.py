@@ -99,3 +99,28 @@ def test_a_merge_into_one_of_two_rows_with_the_same_provenance_leaves_the_other_
     assert rows["a"].provenance == {"fields": {"name": run.pk, "country": newer.pk},
                                     "carried_by": {"bulk-test": run.pk, "another": newer.pk}}
     assert rows["b"].provenance == same
+
+
+def test_records_that_had_one_provenance_share_the_marked_one_and_later_changes_stay_apart(run):
+    # A run marks the records it carries through Merger.mark_carried, which hands records
+    # that had the same provenance one marked dict; the bulk writes encode it once. Both
+    # records must read back marked, and a later change to one must leave the other alone.
+    from ingest import merge
+
+    same = {"fields": {"name": run.pk}, "carried_by": {"bulk-test": run.pk}}
+    insert_rows(AIModel, [_row("a", run, provenance=same), _row("b", run, provenance=same), _row("c", run)])
+    other = DataSource.objects.create(slug="another", name="another", kind="epoch-models")
+    newer = IngestRun.objects.create(source=other, status=IngestRun.Status.RUNNING)
+    rows = {row.key: row for row in StoredRows(AIModel).load("key", ["a", "b", "c"])}
+    merger = merge.Merger(merge.Stamp.of_run(newer), newer.pk, merge.owner_stamps(list(rows.values())), ("key",))
+    assert all(merger.mark_carried(row) for row in rows.values())
+    assert not merger.mark_carried(rows["a"])  # already carried by this source
+    marked = {"fields": {"name": run.pk}, "carried_by": {"bulk-test": run.pk, "another": newer.pk}}
+    assert rows["a"].provenance == rows["b"].provenance == marked
+    assert rows["c"].provenance == {"carried_by": {"another": newer.pk}}
+    merge.unmark_carried(rows["a"], "bulk-test")
+    write_fields(AIModel, list(rows.values()), ["provenance"])
+    stored = dict(AIModel.objects.values_list("key", "provenance"))
+    assert stored == {"a": {"fields": {"name": run.pk}, "carried_by": {"another": newer.pk}}, "b": marked,
+                      "c": {"carried_by": {"another": newer.pk}}}
+    assert same == {"fields": {"name": run.pk}, "carried_by": {"bulk-test": run.pk}}  # never changed in place

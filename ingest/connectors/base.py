@@ -88,7 +88,7 @@ class LoadContext:
         """
         rows = list(rows)
         fields = (key_field,) if isinstance(key_field, str) else tuple(key_field)
-        stamp, run_id, slug, table = self.stamp, self.run.pk, self.source.slug, model.__name__
+        stamp, run_id, table = self.stamp, self.run.pk, model.__name__
 
         row_key, key_of = _key_getters(fields)
         existing = self._existing(model, fields, rows, key_of)
