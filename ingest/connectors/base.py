@@ -245,7 +245,7 @@ def _read_records(lines, damage: list[str], required: Iterable[str], what: str,
     positions = _positions(header)
     if reads is not None:
         # An Epoch models export has 43 columns and its connector reads 17: building each
-        # record's dict of all of them was a quarter of reading the file.
+        # record's dict of all of them was a fifth of reading the file.
         wanted = set(reads)
         positions = {name: index for name, index in positions.items() if name in wanted}
     names, width = list(positions), len(header)
