@@ -131,31 +131,44 @@ class VersionTable:
         wanted = words(loose_id)
         if not wanted:
             return ""
-        wanted_set = set(wanted)
-        exact, near = [], []
-        for version in self._by_key.values():
-            have = words(version.id)
-            if have == wanted:
-                exact.append(version)
-                continue
-            if release is None or version.date is None:
-                continue
-            distance = abs((version.date - release).days)
-            if distance > SAME_RELEASE_DAYS:
-                continue
-            extra = [w for w in set(have) - wanted_set if not _is_date_word(w) and w not in words(setting(version.id))]
-            if wanted_set <= set(have) or (version.model and set(words(version.model)) == wanted_set):
-                near.append((distance, len(extra), bool(setting(version.id)), version.id, version))
-        dated = any(_is_date_word(w) and len(w) != 2 for w in wanted)
+        exact, near = self._candidates(wanted, release)
         if exact:
             best = min(exact, key=lambda v: (abs((v.date - release).days) if v.date and release else 0, v.id))
         elif near:
             best = min(near)[-1]
         else:
             return ""
+        dated = any(_is_date_word(w) and len(w) != 2 for w in wanted)
         if dated and (exact or not setting(best.id)):
             return best.human_name
         return best.model or best.human_name
+
+    def _candidates(self, wanted: tuple[str, ...], release: dt.date | None) -> tuple[list[Version], list[tuple]]:
+        """The versions with the loose id's words, and the near fits ranked as ``_near_fit`` gives them."""
+        wanted_set = set(wanted)
+        exact, near = [], []
+        for version in self._by_key.values():
+            have = words(version.id)
+            if have == wanted:
+                exact.append(version)
+            elif (fit := _near_fit(version, have, wanted_set, release)) is not None:
+                near.append(fit)
+        return exact, near
+
+
+def _near_fit(version: Version, have: tuple[str, ...], wanted: set[str], release: dt.date | None) -> tuple | None:
+    """(days apart, extra words, has a setting, id, version) for a version released within
+    SAME_RELEASE_DAYS whose id holds every wanted word or whose model's name has exactly
+    them; None for any other. The tuples sort nearest release first, then fewest extra words."""
+    if release is None or version.date is None:
+        return None
+    distance = abs((version.date - release).days)
+    if distance > SAME_RELEASE_DAYS:
+        return None
+    if not (wanted <= set(have) or (version.model and set(words(version.model)) == wanted)):
+        return None
+    extra = [w for w in set(have) - wanted if not _is_date_word(w) and w not in words(setting(version.id))]
+    return distance, len(extra), bool(setting(version.id)), version.id, version
 
 
 def _rows(data: bytes, columns: Columns) -> Iterable[Version]:
