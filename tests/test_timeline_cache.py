@@ -1,4 +1,4 @@
-"""The timeline is built once per claims and data generation and filter set (reader.timeline.timeline_for):
+"""The timeline is built and rendered once per claims and data generation and filter set (reader.timeline.timeline_html):
 a warm request reads no claims, and the edit or ingest that changes what it draws shows on the next
 request (issue #13)."""
 
@@ -44,6 +44,19 @@ def test_a_warm_timeline_reads_no_claims_and_no_data(client, world, url):
     assert not [q for q in queries if 'FROM "claims_claim"' in q and not q.startswith('SELECT "claims_person"')], queries
     assert not [q for q in queries if "ingest_benchmarkscore" in q or "ingest_aimodel" in q], queries
     assert len(queries) == WARM[url], queries
+
+
+def test_the_htmx_fragment_is_the_full_page_s_timeline_and_both_follow_an_edit(client, world):
+    full = client.get("/timeline/?lanes=topic").content.decode()
+    fragment = client.get("/timeline/?lanes=topic", headers={"HX-Request": "true"})
+    assert "HX-Request" in fragment["Vary"]
+    body = fragment.content.decode()
+    assert body.lstrip().startswith('<div id="timeline"') and body in full and "<html" not in body
+    assert full.count('<div id="timeline"') == 1  # the partial is drawn once, where the page puts it
+    world["claims"][2].title = "Timeline claim edited"
+    world["claims"][2].save()
+    assert "Timeline claim edited" in client.get("/timeline/?lanes=topic", headers={"HX-Request": "true"}).content.decode()
+    assert "Timeline claim edited" in client.get("/timeline/?lanes=topic").content.decode()
 
 
 def test_a_person_filter_draws_only_their_claims(client, world):
