@@ -132,7 +132,9 @@ class TimelineForm(QueryForm):
         # The select offers the most prolific people only (any slug still validates): after
         # cleaning, so the selected person, whoever it is, stays selected.
         from .people_choices import person_choices
+        from .topic_choices import topic_choices
 
         super().full_clean()
         selected = getattr(self, "cleaned_data", {}).get("person")
         self.fields["person"].widget.choices = person_choices(selected)
+        self.fields["topic"].widget.choices = topic_choices()

@@ -16,12 +16,14 @@ import datetime as dt
 from urllib.parse import urlencode
 
 from django.core.cache import cache
+from django.db.models import F
 from django.template.loader import render_to_string
 
 from ingest.generation import data_generation
 from measures.charts import series_chart
 from measures.series import COMPUTE, BenchmarkSeries
 
+from claims import payload_store
 from claims.dates import Precision, format_partial_date
 from claims.generation import claims_generation
 from claims.models import Claim
@@ -125,8 +127,18 @@ def _records_view(ref):
 
 def _data_lanes() -> list[Lane]:
     """The data lanes, whatever the claims filters: built once per data generation and shared by every
-    filter set's timeline (a first request for a person's timeline then only places their claims)."""
-    return cache.get_or_set(f"timeline-data-lanes:v1:{data_generation()}", _build_data_lanes, TTL)
+    filter set's timeline (a first request for a person's timeline then only places their claims).
+    Stored as well as cached (claims.payload_store): building them reads five charts (150 ms of CPU
+    at 100k), which a first request after a cache flush would otherwise pay."""
+    version = data_generation()
+    lanes = payload_store.read(DATA_LANES_KEY, version)
+    if lanes is None:
+        lanes = _build_data_lanes()
+        payload_store.write(DATA_LANES_KEY, version, lanes)
+    return lanes
+
+
+DATA_LANES_KEY = "timeline-data-lanes"
 
 
 def _build_data_lanes() -> list[Lane]:
@@ -226,15 +238,24 @@ class Shown:
 
 
 def timeline_for(topic=None, person=None, *, with_data: bool = True, lanes_by: str = "person") -> Shown:
-    """The timeline of the newest TIMELINE_CLAIMS published claims (of ``topic``, by ``person``)."""
-    claims = Claim.objects.published().select_related("person").only(*MARKER_FIELDS).order_by("-date_made", "title")
+    """The timeline of the newest TIMELINE_CLAIMS published claims (of ``topic``, by ``person``), dated
+    ones first on every database (PostgreSQL sorts NULL first in a descending order: at 100k the
+    newest 300 were all undated, and the axis drew none of them).
+
+    Their ids first, in a subquery the rows are read by: it walks the claims' date index (index only,
+    probing each entry for the topic) until it has enough; reading the rows directly fetched every
+    claim it walked past (6,600 for a topic of 4% of the claims) from the 300 MB table."""
+    order = (F("date_made").desc(nulls_last=True), "title")
+    newest = Claim.objects.published().order_by(*order)
+    if topic:
+        newest = newest.filter(topics=topic)
+    if person:
+        newest = newest.filter(person=person)
+    claims = Claim.objects.filter(pk__in=newest.values("pk")[: TIMELINE_CLAIMS + 1])
+    claims = claims.select_related("person").only(*MARKER_FIELDS).order_by(*order)
     if lanes_by == "topic":
         claims = claims.prefetch_related("topics")
-    if topic:
-        claims = claims.filter(topics=topic)
-    if person:
-        claims = claims.filter(person=person)
-    claims = list(claims[: TIMELINE_CLAIMS + 1])
+    claims = list(claims)
     return Shown(build_timeline(claims[:TIMELINE_CLAIMS], with_data=with_data, lanes_by=lanes_by),
                  len(claims) > TIMELINE_CLAIMS)
 

@@ -35,7 +35,7 @@ QUERIES = {
     # form choices (topics; claims generation, top people), claims (their topics only for lanes by
     # topic), compute records (data generation, points, runs), four timeline benchmarks (benchmark,
     # and for GPQA, the only one here: points, runs)
-    "timeline": 23,  # + stored: five charts (three are of series not ingested here)
+    "timeline": 25,  # + stored: five charts (three are of series not ingested here), the data lanes
     # featured charts (config, version), compute chart (claims generation, claims measured on it,
     # points, runs), benchmark summaries, series summaries
     "data": 10,  # + stored: the chart
