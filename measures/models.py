@@ -154,12 +154,9 @@ class Measure(models.Model):
             models.Index(fields=["series", "entity"], name="measure_series_entity"),
             models.Index(fields=["attribute"], name="measure_attribute",
                          condition=Q(benchmark__isnull=True, series__isnull=True)),
-            # The newest claims on a series walk the claims' date index and probe each claim's
-            # measures for the target: with the targets included the probe is index only, not a
-            # heap fetch of the claim's measures (3,600 of them for a chart's 80 markers).
-            models.Index(fields=["claim"], include=["benchmark", "series", "entity", "attribute"],
-                         name="measure_claim_targets"),
         ]
+        # Also measure_claim_targets (migration 0006: PostgreSQL's INCLUDE is not a model index here,
+        # since SQLite has none), for the markers' probe of each claim's measures.
 
     def __str__(self):
         return self.description
