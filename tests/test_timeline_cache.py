@@ -95,6 +95,9 @@ def test_after_a_cache_flush_the_data_lanes_are_one_stored_row(client, world):
 
 def test_a_person_filter_draws_only_their_claims(client, world):
     html, _ = _get(client, "/timeline/?person=ada&show=claims")
+    lane = _lane_of(html, "Timeline claim 1")
+    assert '<a href="/people/ada/">Ada Lane</a>' in lane
+    assert f'<a href="{world["claims"][1].get_absolute_url()}">' in html[html.index(": Timeline claim 1 <") - 300:]
     assert "Timeline claim 1" in html and "Timeline claim 0" not in html
     assert "(4 dated)" in html
 
