@@ -1,5 +1,5 @@
 from django import forms
-from django.db.models import F
+from django.db.models import Exists, F, OuterRef
 
 from .models import Claim
 from .query_forms import QueryForm
@@ -124,13 +124,17 @@ class TimelineForm(QueryForm):
 
         super().__init__(*args, **kwargs)
         self.fields["topic"].queryset = Topic.objects.order_by("name")
-        self.fields["person"].queryset = Person.objects.filter(claims__isnull=False).distinct().order_by("name")
+        # A semi-join: the slug's person is checked for one claim, not joined to all of theirs and made DISTINCT.
+        self.fields["person"].queryset = Person.objects.filter(
+            Exists(Claim.objects.filter(person=OuterRef("pk")))).order_by("name")
 
     def full_clean(self):
         # The select offers the most prolific people only (any slug still validates): after
         # cleaning, so the selected person, whoever it is, stays selected.
         from .people_choices import person_choices
+        from .topic_choices import topic_choices
 
         super().full_clean()
         selected = getattr(self, "cleaned_data", {}).get("person")
         self.fields["person"].widget.choices = person_choices(selected)
+        self.fields["topic"].widget.choices = topic_choices()

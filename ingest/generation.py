@@ -12,11 +12,18 @@ warm. Correctness rests on three rules:
 - the cache copy equals a committed row value, never runs ahead of it, and never expires, so
   an evicted entry is refilled with the same number and no old number is reused.
 
+Within a request the numbers are memoised (``per_request``, a middleware): a page read the
+claims generation from the cache six times, one round trip each. A bump in the request drops
+its memo entry and the commit's publish drops it again, so a request's own write still
+advances what it reads. A memoised number can only be older than the cache's, never newer,
+so what a request builds is stored under a key no newer than its data: never stale.
+
 The cache must be shared by every process (Redis, or the file cache of the embedded default;
 settings.py already requires that for ingest progress). This module is the mechanism; the
 counters it serves are DATA here (bumped by ingest runs) and claims.generation.CLAIMS.
 """
 
+from asgiref.local import Local
 from django.core.cache import cache
 from django.db import transaction
 from django.db.models import F
@@ -25,15 +32,41 @@ from .models import Generation
 
 DATA = "data"
 _PREFIX = "generation:v1:"
+# The request's memo ({name: value}) while per_request runs it; absent outside requests
+# (workers, commands), which read the cache every time.
+_request = Local()
 
 
 def current(name: str) -> int:
-    """The generation of ``name``: from the cache (no query) or, on a miss, from its row."""
+    """The generation of ``name``: memoised in the request, else from the cache (no query) or,
+    on a miss, from its row."""
+    memo = getattr(_request, "memo", None)
+    if memo is not None and name in memo:
+        return memo[name]
     value = cache.get(_PREFIX + name)
     if value is None:
         value = _stored(name)
         cache.add(_PREFIX + name, value, None)
+    if memo is not None:
+        memo[name] = value
     return value
+
+
+def _forget(name: str) -> None:
+    memo = getattr(_request, "memo", None)
+    if memo is not None:
+        memo.pop(name, None)
+
+
+def per_request(get_response):
+    """Middleware: each request reads each generation from the cache once."""
+    def middleware(request):
+        _request.memo = {}
+        try:
+            return get_response(request)
+        finally:
+            del _request.memo
+    return middleware
 
 
 def _stored(name: str) -> int:
@@ -47,6 +80,7 @@ def bump(name: str, *, using: str = "default") -> None:
         row, created = Generation.objects.using(using).get_or_create(pk=name, defaults={"value": 1})
         if not created:
             Generation.objects.using(using).filter(pk=name).update(value=F("value") + 1)
+    _forget(name)
     transaction.on_commit(lambda: _publish(name), using=using)
 
 
@@ -56,6 +90,7 @@ def _publish(name: str) -> None:
         cache.set(_PREFIX + name, value, None)
         latest = _stored(name)
         if latest == value:
+            _forget(name)
             return
         value = latest
 

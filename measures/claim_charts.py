@@ -5,11 +5,12 @@ import datetime as dt
 from urllib.parse import quote
 
 from django.core.cache import cache
-from django.db.models import Count
+from django.db.models import Count, F
 
 from claims import payload_store
 from claims.generation import claims_generation
 from claims.models import Claim
+from ingest.models import Benchmark, Series
 
 from .chart_config import FeaturedChart
 from .charts import Chart, ClaimMarker, Threshold, build_chart
@@ -53,10 +54,11 @@ def claims_measured_against(ref: SeriesRef):
 
 
 def _markers(key: str, claims) -> list[ClaimMarker]:
+    """``claims`` (a callable, called on a miss) as markers, cached per claims generation."""
     key = f"markers:v1:{quote(key, safe=':')}:{claims_generation()}"
     markers = cache.get(key)
     if markers is None:
-        markers = [m for m in map(ClaimMarker.of, claims) if m is not None]
+        markers = [m for m in map(ClaimMarker.of, claims()) if m is not None]
         cache.set(key, markers, MARKERS_TTL)
     return markers
 
@@ -73,9 +75,40 @@ def _stored_markers(key: str, claims) -> list[ClaimMarker]:
     return markers
 
 
+def _measured_by_id(ref: SeriesRef):
+    """_measuring(ref) with the benchmark or series named by its id, read first (None: none such).
+
+    By the id the planner reads the measure statistics for that benchmark (2,500 of 34,000 at
+    100k); a join on the slug it guesses at 95 rows, and so joins every measured claim and sorts them."""
+    if isinstance(ref, BenchmarkSeries):
+        pk = Benchmark.objects.filter(slug=ref.slug).values_list("pk", flat=True).first()
+        return None if pk is None else Measure.objects.filter(benchmark_id=pk)
+    if isinstance(ref, OwidSeries):
+        pk = Series.objects.filter(slug=ref.slug).values_list("pk", flat=True).first()
+        rows = None if pk is None else Measure.objects.filter(series_id=pk)
+        return rows.filter(entity=ref.entity) if rows is not None and ref.entity else rows
+    return _measuring(ref)
+
+
+def newest_measured(ref: SeriesRef) -> list[Claim]:
+    """The newest MAX_MARKERS dated published claims measured on ``ref``, with their people.
+
+    The ids first, in a subquery the rows are then read by: it walks the claims' date index (index
+    only) until MAX_MARKERS are measured on ref, about 3,600 entries for a benchmark measured on
+    2.5% of claims at 10k as at 100k. Selecting the rows directly read and sorted every claim a
+    common benchmark measures (2,500 at 100k: 70 ms warm, 300 ms with cold buffers)."""
+    measured = _measured_by_id(ref)
+    if measured is None:
+        return []
+    order = (F("date_made").desc(nulls_last=True), "title")
+    newest = (Claim.objects.published().filter(date_made__isnull=False, pk__in=measured.values("claim_id"))
+              .order_by(*order).values("pk")[:MAX_MARKERS])
+    return list(Claim.objects.filter(pk__in=newest).select_related("person").order_by(*order))
+
+
 def claims_on(ref: SeriesRef) -> list[ClaimMarker]:
     """The dated claims a chart of this series marks (the newest MAX_MARKERS), as markers."""
-    return _markers(ref.key, claims_measured_against(ref).filter(date_made__isnull=False)[:MAX_MARKERS])
+    return _markers(ref.key, lambda: newest_measured(ref))
 
 
 def featured_charts(place: str) -> list[Chart]:

@@ -155,6 +155,8 @@ class Measure(models.Model):
             models.Index(fields=["attribute"], name="measure_attribute",
                          condition=Q(benchmark__isnull=True, series__isnull=True)),
         ]
+        # Also measure_claim_targets (migration 0006: PostgreSQL's INCLUDE is not a model index here,
+        # since SQLite has none), for the markers' probe of each claim's measures.
 
     def __str__(self):
         return self.description

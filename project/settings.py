@@ -55,6 +55,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Each generation number read from the cache once a request, not once per cache key.
+    "ingest.generation.per_request",
 ]
 
 ROOT_URLCONF = "project.urls"

@@ -14,6 +14,7 @@ from django.views.decorators.csp import csp_override
 
 from claims import payload_store
 from claims.errors import bad_query, bad_request
+from claims.models import Claim
 from claims.query_forms import QueryForm
 from ingest.models import AIModel, Benchmark, Series
 from measures.chart_config import FeaturedChart
@@ -105,7 +106,9 @@ MEASURED_PAGE = 50
 
 
 def _measured_page(request, ref):
-    return page_of(claims_measured_against(ref), f"measured:{ref.key}", MEASURED_PAGE, request.GET.get("page"))
+    # Ids from the measured claims (cached per claims generation), their rows by id.
+    return page_of(claims_measured_against(ref), f"measured:{ref.key}", MEASURED_PAGE, request.GET.get("page"),
+                   rows=Claim.objects.published().select_related("person"))
 
 
 def benchmark_detail(request, slug):

@@ -37,10 +37,13 @@ def _fill(page: Page, queryset) -> Page:
     return page
 
 
-def page_of(queryset, name: str, per_page: int, number) -> Page:
-    """Page ``number`` (as the query string gives it) of ``queryset``, its order cached under ``name``."""
+def page_of(queryset, name: str, per_page: int, number, rows=None) -> Page:
+    """Page ``number`` (as the query string gives it) of ``queryset``, its order cached under ``name``;
+    the page's rows are read from ``rows`` (default: ``queryset``) by id. A list whose filter is a
+    semi-join (the claims measured on a series) passes its plain rows: its ids already are the
+    filter, and the semi-join hashed every measure of the series on each request."""
     ids = _all_ids(queryset, name, claims_generation())
-    return _fill(Paginator(ids, per_page).get_page(number), queryset)
+    return _fill(Paginator(ids, per_page).get_page(number), queryset if rows is None else rows)
 
 
 class _CountedIds:

@@ -33,7 +33,7 @@ from claims.track_record import person_track_record
 
 from .charts import ChartStateForm
 from .id_pages import counted_page_of
-from .timeline import TIMELINE_CLAIMS, timeline_for
+from .timeline import timeline_html
 
 PAGE_SIZE = 25
 TABS = (("supports", "For"), ("contradicts", "Against"), ("context", "Context"))
@@ -247,14 +247,12 @@ def timeline(request):
     form = TimelineForm(request.GET)
     if not form.is_valid():
         return bad_query(request, form)
-    shown = timeline_for(form.cleaned_data.get("topic"), form.cleaned_data.get("person"),
-                         with_data=form.cleaned_data.get("show") != "claims",
-                         lanes_by=form.cleaned_data.get("lanes") or "person")
-    context = {
-        "form": form,
-        "truncated": shown.truncated,
-        "limit": TIMELINE_CLAIMS,
-        "timeline": shown.timeline,
-        "query_string": request.GET.urlencode(),
-    }
-    return _render(request, "claims/timeline.html", "events", context)
+    events = timeline_html(form.cleaned_data.get("topic"), form.cleaned_data.get("person"),
+                           with_data=form.cleaned_data.get("show") != "claims",
+                           lanes_by=form.cleaned_data.get("lanes") or "person")
+    if _wants_fragment(request):
+        response = HttpResponse(events)  # the "events" partial, rendered when it was cached
+    else:
+        response = render(request, "claims/timeline.html", {"form": form, "events": mark_safe(events)})
+    patch_vary_headers(response, ["HX-Request"])
+    return response

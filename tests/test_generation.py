@@ -98,6 +98,31 @@ def test_an_evicted_generation_is_refilled_with_the_same_number():
     assert claims_version() == value  # never an older number that old cache entries were keyed by
 
 
+def test_a_request_reads_each_generation_once_and_still_sees_its_own_write(rf):
+    claims, _, _ = factories.many_claims(2)
+    start = claims_version()
+    seen = []
+
+    def view(request):
+        seen.append(generation.current(CLAIMS))
+        # Another process's publish mid-request: this request keeps the number it began with
+        # (older, never newer, than the cache: what it stores is never keyed ahead of its data).
+        cache.set("generation:v1:claims", start + 100, None)
+        seen.append(generation.current(CLAIMS))
+        with transaction.atomic():
+            claims[0].title = "edited in the request"
+            claims[0].save()
+            seen.append(generation.current(CLAIMS))  # not committed yet: the cache's number
+        seen.append(generation.current(CLAIMS))  # committed: the row's number
+        return None
+
+    generation.per_request(view)(rf.get("/"))
+    assert seen == [start, start, start + 100, start + 1]
+    assert claims_version() == start + 1  # outside a request, no memo is left behind
+    cache.set("generation:v1:claims", start + 7, None)
+    assert claims_version() == start + 7
+
+
 def test_facet_counts_on_the_browse_page_are_current_after_an_edit(client):
     claims, _, _ = factories.many_claims(6)
     Claim.objects.filter(pk__in=[c.pk for c in claims]).update(status=Claim.Status.OPEN)

@@ -66,6 +66,8 @@ def test_a_warm_chart_page_reads_no_series_and_no_markers(client, world, url):
     html, queries = _get(client, url)
     assert len(queries) == WARM[url], queries
     assert not [q for q in queries if "ingest_benchmarkscore" in q or "ingest_aimodel" in q]
+    # A page of measured claims is read by id: no semi-join over every measure of the series.
+    assert not [q for q in queries if "measures_measure" in q], queries
     assert html.count('type="application/json"') == cold_html.count('type="application/json"') >= 1
 
 

@@ -1,4 +1,4 @@
-"""The timeline is built once per claims and data generation and filter set (reader.timeline.timeline_for):
+"""The timeline is built and rendered once per claims and data generation and filter set (reader.timeline.timeline_html):
 a warm request reads no claims, and the edit or ingest that changes what it draws shows on the next
 request (issue #13)."""
 
@@ -31,8 +31,8 @@ def _lane_of(html, title):
     return html[html.rindex('<section class="tl-lane"', 0, at):at]
 
 
-# Warm: the topic select's choices; a person filter also validates its slug (a person with claims).
-WARM = {"/timeline/": 1, "/timeline/?lanes=topic": 1, "/timeline/?person=ada&show=claims": 2}
+# Warm: no query (the selects' choices are cached too); a person filter validates its slug (a person with claims).
+WARM = {"/timeline/": 0, "/timeline/?lanes=topic": 0, "/timeline/?person=ada&show=claims": 1}
 
 
 @pytest.mark.parametrize("url", sorted(WARM))
@@ -40,13 +40,64 @@ def test_a_warm_timeline_reads_no_claims_and_no_data(client, world, url):
     cold, _ = _get(client, url)
     html, queries = _get(client, url)
     assert html[html.index('<div id="timeline"'):] == cold[cold.index('<div id="timeline"'):]  # not the nonce
-    assert not [q for q in queries if 'FROM "claims_claim"' in q], queries
+    # The person check probes for one claim of theirs (EXISTS); nothing else reads claims.
+    assert not [q for q in queries if 'FROM "claims_claim"' in q and not q.startswith('SELECT "claims_person"')], queries
     assert not [q for q in queries if "ingest_benchmarkscore" in q or "ingest_aimodel" in q], queries
     assert len(queries) == WARM[url], queries
 
 
+def test_the_htmx_fragment_is_the_full_page_s_timeline_and_both_follow_an_edit(client, world):
+    full = client.get("/timeline/?lanes=topic").content.decode()
+    fragment = client.get("/timeline/?lanes=topic", headers={"HX-Request": "true"})
+    assert "HX-Request" in fragment["Vary"]
+    body = fragment.content.decode()
+    assert body.lstrip().startswith('<div id="timeline"') and body in full and "<html" not in body
+    assert full.count('<div id="timeline"') == 1  # the partial is drawn once, where the page puts it
+    world["claims"][2].title = "Timeline claim edited"
+    world["claims"][2].save()
+    assert "Timeline claim edited" in client.get("/timeline/?lanes=topic", headers={"HX-Request": "true"}).content.decode()
+    assert "Timeline claim edited" in client.get("/timeline/?lanes=topic").content.decode()
+
+
+def test_the_topic_select_follows_a_new_topic_and_keeps_the_selected_one(client, world):
+    html = client.get("/timeline/?topic=scaling").content.decode()
+    assert '<option value="scaling" selected>Scaling</option>' in html
+    factories.topic(slug="agents", name="Agents")
+    html = client.get("/timeline/").content.decode()
+    select = html[html.index('<select name="topic"'):html.index("</select>", html.index('<select name="topic"'))]
+    assert '<option value="agents">Agents</option>' in select
+    assert select.index(">Agents<") < select.index(">Scaling<")  # by name
+
+
+def test_the_newest_dated_claims_come_first_and_undated_ones_only_after_them(client, world, monkeypatch):
+    # Newer rows with no date: PostgreSQL sorts NULL first in a descending order, so they once filled the
+    # timeline's bound and the axis drew no claim at all.
+    for i in range(3):
+        factories.claim(title=f"Undated claim {i}", date_made=None)
+    monkeypatch.setattr("reader.timeline.TIMELINE_CLAIMS", 5)
+    html = _get(client, "/timeline/?show=claims")[0]
+    assert "(5 dated)" in html and "Showing the newest" in html
+    assert "Undated claim" not in html and "Date unknown" not in html
+    assert all(f": Timeline claim {i} <" in html for i in range(3, 8))
+    assert ": Timeline claim 2 <" not in html
+
+
+def test_after_a_cache_flush_the_data_lanes_are_one_stored_row(client, world):
+    from django.core.cache import cache
+
+    _get(client, "/timeline/")
+    cache.clear()
+    html, queries = _get(client, "/timeline/")
+    assert "Records in the data" in html
+    stored = [q for q in queries if "claims_storedpayload" in q]
+    assert len(stored) == 1 and "timeline-data-lanes" in stored[0], stored
+
+
 def test_a_person_filter_draws_only_their_claims(client, world):
     html, _ = _get(client, "/timeline/?person=ada&show=claims")
+    lane = _lane_of(html, "Timeline claim 1")
+    assert '<a href="/people/ada/">Ada Lane</a>' in lane
+    assert f'<a href="{world["claims"][1].get_absolute_url()}">' in html[html.index(": Timeline claim 1 <") - 300:]
     assert "Timeline claim 1" in html and "Timeline claim 0" not in html
     assert "(4 dated)" in html
 
