@@ -42,16 +42,16 @@ class MeasureSummary:
     last_checked: dt.datetime | None
 
 
-def measure_summaries(claims) -> dict[str, MeasureSummary]:
-    """One query for any number of claims: MeasureSummary by claim slug (claims without measures absent).
+def measure_summaries(claims) -> dict[int, MeasureSummary]:
+    """One query for any number of claims: MeasureSummary by claim id (claims without measures absent).
 
     Plain rows, not Measure objects: a download of every claim reads these once per claim.
     The primary measure is chosen as ClaimMeasures.primary chooses it (the ordering puts it first).
     """
     rows = Measure.objects.for_claims(claims).values_list(
-        "claim__slug", "description", "sentence", "outcome", "last_checked"
+        "claim_id", "description", "sentence", "outcome", "last_checked"
     )
-    grouped: dict[str, list] = {}
-    for slug, *fields in rows:
-        grouped.setdefault(slug, []).append(fields)
-    return {slug: MeasureSummary(len(found), *found[0]) for slug, found in grouped.items()}
+    grouped: dict[int, list] = {}
+    for claim_id, *fields in rows:
+        grouped.setdefault(claim_id, []).append(fields)
+    return {claim_id: MeasureSummary(len(found), *found[0]) for claim_id, found in grouped.items()}
