@@ -33,7 +33,7 @@ from django.db.models.signals import m2m_changed, post_save, pre_delete
 from django.dispatch import receiver
 
 FORMAT = 1
-# Rows read, checked and (when stale) rebuilt at a time while a download streams.
+# Lines read, checked and (when stale) rebuilt at a time while a download streams.
 CHUNK_SIZE = 1000
 
 
@@ -146,27 +146,37 @@ def _current(row) -> bool:
 def lines(claims, fmt: str, permalink):
     """(claim pk, its line without the measure columns) for every claim of ``claims``, in order.
 
-    One query, read in chunks as the caller iterates (the stream of the response); a chunk's
-    stale rows are rebuilt (build()) before it is handed on. ``permalink(slug)`` is the
-    request's absolute URL of a claim. The query is compiled now, so a download that must fail
-    fails before its response starts.
+    The claims' ids come first, in their order, from one query that runs now (before the
+    response starts). Their lines follow a chunk of ids at a time as the caller iterates (the
+    stream of the response), a chunk's stale or missing ones rebuilt (build()) before it is
+    handed on. Not one ordered query read through a cursor: PostgreSQL plans a cursor for its
+    first rows, and walked the sort's index over all 100,000 claims to find 5,500 matches
+    (300 ms); asked for the ids whole, it finds them from the filters' indexes and sorts them.
+    ``permalink(slug)`` is the request's absolute URL of a claim.
     """
-    head, tail = FIELDS[fmt]
-    rows = claims.prefetch_related(None).values(*_CHECKED, f"download_row__{head}", f"download_row__{tail}")
-    rows.query.get_compiler(rows.db).as_sql()
-    return _lines(rows, head, tail, permalink)
+    ids = list(claims.prefetch_related(None).values_list("pk", flat=True))
+    return _lines(ids, FIELDS[fmt], permalink)
 
 
-def _lines(rows, head, tail, permalink):
-    for chunk in batched(rows.iterator(chunk_size=CHUNK_SIZE), CHUNK_SIZE):
-        rebuilt = build(row["pk"] for row in chunk if not _current(row))
-        for row in chunk:
-            found = rebuilt.get(row["pk"])
+def _lines(ids, fields, permalink):
+    from .models import Claim
+
+    head, tail = fields
+    for chunk in batched(ids, CHUNK_SIZE):
+        # Published still: a claim unpublished since the ids were read is not sent.
+        rows = {row["pk"]: row for row in Claim.objects.published().filter(pk__in=chunk).order_by()
+                .values(*_CHECKED, f"download_row__{head}", f"download_row__{tail}")}
+        rebuilt = build(pk for pk, row in rows.items() if not _current(row))
+        for pk in chunk:
+            row = rows.get(pk)
+            if row is None:
+                continue
+            found = rebuilt.get(pk)
             if found is None:
                 parts = row[f"download_row__{head}"], row[f"download_row__{tail}"]
             else:
                 parts = getattr(found, head), getattr(found, tail)
-            yield row["pk"], parts[0] + permalink(row["slug"]) + parts[1]
+            yield pk, parts[0] + permalink(row["slug"]) + parts[1]
 
 
 # --- what else a row shows ------------------------------------------------------------------

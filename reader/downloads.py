@@ -3,10 +3,10 @@
 They live here, not in claims/downloads.py, because their columns include each claim's
 measures and claims must not import measures. Each claim's columns come stored, as text
 (claims/download_rows.py); its measure columns are appended here, rendered from one query
-of the claims' measures, so the CSV and JSON hold identical data. Three queries whatever the
-size: the matching ids (a small match), measures, then the claims' stored lines, fetched in
-chunks as the stream is read. The first two, and compiling the third, happen before the
-response starts, so a download either fails before its first byte or is sent whole.
+of the claims' measures, so the CSV and JSON hold identical data. The queries: the matching
+ids in their order, their measures, then their stored lines, one query per thousand claims as
+the stream is read. The first two happen before the response starts, so a download either
+fails before its first byte or is sent whole.
 """
 
 import json

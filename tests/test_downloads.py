@@ -195,8 +195,8 @@ def test_download_urls_do_not_shadow_the_claim_pages(client, world):
 def test_browse_downloads_use_a_fixed_number_of_queries(client, db, n, name, django_assert_num_queries):
     factories.many_claims(n)
     # The first download builds every claim's stored line, in a fixed number of queries too: the
-    # matching claims' ids, their measures, their lines (none yet), then for the chunk's claims
-    # their topic names and rows, and the lines' upsert in a savepoint (SQLite: three statements).
+    # matching claims' ids, their measures, their lines (none yet: a query per thousand claims),
+    # then for those claims their topic names and rows, and the lines' upsert in a savepoint.
     with django_assert_num_queries(8):
         text = body(client.get(reverse(f"reader:{name}")))
     assert text.count("http://testserver/claims/claim-") == n
@@ -331,6 +331,7 @@ def stored(client, world):
 @pytest.mark.parametrize("fmt", ["csv", "json"])
 def test_an_edited_claim_downloads_as_edited(client, stored, fmt):
     claim = stored["claim"]
+    claim.refresh_from_db()  # its evidence_count as the evidence left it
     claim.title, claim.status, claim.verdict_rationale = "A wall after all?", "mixed", "Now mixed."
     claim.save()
     row = walls_row(client, fmt)
@@ -350,6 +351,7 @@ def test_a_renamed_person_or_source_downloads_renamed(client, stored):
     claim = stored["claim"]
     claim.person.name = "Ada King"
     claim.person.save()
+    assert walls_row(client)["person"] == "Ada King"
     claim.source.title, claim.source.url = "The talk, revised", "https://example.org/revised"
     claim.source.save()
     row = walls_row(client)
