@@ -32,6 +32,8 @@ from django.db import DEFAULT_DB_ALIAS, IntegrityError, connection, models, tran
 from django.db.models.signals import m2m_changed, post_save, pre_delete
 from django.dispatch import receiver
 
+from .id_list import ids_in
+
 FORMAT = 1
 # Lines read, checked and (when stale) rebuilt at a time while a download streams.
 CHUNK_SIZE = 1000
@@ -59,9 +61,10 @@ class DownloadRow(models.Model):
 
 
 FIELDS = {fmt: (f"{fmt}_head", f"{fmt}_tail") for fmt in ("csv", "json")}
-# Read with every row: the claim's own columns the row must match, and the row's stamps.
-_CHECKED = ("pk", "slug", "updated", "evidence_count",
-            "download_row__format", "download_row__claim_updated", "download_row__evidence_count")
+# Read with the ids, from the claims' rows the filters visit anyway: the slug, and the columns
+# a stored line must match.
+_CLAIM_COLUMNS = ("pk", "slug", "updated", "evidence_count")
+_STORED_COLUMNS = ("claim_id", "format", "claim_updated", "evidence_count")
 
 
 class _Line:
@@ -138,45 +141,41 @@ def _store(rows) -> None:
         pass  # the rows are still sent; the next download builds them again
 
 
-def _current(row) -> bool:
-    return (row["download_row__format"] == FORMAT and row["download_row__claim_updated"] == row["updated"]
-            and row["download_row__evidence_count"] == row["evidence_count"])
-
-
 def lines(claims, fmt: str, permalink):
-    """(claim pk, its line without the measure columns) for every claim of ``claims``, in order.
+    """Every claim of ``claims`` in order, as chunks (lists) of (claim pk, its line without the
+    measure columns).
 
     The claims' ids come first, in their order, from one query that runs now (before the
-    response starts). Their lines follow a chunk of ids at a time as the caller iterates (the
-    stream of the response), a chunk's stale or missing ones rebuilt (build()) before it is
-    handed on. Not one ordered query read through a cursor: PostgreSQL plans a cursor for its
-    first rows, and walked the sort's index over all 100,000 claims to find 5,500 matches
-    (300 ms); asked for the ids whole, it finds them from the filters' indexes and sorts them.
-    ``permalink(slug)`` is the request's absolute URL of a claim.
+    response starts). Their lines follow a chunk at a time as the caller iterates (the stream
+    of the response): one query of the stored lines by claim id, and the stale or missing ones
+    rebuilt (build()). Not one ordered query read through a cursor: PostgreSQL plans a cursor
+    for its first rows, and walked the sort's index over all 100,000 claims to find 5,500
+    matches (300 ms); asked for the ids whole, it finds them from the filters' indexes and
+    sorts them. ``permalink(slug)`` is the request's absolute URL of a claim.
     """
-    ids = list(claims.prefetch_related(None).values_list("pk", flat=True))
-    return _lines(ids, FIELDS[fmt], permalink)
+    claims = list(claims.prefetch_related(None).values_list(*_CLAIM_COLUMNS))
+    return _lines(claims, FIELDS[fmt], permalink)
 
 
-def _lines(ids, fields, permalink):
-    from .models import Claim
-
-    head, tail = fields
-    for chunk in batched(ids, CHUNK_SIZE):
-        # Published still: a claim unpublished since the ids were read is not sent.
-        rows = {row["pk"]: row for row in Claim.objects.published().filter(pk__in=chunk).order_by()
-                .values(*_CHECKED, f"download_row__{head}", f"download_row__{tail}")}
-        rebuilt = build(pk for pk, row in rows.items() if not _current(row))
-        for pk in chunk:
-            row = rows.get(pk)
-            if row is None:
-                continue
-            found = rebuilt.get(pk)
-            if found is None:
-                parts = row[f"download_row__{head}"], row[f"download_row__{tail}"]
+def _lines(claims, fields, permalink):
+    for chunk in batched(claims, CHUNK_SIZE):
+        stored = {row[0]: row for row in DownloadRow.objects.filter(ids_in(DownloadRow, "claim_id", [c[0] for c in chunk]))
+                  .order_by().values_list(*_STORED_COLUMNS, *fields)}
+        stale = {pk for pk, _, updated, evidence_count in chunk
+                 if (stored.get(pk) or (None,) * 4)[1:4] != (FORMAT, updated, evidence_count)}
+        rebuilt = build(stale)
+        out = []
+        for pk, slug, _, _ in chunk:
+            if pk in stale:
+                found = rebuilt.get(pk)
+                if found is None:
+                    continue  # deleted since its id was read
+                head, tail = (getattr(found, f) for f in fields)
             else:
-                parts = getattr(found, head), getattr(found, tail)
-            yield pk, parts[0] + permalink(row["slug"]) + parts[1]
+                head, tail = stored[pk][4:]
+            out.append((pk, head + permalink(slug) + tail))
+        if out:  # never an empty chunk: the JSON writer puts a separator before each
+            yield out
 
 
 # --- what else a row shows ------------------------------------------------------------------
