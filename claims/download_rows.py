@@ -2,7 +2,7 @@
 
 Rendering a download of 30,000 of 100,000 claims row by row (a dict per row, the csv writer,
 json.dumps) cost 370 ms; with every claim's CSV line and JSON object kept as text here, a
-download is one indexed read of ready text, joined. The text is exactly what claims/downloads.py
+download reads ready text by claim id, a chunk at a time, and joins it. The text is exactly what claims/downloads.py
 renders (browse_record()), split around the permalink, which depends on the request's host:
 ``head + permalink + tail``. The measure columns are not stored: reader/downloads.py appends
 them (claims must not import measures, and an ingest re-check rewrites every measure's
@@ -11,7 +11,7 @@ them (claims must not import measures, and an ingest re-check rewrites every mea
 Kept exact after every edit, two ways:
 
 - A row is read only while the claim's ``updated`` and ``evidence_count`` are those it was built
-  from (checked in the same query that reads it): any save of the claim, and any change of its
+  from (read with the claims' ids, compared in lines()): any save of the claim, and any change of its
   accepted evidence, makes it stale, even when a download rebuilding it races the edit.
 - What a row shows of other tables (the person's name, the topics' names, the source's title
   and url, the topic links) deletes the rows of the claims concerned when it changes (the
@@ -117,12 +117,12 @@ def build(ids) -> dict[int, DownloadRow]:
     if not ids:
         return {}
     topics = defaultdict(list)
-    links = (Claim.topics.through.objects.filter(claim_id__in=ids).order_by("topic__name")
-             .values_list("claim_id", "topic__name"))
-    for claim_id, name in links:
+    through = Claim.topics.through
+    links = through.objects.filter(ids_in(through, "claim_id", ids)).order_by("topic__name")
+    for claim_id, name in links.values_list("claim_id", "topic__name"):
         topics[claim_id].append(name)
     rows = {}
-    for values in browse_values(Claim.objects.filter(pk__in=ids)):
+    for values in browse_values(Claim.objects.filter(ids_in(Claim, "id", ids))):
         record = browse_record(values, topics.get(values["pk"], []), None)
         rows[values["pk"]] = render(record, BROWSE_CLAIM_COLUMNS, claim_updated=values["updated"],
                                     evidence_count=values["evidence_count"])
@@ -159,8 +159,8 @@ def lines(claims, fmt: str, permalink):
 
 def _lines(claims, fields, permalink):
     for chunk in batched(claims, CHUNK_SIZE):
-        stored = {row[0]: row for row in DownloadRow.objects.filter(ids_in(DownloadRow, "claim_id", [c[0] for c in chunk]))
-                  .order_by().values_list(*_STORED_COLUMNS, *fields)}
+        held = DownloadRow.objects.filter(ids_in(DownloadRow, "claim_id", [c[0] for c in chunk])).order_by()
+        stored = {row[0]: row for row in held.values_list(*_STORED_COLUMNS, *fields)}
         stale = {pk for pk, _, updated, evidence_count in chunk
                  if (stored.get(pk) or (None,) * 4)[1:4] != (FORMAT, updated, evidence_count)}
         rebuilt = build(stale)

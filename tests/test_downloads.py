@@ -7,7 +7,6 @@ import json
 import re
 
 import pytest
-from django.db import connection
 from django.urls import reverse
 
 from claims.downloads import CLAIM_COLUMNS
@@ -385,7 +384,8 @@ def test_measures_added_edited_and_rechecked_in_bulk_show_at_once(client, stored
     claim = stored["claim"]
     measure = Measure.objects.create(claim=claim, kind="frontier_at", attribute="training_compute_flop",
                                      is_primary=True, description="Largest run by 2025")
-    assert (walls_row(client)["measure_count"], walls_row(client)["measure_description"]) == ("1", "Largest run by 2025")
+    row = walls_row(client)
+    assert (row["measure_count"], row["measure_description"]) == ("1", "Largest run by 2025")
     checked = dt.datetime(2026, 12, 1, 6, 0, tzinfo=dt.UTC)
     # As an ingest's re-check writes results: an UPDATE, no signal.
     Measure.objects.filter(pk=measure.pk).update(outcome=Measure.Outcome.MET, last_checked=checked)
