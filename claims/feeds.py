@@ -34,7 +34,6 @@ FEED_VERSION = "2"
 EDITORS = "Claimwatch editors"
 # The year in our tag: URIs (RFC 4151 wants a date on which the authority held the name).
 TAG_YEAR = "2025"
-PUBLISHED = published_q()
 
 
 # --- Named queries --------------------------------------------------------------------
@@ -103,17 +102,19 @@ def _latest(*values):
 
 
 def stamp_claims(request):
-    # Max over all claims, drafts included: unpublishing a claim bumps its `updated`
-    # and must change the feed's date even though the claim leaves the feed.
-    row = Claim.objects.aggregate(last=Max("updated"), n=Count("id", filter=PUBLISHED))
-    return Stamp(row["last"], f"n={row['n']}")
+    """The feed's own entries and the last edit of any claim, drafts included (unpublishing a
+    claim bumps its `updated` and must change the feed's date even though the claim leaves the
+    feed). A count of the published claims beside it scanned all 100,000 (200 ms, the first
+    request after every edit)."""
+    return _entries_stamp(list(feed_claims()[:FEED_LIMIT].values_list("pk", "updated")))
 
 
 def stamp_verdicts(request):
-    row = Verdict.objects.public().aggregate(
-        last=Max("created"), n=Count("id")
-    )
-    return Stamp(row["last"], f"n={row['n']}")
+    """The feed's own entries, with their claims' last edits (an entry quotes its claim), dated
+    by the newest verdict. A count of every public verdict read them all."""
+    rows = list(feed_verdicts()[:FEED_LIMIT].values_list("pk", "created", "claim__updated"))
+    entries = hashlib.sha256(repr(rows).encode()).hexdigest()[:16]
+    return Stamp(rows[0][1] if rows else None, f"entries={entries}")
 
 
 def stamp_topic(request, slug):

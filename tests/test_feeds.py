@@ -291,8 +291,8 @@ def test_accepting_evidence_changes_the_claim_feed(client, world):
 
 # Queries per feed, whatever the data size: the stamp (conditional GET), then the items.
 QUERIES = {
-    "claims": 3,  # stamp, claims with person and source, their topics
-    "verdicts": 2,  # stamp, verdicts with claim and person
+    "claims": 4,  # stamp (the entries' ids and dates; the last edit), claims with person and source, their topics
+    "verdicts": 2,  # stamp (the entries), verdicts with claim and person
     "topic": 6,  # stamp (the topic; its entries' ids and dates; the last edit), topic, claims, their topics
     "person": 4,  # stamp, person, claims, their topics
     "claim": 4,  # stamp, claim with person, accepted evidence, verdicts
