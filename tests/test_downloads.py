@@ -432,3 +432,23 @@ def test_a_migration_fills_the_lines_claims_loaded_in_bulk_lack(db, world):
     DownloadRow.objects.all().delete()
     download_rows.after_migrate(sender=None, using="default", plan=[])  # applied nothing: reads nothing
     assert not DownloadRow.objects.exists()
+
+
+def test_renaming_a_large_topic_rebuilds_its_lines_on_a_worker(client, db, monkeypatch,
+                                                               django_capture_on_commit_callbacks):
+    from django.db import transaction
+
+    from claims import download_rows
+    from claims.models import DownloadRow
+
+    monkeypatch.setattr(download_rows, "REBUILD_ON_WORKER_ABOVE", 5)
+    made, _, topics = factories.many_claims(12, evidence_per_claim=0)
+    body(client.get(reverse("reader:claims_csv")))  # every line stored
+    topic = topics[0]
+    members = set(topic.claims.values_list("pk", flat=True))
+    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+        topic.name = "Renamed"
+        topic.save()
+    # Forgotten, then rebuilt by the (eager) worker task once the rename committed.
+    rows = dict(DownloadRow.objects.filter(claim__in=members).values_list("claim_id", "csv_head"))
+    assert set(rows) == members and all("Renamed" in head for head in rows.values())
