@@ -10,7 +10,7 @@ class ClaimsConfig(AppConfig):
 
         from . import download_rows, facet_table, fts, generation, signals  # noqa: F401  (connects the receivers)
 
-        download_rows.connect()
+        download_rows.connect()  # the topic links' receiver needs the loaded models
 
         # The SQLite search triggers are off while migrations run (claims/fts.py says why).
         pre_migrate.connect(fts.before_migrate, sender=self, dispatch_uid="claims.fts.before_migrate")

@@ -2,8 +2,9 @@
 
 They live here, not in claims/downloads.py, because their columns include each claim's
 measures and claims must not import measures. Each claim's columns come stored, as text
-(claims/download_rows.py); its measure columns are appended here, rendered from one query
-of the claims' measures, so the CSV and JSON hold identical data. The queries: the matching
+(claims/download_rows.py); its measure columns are appended here, rendered from its measures
+(read live: an ingest's re-check rewrites them in bulk, with no signal), so the CSV and JSON
+hold identical data. The queries: the matching
 claims' ids in their order, before the response starts (so a download with bad filters fails
 before its first byte), then per thousand claims as the stream is read their stored lines and
 their measures.
