@@ -3,10 +3,8 @@
 Browse downloads (/claims.csv, /claims.json) take the same query string as /claims/
 and hold every matching claim, not one page of them. Their views live in
 reader/downloads.py, because their columns include each claim's measures and claims
-must not import measures; the claim columns come from browse_records() here. They read
-plain rows (``values()``) rather than model instances, with every claim's topic names
-from one extra query, several times faster per row than Claim objects with prefetched
-topics.
+must not import measures; the claim columns come from browse_lines() here: each claim's
+line is stored ready (claims/download_rows.py), rendered from browse_record().
 
 The CSV is UTF-8 without a byte-order mark (spreadsheet apps may need "import as
 UTF-8"; a BOM would break the first column name for every program that reads CSV).
@@ -25,19 +23,18 @@ record, so any CSV reader loads it without special handling:
 import csv
 import datetime as dt
 import json
-from collections import defaultdict
 
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
 
+from . import download_rows
 from .dates import iso_partial_date
 from .models import Claim, Evidence
 
 LICENCE = "CC BY 4.0"
 LICENCE_URL = "https://creativecommons.org/licenses/by/4.0/"
-CHUNK_SIZE = 500
 
 CLAIM_COLUMNS = [
     "slug",
@@ -101,74 +98,48 @@ BROWSE_VALUES = (
 )
 
 
-def browse_records(claims, request):
-    """claim_record() for every claim of a browse queryset, with BROWSE_CLAIM_COLUMNS, from plain rows.
+def browse_values(claims):
+    """The plain rows browse_record() reads, several times faster per row than Claim objects."""
+    return claims.prefetch_related(None).values(*BROWSE_VALUES)
 
-    The work that can fail happens here, before the caller starts a response: the topics
-    query runs (the claims' filters inside it as a subquery) and the rows query is
-    compiled. Only fetching the rows is left to the stream, so a download either fails
-    before its first byte or is sent whole. (The rows' server-side cursor opens only
-    when the stream starts, so a response nobody reads holds no cursor.)
+
+def browse_record(row, topics, permalink) -> dict:
+    """BROWSE_CLAIM_COLUMNS of one browse_values() row (and its pk), ``topics`` its topic names in order."""
+    status_labels = dict(Claim.Status.choices)
+    return {
+        "pk": row["pk"],
+        "slug": row["slug"],
+        "title": row["title"],
+        "statement": row["statement"],
+        "quote": row["quote"],
+        "person": row["person__name"] or "",
+        "date_made": iso_partial_date(row["date_made"], row["date_precision"]),
+        "date_precision": row["date_precision"],
+        "kind": row["kind"],
+        "status": row["status"],
+        "topics": topics,
+        "source_title": row["source__title"] or "",
+        "source_url": row["source__url"] or "",
+        "permalink": permalink,
+        "updated": _iso(row["updated"]),
+        "status_label": status_labels.get(row["status"], row["status"]),
+        "verdict_rationale": row["verdict_rationale"],
+        "evidence_count": row["evidence_count"],
+    }
+
+
+def browse_lines(claims, request, fmt):
+    """(pk, line) for every claim of a browse queryset: its stored line (claims.download_rows)
+    in ``fmt``, "csv" or "json", with this request's permalink and without the measure columns.
+
+    The work that can fail happens here, before the caller starts a response: the matching
+    ids are read in their order. Only reading their lines, a chunk at a time, is left to the
+    stream, so a download either fails before its first byte or is sent whole.
     """
-    claims, members = _by_ids(claims)
-    topics = defaultdict(list)
-    links = (
-        Claim.topics.through.objects.filter(claim_id__in=members)
-        .order_by("topic__name")
-        .values_list("claim_id", "topic__name")
-    )
-    for claim_id, name in links:
-        topics[claim_id].append(name)
     # Slugs are URL-safe, so one reverse() serves every row.
     placeholder = "claim-slug-placeholder"
-    permalink = request.build_absolute_uri(reverse("claims:claim", args=[placeholder]))
-    rows = claims.prefetch_related(None).values(*BROWSE_VALUES)
-    rows.query.get_compiler(rows.db).as_sql()
-    return _browse_rows(rows, topics, permalink, placeholder)
-
-
-# Up to this many matching claims, a download reads their ids first and then the rows by id.
-IDS_FIRST_UP_TO = 5000
-
-
-def _by_ids(claims):
-    """(the claims to read, what their topics query filters on).
-
-    Asked for the filtered rows in their order at once, PostgreSQL walks the sort's index over
-    every claim and tests each against the filters (400 ms for 1,500 of 100k claims under a
-    topic and a kind); without the order it finds the ids from the filters' own indexes, and
-    sorting those few rows is cheap. A large match keeps the single ordered query.
-    """
-    if claims.query.annotations:  # ordered by something computed (a search rank): keep it whole
-        return claims, claims.order_by().values("pk")
-    ids = list(claims.order_by().values_list("pk", flat=True)[:IDS_FIRST_UP_TO + 1])
-    if not ids or len(ids) > IDS_FIRST_UP_TO:  # none: the query as asked reads nothing either
-        return claims, claims.order_by().values("pk")
-    return Claim.objects.filter(pk__in=ids).order_by(*claims.query.order_by), ids
-
-
-def _browse_rows(rows, topics, permalink, placeholder):
-    status_labels = dict(Claim.Status.choices)
-    for row in rows.iterator(chunk_size=CHUNK_SIZE):
-        yield {
-            "slug": row["slug"],
-            "title": row["title"],
-            "statement": row["statement"],
-            "quote": row["quote"],
-            "person": row["person__name"] or "",
-            "date_made": iso_partial_date(row["date_made"], row["date_precision"]),
-            "date_precision": row["date_precision"],
-            "kind": row["kind"],
-            "status": row["status"],
-            "topics": topics.get(row["pk"], []),
-            "source_title": row["source__title"] or "",
-            "source_url": row["source__url"] or "",
-            "permalink": permalink.replace(placeholder, row["slug"]),
-            "updated": _iso(row["updated"]),
-            "status_label": status_labels.get(row["status"], row["status"]),
-            "verdict_rationale": row["verdict_rationale"],
-            "evidence_count": row["evidence_count"],
-        }
+    prefix, suffix = request.build_absolute_uri(reverse("claims:claim", args=[placeholder])).split(placeholder)
+    return download_rows.lines(claims, fmt, lambda slug: f"{prefix}{slug}{suffix}")
 
 
 def evidence_record(item) -> dict:

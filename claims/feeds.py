@@ -34,7 +34,6 @@ FEED_VERSION = "2"
 EDITORS = "Claimwatch editors"
 # The year in our tag: URIs (RFC 4151 wants a date on which the authority held the name).
 TAG_YEAR = "2025"
-PUBLISHED = published_q()
 
 
 # --- Named queries --------------------------------------------------------------------
@@ -103,32 +102,32 @@ def _latest(*values):
 
 
 def stamp_claims(request):
-    # Max over all claims, drafts included: unpublishing a claim bumps its `updated`
-    # and must change the feed's date even though the claim leaves the feed.
-    row = Claim.objects.aggregate(last=Max("updated"), n=Count("id", filter=PUBLISHED))
-    return Stamp(row["last"], f"n={row['n']}")
+    """The feed's own entries and the last edit of any claim, drafts included (unpublishing a
+    claim bumps its `updated` and must change the feed's date even though the claim leaves the
+    feed). A count of the published claims beside it scanned all 100,000 (200 ms, the first
+    request after every edit)."""
+    return _entries_stamp(list(feed_claims()[:FEED_LIMIT].values_list("pk", "updated")))
 
 
 def stamp_verdicts(request):
-    row = Verdict.objects.public().aggregate(
-        last=Max("created"), n=Count("id")
-    )
-    return Stamp(row["last"], f"n={row['n']}")
+    """The feed's own entries, with their claims' last edits (an entry quotes its claim), dated
+    by the newest verdict. A count of every public verdict read them all."""
+    rows = list(feed_verdicts()[:FEED_LIMIT].values_list("pk", "created", "claim__updated"))
+    entries = hashlib.sha256(repr(rows).encode()).hexdigest()[:16]
+    return Stamp(rows[0][1] if rows else None, f"entries={entries}")
 
 
 def stamp_topic(request, slug):
-    row = (
-        Topic.objects.filter(slug=slug)
-        .annotate(
-            last=Max("claims__updated"),
-            n=Count("claims", filter=published_q("claims__")),
-        )
-        .values("last", "n", "name")
-        .first()
-    )
-    if row is None:
+    """The topic feed's own entries, as stamp_browse() reads them, and what its head shows.
+
+    An aggregate over the topic's every claim read all 45,000 rows of the largest topic at 100k
+    claims (40 ms, ten times the 10k figure) for a feed that holds FEED_LIMIT of them.
+    """
+    topic = Topic.objects.filter(slug=slug).values("pk", "name", "description").first()
+    if topic is None:
         return None  # no conditional answer for a missing topic: let the feed 404
-    return Stamp(row["last"], f"n={row['n']};{row['name']}")
+    rows = list(feed_claims().filter(topics=topic["pk"]).values_list("pk", "updated")[:FEED_LIMIT])
+    return _entries_stamp(rows, f"{topic['name']}|{topic['description']}", empty_undated=True)
 
 
 def stamp_person(request, slug):
@@ -177,8 +176,15 @@ def stamp_browse(request):
     or edited out of the filters) must not move the date back.
     """
     rows = list(browse_feed_items(browse_form(request)).values_list("pk", "updated"))
+    return _entries_stamp(rows)
+
+
+def _entries_stamp(rows, head="", *, empty_undated=False):
+    """A stamp from a feed's entries' (pk, updated) and ``head`` (its title's and description's
+    text); dated by the last edit of any claim, or undated when ``empty_undated`` and it has none."""
     entries = hashlib.sha256(repr(rows).encode()).hexdigest()[:16]
-    return Stamp(Claim.objects.aggregate(last=Max("updated"))["last"], f"entries={entries}")
+    last = None if empty_undated and not rows else Claim.objects.aggregate(last=Max("updated"))["last"]
+    return Stamp(last, f"entries={entries};{head}")
 
 
 def generation_stamp(stamp, request, **kwargs):

@@ -523,3 +523,4 @@ class EvidenceSearchRow(models.Model):
 
 
 from .payload_store import StoredPayload  # noqa: E402,F401 (derived payloads, their own module)
+from .download_rows import DownloadRow  # noqa: E402,F401 (stored download lines, their own module)

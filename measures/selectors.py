@@ -3,6 +3,8 @@
 import dataclasses
 import datetime as dt
 
+from claims.id_list import ids_in
+
 from .evidence import DataEvidence, data_evidence
 from .models import Measure
 
@@ -42,16 +44,18 @@ class MeasureSummary:
     last_checked: dt.datetime | None
 
 
-def measure_summaries(claims) -> dict[str, MeasureSummary]:
-    """One query for any number of claims: MeasureSummary by claim slug (claims without measures absent).
+def measure_summaries(claim_ids) -> dict[int, MeasureSummary]:
+    """One query for any number of claims (ids): MeasureSummary by claim id (claims without measures absent).
 
     Plain rows, not Measure objects: a download of every claim reads these once per claim.
     The primary measure is chosen as ClaimMeasures.primary chooses it (the ordering puts it first).
     """
-    rows = Measure.objects.for_claims(claims).values_list(
-        "claim__slug", "description", "sentence", "outcome", "last_checked"
-    )
-    grouped: dict[str, list] = {}
-    for slug, *fields in rows:
-        grouped.setdefault(slug, []).append(fields)
-    return {slug: MeasureSummary(len(found), *found[0]) for slug, found in grouped.items()}
+    if not claim_ids:
+        return {}
+    rows = (Measure.objects.filter(ids_in(Measure, "claim_id", claim_ids))
+            .order_by("claim_id", "-is_primary", "order", "id")
+            .values_list("claim_id", "description", "sentence", "outcome", "last_checked"))
+    grouped: dict[int, list] = {}
+    for claim_id, *fields in rows:
+        grouped.setdefault(claim_id, []).append(fields)
+    return {claim_id: MeasureSummary(len(found), *found[0]) for claim_id, found in grouped.items()}

@@ -4,6 +4,7 @@ import csv
 import datetime as dt
 import io
 import json
+import re
 
 import pytest
 from django.urls import reverse
@@ -19,6 +20,10 @@ from . import factories
 def body(response):
     raw = b"".join(response.streaming_content) if response.streaming else response.content
     return raw.decode("utf-8")
+
+
+def without_generated_at(text):
+    return re.sub(r'"generated_at": "[^"]*"', '"generated_at": ""', text)
 
 
 def csv_rows(response_or_text):
@@ -188,11 +193,15 @@ def test_download_urls_do_not_shadow_the_claim_pages(client, world):
 @pytest.mark.parametrize("name", ["claims_csv", "claims_json"])
 def test_browse_downloads_use_a_fixed_number_of_queries(client, db, n, name, django_assert_num_queries):
     factories.many_claims(n)
-    # The matching claims' ids; every claim's topic names; every claim's measures (one query,
-    # however many claims); the claims with person and source.
-    with django_assert_num_queries(4):
+    # The first download builds every claim's stored line, in a fixed number of queries too: the
+    # matching claims' ids, their measures, their lines (none yet: a query per thousand claims),
+    # then for those claims their topic names and rows, and the lines' upsert in a savepoint.
+    with django_assert_num_queries(8):
         text = body(client.get(reverse(f"reader:{name}")))
     assert text.count("http://testserver/claims/claim-") == n
+    # After that: the ids, the measures, the stored lines.
+    with django_assert_num_queries(3):
+        assert without_generated_at(body(client.get(reverse(f"reader:{name}")))) == without_generated_at(text)
 
 
 @pytest.mark.parametrize("n", [10, 100], ids=["10-evidence", "100-evidence"])
@@ -262,3 +271,184 @@ def test_browse_csv_and_json_carry_identical_records(client, measured):
     assert [as_csv(r) for r in json_records] == csv_records
     walls = next(r for r in json_records if r["slug"] == "walls")
     assert walls["measure_count"] == 2 and walls["evidence_count"] == 1
+
+
+# --- The stored lines (claims/download_rows.py): the same bytes, and never stale -------------
+
+
+def test_browse_downloads_are_the_bytes_the_csv_writer_and_json_encoder_write(client, measured):
+    """Stored in parts and joined, each line is still exactly what csv.writer and json.dumps
+    write for its record: parsed and written again, the files come back byte for byte."""
+    factories.claim(slug="odd", title='Commas, "quotes"\nand a line break', quote="\u00ab\u2009\u00bb \\ \t",
+                    statement="", person=None, source=None, date_made=None, date_precision="unknown")
+    for _ in range(2):  # built, then read from the store
+        text = body(client.get(reverse("reader:claims_csv")))
+        again = io.StringIO()
+        csv.writer(again).writerows(csv.reader(io.StringIO(text, newline="")))
+        assert text == again.getvalue() and "odd" in text
+        raw = body(client.get(reverse("reader:claims_json")))
+        payload = json.loads(raw)
+        assert {r["slug"] for r in payload["data"]} == {"walls", "open-one", "odd"}
+        expected = ('{"meta": ' + json.dumps(payload["meta"], ensure_ascii=False) + ', "data": [' + "".join(
+            ("," if i else "") + "\n" + json.dumps(r, ensure_ascii=False) for i, r in enumerate(payload["data"]))
+            + "\n]}\n")
+        assert raw == expected
+
+
+def test_every_chunk_of_a_large_download_is_sent_in_order(client, db, monkeypatch):
+    from claims import download_rows
+
+    monkeypatch.setattr(download_rows, "CHUNK_SIZE", 7)
+    made, _, _ = factories.many_claims(30, evidence_per_claim=0)
+    order = [r["slug"] for r in csv_rows(client.get(reverse("reader:claims_csv")))]
+    made[3].title = "Edited"
+    made[3].save()  # one stale line in the middle of a chunk
+    again = csv_rows(client.get(reverse("reader:claims_csv")))
+    assert [r["slug"] for r in again] == order and len(order) == 30
+    assert next(r for r in again if r["slug"] == made[3].slug)["title"] == "Edited"
+    data = json.loads(body(client.get(reverse("reader:claims_json"))))["data"]
+    assert [r["slug"] for r in data] == order
+
+
+def walls_row(client, fmt="csv", **query):
+    if fmt == "json":
+        data = json.loads(body(client.get(reverse("reader:claims_json"), query)))["data"]
+        return next((r for r in data if r["slug"] == "walls"), None)
+    return next((r for r in csv_rows(client.get(reverse("reader:claims_csv"), query)) if r["slug"] == "walls"), None)
+
+
+@pytest.fixture
+def stored(client, world):
+    """walls' stored line exists (a first download built it)."""
+    from claims.models import DownloadRow
+
+    assert walls_row(client)["title"] == "Deep learning is hitting a wall"
+    assert DownloadRow.objects.filter(claim=world["claim"]).exists()
+    return world
+
+
+@pytest.mark.parametrize("fmt", ["csv", "json"])
+def test_an_edited_claim_downloads_as_edited(client, stored, fmt):
+    claim = stored["claim"]
+    claim.refresh_from_db()  # its evidence_count as the evidence left it
+    claim.title, claim.status, claim.verdict_rationale = "A wall after all?", "mixed", "Now mixed."
+    claim.save()
+    row = walls_row(client, fmt)
+    assert (row["title"], row["status"], row["status_label"], row["verdict_rationale"]) == (
+        "A wall after all?", "mixed", "mixed evidence", "Now mixed.")
+
+
+def test_accepted_evidence_moves_the_count(client, stored):
+    claim = stored["claim"]
+    Evidence.objects.create(claim=claim, source=claim.source, stance="supports", state="accepted", summary="more")
+    assert walls_row(client)["evidence_count"] == "2"
+    Evidence.objects.filter(claim=claim, summary="more").get().delete()
+    assert walls_row(client, "json")["evidence_count"] == 1
+
+
+def test_a_renamed_person_or_source_downloads_renamed(client, stored):
+    claim = stored["claim"]
+    claim.person.name = "Ada King"
+    claim.person.save()
+    assert walls_row(client)["person"] == "Ada King"
+    claim.source.title, claim.source.url = "The talk, revised", "https://example.org/revised"
+    claim.source.save()
+    row = walls_row(client)
+    assert (row["person"], row["source_title"], row["source_url"]) == (
+        "Ada King", "The talk, revised", "https://example.org/revised")
+
+
+def test_topic_renames_links_and_deletes_show_at_once(client, stored):
+    from claims.models import Topic
+
+    claim = stored["claim"]
+    walls = Topic.objects.get(slug="scaling-walls")
+    walls.name = "Walls of scaling"
+    walls.save()
+    assert walls_row(client)["topics"] == "AlphaFold and science; Walls of scaling"
+    claim.topics.remove(walls)
+    assert walls_row(client)["topics"] == "AlphaFold and science"
+    extra = factories.topic(name="Benchmarks")
+    extra.claims.add(claim)  # from the topic's side
+    assert walls_row(client, "json")["topics"] == ["AlphaFold and science", "Benchmarks"]
+    extra.claims.clear()
+    assert walls_row(client)["topics"] == "AlphaFold and science"
+    claim.topics.add(extra)
+    Topic.objects.get(slug="alphafold").delete()
+    assert walls_row(client)["topics"] == "Benchmarks"
+    claim.topics.clear()
+    assert walls_row(client, "json")["topics"] == []
+
+
+def test_measures_added_edited_and_rechecked_in_bulk_show_at_once(client, stored):
+    claim = stored["claim"]
+    measure = Measure.objects.create(claim=claim, kind="frontier_at", attribute="training_compute_flop",
+                                     is_primary=True, description="Largest run by 2025")
+    row = walls_row(client)
+    assert (row["measure_count"], row["measure_description"]) == ("1", "Largest run by 2025")
+    checked = dt.datetime(2026, 12, 1, 6, 0, tzinfo=dt.UTC)
+    # As an ingest's re-check writes results: an UPDATE, no signal.
+    Measure.objects.filter(pk=measure.pk).update(outcome=Measure.Outcome.MET, last_checked=checked)
+    row = walls_row(client, "json")
+    assert row["measure_outcome"] == "met" and dt.datetime.fromisoformat(row["measure_checked"]) == checked
+    measure.delete()
+    assert walls_row(client)["measure_count"] == "0"
+
+
+def test_an_unpublished_claim_leaves_the_download(client, stored):
+    claim = stored["claim"]
+    claim.editorial_state = "draft"
+    claim.save()
+    assert walls_row(client) is None
+    claim.delete()
+    assert walls_row(client, "json") is None
+
+
+def test_a_line_built_from_an_older_claim_is_never_sent(client, stored):
+    """A download that read the claim before an edit and stores its line after it (a race): the
+    line's stamp is the old ``updated``, so the next download rebuilds it."""
+    from claims import download_rows
+    from claims.models import Claim, DownloadRow
+
+    claim = stored["claim"]
+    old = DownloadRow.objects.get(claim=claim)
+    Claim.objects.filter(pk=claim.pk).update(title="Edited meanwhile")
+    claim.refresh_from_db()
+    claim.save()  # the edit: a new `updated`, its row deleted by nothing
+    old.save()  # the racing download's line, built from the claim before the edit
+    assert walls_row(client)["title"] == "Edited meanwhile"
+    assert DownloadRow.objects.get(claim=claim).claim_updated == Claim.objects.get(pk=claim.pk).updated
+    DownloadRow.objects.filter(claim=claim).update(format=download_rows.FORMAT + 1, csv_head="stale,")
+    assert walls_row(client)["slug"] == "walls"  # a row of another format is rebuilt, not read
+
+
+def test_a_migration_fills_the_lines_claims_loaded_in_bulk_lack(db, world):
+    from claims import download_rows
+    from claims.models import DownloadRow
+
+    DownloadRow.objects.all().delete()
+    download_rows.after_migrate(sender=None, using="default", plan=[("claims", "0013")])
+    assert set(DownloadRow.objects.values_list("claim__slug", flat=True)) == {"walls", "open-one"}
+    DownloadRow.objects.all().delete()
+    download_rows.after_migrate(sender=None, using="default", plan=[])  # applied nothing: reads nothing
+    assert not DownloadRow.objects.exists()
+
+
+def test_renaming_a_large_topic_rebuilds_its_lines_on_a_worker(client, db, monkeypatch,
+                                                               django_capture_on_commit_callbacks):
+    from django.db import transaction
+
+    from claims import download_rows
+    from claims.models import DownloadRow
+
+    monkeypatch.setattr(download_rows, "REBUILD_ON_WORKER_ABOVE", 5)
+    made, _, topics = factories.many_claims(12, evidence_per_claim=0)
+    body(client.get(reverse("reader:claims_csv")))  # every line stored
+    topic = topics[0]
+    members = set(topic.claims.values_list("pk", flat=True))
+    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+        topic.name = "Renamed"
+        topic.save()
+    # Forgotten, then rebuilt by the (eager) worker task once the rename committed.
+    rows = dict(DownloadRow.objects.filter(claim__in=members).values_list("claim_id", "csv_head"))
+    assert set(rows) == members and all("Renamed" in head for head in rows.values())

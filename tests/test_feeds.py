@@ -291,9 +291,9 @@ def test_accepting_evidence_changes_the_claim_feed(client, world):
 
 # Queries per feed, whatever the data size: the stamp (conditional GET), then the items.
 QUERIES = {
-    "claims": 3,  # stamp, claims with person and source, their topics
-    "verdicts": 2,  # stamp, verdicts with claim and person
-    "topic": 4,  # stamp, topic, claims, their topics
+    "claims": 4,  # stamp (the entries' ids and dates; the last edit), claims with person and source, their topics
+    "verdicts": 2,  # stamp (the entries), verdicts with claim and person
+    "topic": 6,  # stamp (the topic; its entries' ids and dates; the last edit), topic, claims, their topics
     "person": 4,  # stamp, person, claims, their topics
     "claim": 4,  # stamp, claim with person, accepted evidence, verdicts
     "browse": 4,  # stamp (the entries' ids and dates; the last edit), claims, their topics
@@ -418,4 +418,25 @@ def test_a_browse_feeds_etag_follows_its_entries_and_its_date_never_goes_back(cl
     left = client.get(url, headers={"If-None-Match": added["ETag"], "If-Modified-Since": added["Last-Modified"]})
     assert left.status_code == 200 and b"Ada again" not in left.content
     assert parsedate_to_datetime(left["Last-Modified"]) >= parsedate_to_datetime(added["Last-Modified"])
+    assert client.get(url, headers={"If-None-Match": left["ETag"]}).status_code == 304
+
+
+def test_a_topic_feeds_etag_follows_its_entries_and_the_topics_own_text(client, world):
+    url = reverse("reader:topic_atom", args=["scaling-walls"])
+    first = client.get(url)
+    topic = world["topic"]
+    topic.description = "Claims that scaling stops paying."
+    topic.save()  # the feed's subtitle
+    described = client.get(url, headers={"If-None-Match": first["ETag"]})
+    assert described.status_code == 200 and b"Claims that scaling stops paying." in described.content
+    claim = world["claim"]
+    claim.quote = "An edited quote."
+    claim.save()  # an entry edited
+    edited = client.get(url, headers={"If-None-Match": described["ETag"]})
+    assert edited.status_code == 200 and b"An edited quote." in edited.content
+    assert parsedate_to_datetime(edited["Last-Modified"]) >= parsedate_to_datetime(described["Last-Modified"])
+    claim.topics.remove(topic)  # its only entry leaves: empty, so undated
+    left = client.get(url, headers={"If-None-Match": edited["ETag"]})
+    assert left.status_code == 200 and b"An edited quote." not in left.content
+    assert not left.has_header("Last-Modified")
     assert client.get(url, headers={"If-None-Match": left["ETag"]}).status_code == 304

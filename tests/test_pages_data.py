@@ -363,3 +363,27 @@ def test_chart_downloads_hold_the_years_asked_for(client, real_data):
     response = client.get("/data/benchmarks/gpqa-diamond.csv?from=soon")
     assert response.status_code == 400 and response["Content-Type"].startswith("text/plain")
     assert response.content.decode().startswith("Invalid parameters: from:")
+
+
+def test_a_benchmark_download_is_held_per_process_and_never_outlives_its_generation(
+        client, real_data, django_assert_num_queries, django_capture_on_commit_callbacks):
+    from django.core.cache import cache
+    from django.db import transaction
+
+    from ingest import generation
+    from ingest.models import BenchmarkScore
+
+    url = "/data/benchmarks/gpqa-diamond.csv"
+    first = client.get(url).content
+    with django_assert_num_queries(1):  # the benchmark; the file is held in the process
+        assert client.get(url).content == first
+    score = BenchmarkScore.objects.filter(benchmark__slug="gpqa-diamond").order_by("pk").first()
+    assert b"0.123456" not in first
+    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+        BenchmarkScore.objects.filter(pk=score.pk).update(score=0.123456)
+        generation.bump(generation.DATA)  # as an admin edit or an ingest run does
+    edited = client.get(url).content
+    assert b"0.123456" in edited
+    cache.clear()  # a flushed cache: the held file's token is gone, the stored row is read
+    with django_assert_num_queries(3):  # the generation, the benchmark, the stored file
+        assert client.get(url).content == edited

@@ -1,0 +1,267 @@
+"""Each claim's line of the browse downloads (/claims.csv, /claims.json), stored ready to send.
+
+Rendering a download of 30,000 of 100,000 claims row by row (a dict per row, the csv writer,
+json.dumps) cost 370 ms; with every claim's CSV line and JSON object kept as text here, a
+download reads ready text by claim id, a chunk at a time, and joins it. The text is exactly what claims/downloads.py
+renders (browse_record()), split around the permalink, which depends on the request's host:
+``head + permalink + tail``. The measure columns are not stored: reader/downloads.py appends
+them (claims must not import measures, and an ingest re-check rewrites every measure's
+``last_checked`` in bulk).
+
+Kept exact after every edit, two ways:
+
+- A row is read only while the claim's ``updated`` and ``evidence_count`` are those it was built
+  from (read with the claims' ids, compared in lines()): any save of the claim, and any change of its
+  accepted evidence, makes it stale, even when a download rebuilding it races the edit.
+- What a row shows of other tables (the person's name, the topics' names, the source's title
+  and url, the topic links) deletes the rows of the claims concerned when it changes (the
+  receivers below, inside the edit's transaction).
+
+A stale or missing row is rebuilt when a download reads it, a chunk at a time, and stored; an
+edit that forgets many (a topic renamed) queues their rebuild on a worker too; a migration that
+applies anything fills the missing ones (after_migrate), so the bench data's claims, loaded
+with COPY, are complete too. Bump FORMAT when the rendering changes: rows of
+another format are rebuilt, not read.
+"""
+
+import csv
+import json
+from collections import defaultdict
+from itertools import batched
+
+from celery import shared_task
+from django.db import DEFAULT_DB_ALIAS, IntegrityError, connection, models, transaction
+from django.db.models.signals import m2m_changed, post_save, pre_delete
+from django.dispatch import receiver
+
+from ingest import followups
+
+from .id_list import ids_in
+
+FORMAT = 1
+# Lines read, checked and (when stale) rebuilt at a time while a download streams.
+CHUNK_SIZE = 1000
+
+
+class DownloadRow(models.Model):
+    """One claim's browse-download line in both formats, without its measure columns."""
+
+    claim = models.OneToOneField("claims.Claim", primary_key=True, on_delete=models.CASCADE,
+                                 related_name="download_row")
+    format = models.PositiveSmallIntegerField(default=FORMAT)
+    # What the text was built from, compared with the claim's own columns when it is read.
+    claim_updated = models.DateTimeField()
+    evidence_count = models.PositiveIntegerField()
+    csv_head = models.TextField()
+    csv_tail = models.TextField()
+    json_head = models.TextField()
+    json_tail = models.TextField()
+
+    class Meta:
+        app_label = "claims"
+
+    def __str__(self):
+        return f"download row of claim {self.claim_id}"
+
+
+FIELDS = {fmt: (f"{fmt}_head", f"{fmt}_tail") for fmt in ("csv", "json")}
+# Read with the ids, from the claims' rows the filters visit anyway: the slug, and the columns
+# a stored line must match.
+_CLAIM_COLUMNS = ("pk", "slug", "updated", "evidence_count")
+_STORED_COLUMNS = ("claim_id", "format", "claim_updated", "evidence_count")
+
+
+class _Line:
+    """csv.writer wants a file; this one hands each line back instead of storing it."""
+
+    def write(self, value):
+        return value
+
+
+_WRITER = csv.writer(_Line())
+
+
+def csv_part(cells) -> str:
+    # Cells are quoted one by one (QUOTE_MINIMAL), so the cells of a line are the line's parts
+    # joined by commas; an unquoted cell never holds a line break, so only the terminator goes.
+    return _WRITER.writerow(cells).removesuffix("\r\n")
+
+
+def json_members(record: dict) -> str:
+    """json.dumps(record) without its braces: the members, as the whole object writes them."""
+    return json.dumps(record, ensure_ascii=False)[1:-1]
+
+
+def render(record: dict, columns: list[str], *, claim_updated, evidence_count) -> DownloadRow:
+    """The stored row of one browse record (claims.downloads.browse_record(), without its permalink).
+
+    ``columns`` are BROWSE_CLAIM_COLUMNS; the permalink is one of them, never the first or
+    last. A permalink is the site's origin and /claims/<slug>/ (slugs and validated hosts need
+    no CSV quoting and no JSON escape), so the line is head + permalink + tail byte for byte.
+    """
+    from .downloads import csv_cells
+
+    at = columns.index("permalink")
+    before, after = columns[:at], columns[at + 1:]
+    return DownloadRow(
+        claim_id=record["pk"], format=FORMAT, claim_updated=claim_updated, evidence_count=evidence_count,
+        csv_head=csv_part(csv_cells(record, before)) + ",",
+        csv_tail="," + csv_part(csv_cells(record, after)),
+        json_head="{" + json_members({c: record[c] for c in before}) + ', "permalink": "',
+        json_tail='", ' + json_members({c: record[c] for c in after}),
+    )
+
+
+def build(ids) -> dict[int, DownloadRow]:
+    """Render and store the rows of the claims ``ids`` (three queries; two when none is left)."""
+    from .downloads import BROWSE_CLAIM_COLUMNS, browse_record, browse_values
+    from .models import Claim
+
+    ids = list(ids)
+    if not ids:
+        return {}
+    topics = defaultdict(list)
+    through = Claim.topics.through
+    links = through.objects.filter(ids_in(through, "claim_id", ids)).order_by("topic__name")
+    for claim_id, name in links.values_list("claim_id", "topic__name"):
+        topics[claim_id].append(name)
+    rows = {}
+    for values in browse_values(Claim.objects.filter(ids_in(Claim, "id", ids))):
+        record = browse_record(values, topics.get(values["pk"], []), None)
+        rows[values["pk"]] = render(record, BROWSE_CLAIM_COLUMNS, claim_updated=values["updated"],
+                                    evidence_count=values["evidence_count"])
+    _store(list(rows.values()))
+    return rows
+
+
+def _store(rows) -> None:
+    fields = ["format", "claim_updated", "evidence_count", *FIELDS["csv"], *FIELDS["json"]]
+    try:
+        # A savepoint: a claim deleted meanwhile fails its row's foreign key, not the download.
+        with transaction.atomic():
+            DownloadRow.objects.bulk_create(rows, update_conflicts=True, unique_fields=["claim"],
+                                            update_fields=fields, batch_size=500)
+    except IntegrityError:
+        pass  # the rows are still sent; the next download builds them again
+
+
+def lines(claims, fmt: str, permalink):
+    """Every claim of ``claims`` in order, as chunks (lists) of (claim pk, its line without the
+    measure columns).
+
+    The claims' ids come first, in their order, from one query that runs now (before the
+    response starts). Their lines follow a chunk at a time as the caller iterates (the stream
+    of the response): one query of the stored lines by claim id, and the stale or missing ones
+    rebuilt (build()). Not one ordered query read through a cursor: PostgreSQL plans a cursor
+    for its first rows, and walked the sort's index over all 100,000 claims to find 5,500
+    matches (300 ms); asked for the ids whole, it finds them from the filters' indexes and
+    sorts them. ``permalink(slug)`` is the request's absolute URL of a claim.
+    """
+    claims = list(claims.prefetch_related(None).values_list(*_CLAIM_COLUMNS))
+    return _lines(claims, FIELDS[fmt], permalink)
+
+
+def _lines(claims, fields, permalink):
+    for chunk in batched(claims, CHUNK_SIZE):
+        held = DownloadRow.objects.filter(ids_in(DownloadRow, "claim_id", [c[0] for c in chunk])).order_by()
+        stored = {row[0]: row for row in held.values_list(*_STORED_COLUMNS, *fields)}
+        stale = {pk for pk, _, updated, evidence_count in chunk
+                 if (stored.get(pk) or (None,) * 4)[1:4] != (FORMAT, updated, evidence_count)}
+        rebuilt = build(stale)
+        out = []
+        for pk, slug, _, _ in chunk:
+            if pk in stale:
+                found = rebuilt.get(pk)
+                if found is None:
+                    continue  # deleted since its id was read
+                head, tail = (getattr(found, f) for f in fields)
+            else:
+                head, tail = stored[pk][4:]
+            out.append((pk, head + permalink(slug) + tail))
+        if out:  # never an empty chunk: the JSON writer puts a separator before each
+            yield out
+
+
+# --- what else a row shows ------------------------------------------------------------------
+
+
+# Forgetting more lines than this also queues their rebuild on a worker after commit: a topic
+# of 45,000 claims took 5.6 s to rebuild inside the first download after its rename.
+REBUILD_ON_WORKER_ABOVE = 1000
+REFILL_QUEUED = "claims:download-rows-refill-queued"
+
+
+def forget(claims) -> None:
+    """Delete the rows of ``claims`` (a queryset or ids): the next download, or a worker, rebuilds them."""
+    deleted, _ = DownloadRow.objects.filter(claim__in=claims).delete()
+    if deleted > REBUILD_ON_WORKER_ABOVE:
+        followups.queue_once_per_burst(REFILL_QUEUED, refill_task)
+
+
+@shared_task(acks_late=True, ignore_result=True)
+def refill_task() -> int:
+    followups.clear_mark(REFILL_QUEUED)
+    return fill_missing()
+
+
+def fill_missing() -> int:
+    """Build the lines no published claim has yet, a chunk at a time; returns how many."""
+    from .models import Claim
+
+    missing = Claim.objects.published().filter(download_row__isnull=True).order_by("pk").values_list("pk", flat=True)
+    built = 0
+    for ids in batched(missing.iterator(chunk_size=CHUNK_SIZE), CHUNK_SIZE):
+        built += len(build(ids))
+    return built
+
+
+def _claims_of(**lookup):
+    from .models import Claim
+
+    return Claim.objects.filter(**lookup).values("pk")
+
+
+@receiver(post_save, sender="claims.Person", dispatch_uid="claims.download_rows.person")
+def _person_saved(sender, instance, **kwargs):
+    forget(_claims_of(person=instance.pk))
+
+
+@receiver(post_save, sender="claims.Source", dispatch_uid="claims.download_rows.source")
+def _source_saved(sender, instance, **kwargs):
+    forget(_claims_of(source=instance.pk))
+
+
+@receiver(post_save, sender="claims.Topic", dispatch_uid="claims.download_rows.topic")
+@receiver(pre_delete, sender="claims.Topic", dispatch_uid="claims.download_rows.topic_deleted")
+def _topic_changed(sender, instance, **kwargs):
+    # Before a delete: its links go with it, and no m2m_changed is sent for them.
+    forget(_claims_of(topics=instance.pk))
+
+
+def _topics_changed(sender, instance, action, reverse, pk_set, **kwargs):
+    if action not in ("post_add", "post_remove", "pre_clear", "post_clear"):
+        return
+    if not reverse:  # claim.topics.add(...): the one claim
+        forget([instance.pk])
+    elif action == "pre_clear":  # topic.claims.clear(): the claims it had
+        forget(_claims_of(topics=instance.pk))
+    elif pk_set:  # topic.claims.add(claims...)
+        forget(list(pk_set))
+
+
+def connect() -> None:
+    """The topic links' receiver (the through model exists once the models are loaded)."""
+    from .models import Claim
+
+    m2m_changed.connect(_topics_changed, sender=Claim.topics.through, dispatch_uid="claims.download_rows.links")
+
+
+def after_migrate(sender, using, **kwargs) -> None:
+    """Receiver for post_migrate: fill the rows no claim has yet (all of them after the migration
+    that adds the table, or after claims were loaded in bulk). A migrate that applied nothing,
+    and a flush (which empties the table), read nothing."""
+    if using != DEFAULT_DB_ALIAS or not kwargs.get("plan"):
+        return
+    if DownloadRow._meta.db_table not in connection.introspection.table_names():
+        return  # migrated back to before the table
+    fill_missing()
