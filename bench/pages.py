@@ -257,6 +257,7 @@ def main():
         _benchdb.mark_complete(size)
     if args.generate_only:
         return
+    _benchdb.settle()
     from django.db import connection
 
     from claims.models import Claim, Evidence, Person

@@ -305,6 +305,7 @@ def main():
     from django.core.management import call_command
 
     call_command("migrate", verbosity=0)
+    _benchdb.settle()
     OUT.mkdir(parents=True, exist_ok=True)
     env = {**os.environ, **_benchdb.production_env(), "DATABASE_URL": _benchdb.database_url(size),
            "CACHE_URL": cache_url, "DJANGO_LOG_LEVEL": "WARNING"}

@@ -51,6 +51,21 @@ def test_production_settings_pass_the_deploy_check():
     assert "no issues" in result.stdout
 
 
+@pytest.mark.parametrize("told, expected", [(None, "0"), ("2", "2")])
+def test_postgres_connections_start_no_parallel_workers_unless_told(told, expected):
+    # A real PostgreSQL connection made with the settings the environment gives (the
+    # server on loopback is there in every run mode here, SQLite ones included).
+    code = ("from django.db import connection\n"
+            "with connection.cursor() as c:\n"
+            "    c.execute('SHOW max_parallel_workers_per_gather'); print(c.fetchone()[0])")
+    env = {"DATABASE_URL": "postgres://postgres@127.0.0.1:5432/postgres"}
+    if told is not None:
+        env["DB_PARALLEL_WORKERS_PER_GATHER"] = told
+    result = _manage("shell", "--no-imports", "-c", code, **env)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == [expected]
+
+
 def test_a_malformed_boolean_setting_is_a_clear_error():
     result = _manage("check", DJANGO_DEBUG="perhaps")
     assert result.returncode != 0 and "DJANGO_DEBUG must be one of" in result.stderr
