@@ -17,7 +17,7 @@ from itertools import compress
 
 from django.core.cache import cache
 from django.db import connection
-from django.db.models import F, Q
+from django.db.models import Q
 
 from .generation import claims_generation
 
@@ -86,6 +86,8 @@ def of_form(form) -> TextMatch:
 
 
 def _read(q: str) -> TextMatch:
+    if connection.vendor == "postgresql":
+        return _read_search_rows(q)
     from .models import Claim, ClaimFacet
     from .search import search_claims
 
@@ -95,17 +97,45 @@ def _read(q: str) -> TextMatch:
     columns = {name: [] for name in FIELDS}
     if not ids:
         return TextMatch((), columns)
-    if connection.vendor == "postgresql":
-        from ingest.stored import AnyOf
-
-        # The ids found, as one array: matching q again would read the claims' heap pages again.
-        wanted = Q(AnyOf(F("claim_id"), list(ids)))
-    else:
-        # SQLite binds one parameter per value (at most 32,766); its FTS5 match is an index
-        # lookup, cheap to repeat.
-        wanted = Q(claim_id__in=ranked.order_by().values("pk"))
+    # SQLite binds one parameter per value (at most 32,766); its FTS5 match is an index lookup,
+    # cheap to repeat.
+    wanted = Q(claim_id__in=ranked.order_by().values("pk"))
     for row in ClaimFacet.objects.filter(wanted).order_by().values_list(*_COLUMNS):
         for column, value in zip(columns.values(), row):
             # Interned, so the pickle holds each status and kind once, not once a row.
             column.append(sys.intern(value) if isinstance(value, str) else value)
     return TextMatch(ids, columns)
+
+
+# browse's relevance order (claims/search.py ORDERS["claims"], then the pk) over the search rows
+# (claims migration 0013_claim_search_rows), and the facet values the facet table would give.
+_RANKED = """
+SELECT s.claim_id, s.person_id, s.status, s.kind, EXTRACT(YEAR FROM s.date_made)::smallint, s.topic_ids
+FROM claims_claimsearch s, websearch_to_tsquery(%s::regconfig, %s) query
+WHERE s.document @@ query
+ORDER BY ts_rank(s.document, query) DESC, s.date_made DESC NULLS LAST, s.title, s.claim_id
+"""
+
+
+def _read_search_rows(q: str) -> TextMatch:
+    """One scan of the narrow search rows: the ranked ids and each claim's facet rows, as
+    claims.ClaimFacet holds them (a row per topic, its lowest the lead; one row for none)."""
+    from .search import SEARCH_CONFIG
+
+    with connection.cursor() as cursor:
+        cursor.execute(_RANKED, [SEARCH_CONFIG, q])
+        rows = cursor.fetchall()
+    ids = tuple(row[0] for row in rows)
+    topic, person, status, kind, year, lead, claim = ([] for _ in FIELDS)
+    intern = sys.intern  # so the pickle holds each status and kind once, not once a row
+    for pk, person_id, status_value, kind_value, year_value, topic_ids in rows:
+        status_value, kind_value = intern(status_value), intern(kind_value)
+        for i, topic_id in enumerate(topic_ids or (None,)):
+            topic.append(topic_id)
+            person.append(person_id)
+            status.append(status_value)
+            kind.append(kind_value)
+            year.append(year_value)
+            lead.append(i == 0)
+            claim.append(pk)
+    return TextMatch(ids, dict(zip(FIELDS, (topic, person, status, kind, year, lead, claim))))
