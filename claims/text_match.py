@@ -17,7 +17,8 @@ from itertools import compress
 
 from django.core.cache import cache
 from django.db import connection
-from django.db.models import Q
+from django.db.models import BooleanField, Q
+from django.db.models.expressions import RawSQL
 
 from .generation import claims_generation
 
@@ -48,15 +49,17 @@ class TextMatch:
             mask = [v == value for v in column] if mask is None else [m and v == value for m, v in zip(mask, column)]
         return mask
 
-    def matching(self, filters: dict) -> list[int]:
-        """The ids, best first, of the claims that also match the facet ``filters`` (facet table
-        values: topic and person ids, the year as a number, None for no person or no date)."""
+    def matching(self, filters: dict, order: tuple[int, ...] | None = None) -> list[int]:
+        """The ids, best first (or in ``order``: these ids sorted otherwise, `ordered`), of the
+        claims that also match the facet ``filters`` (facet table values: topic and person ids,
+        the year as a number, None for no person or no date)."""
+        ids = self.ids if order is None else order
         mask = self._mask(filters)
         if mask is None:
-            return list(self.ids)
+            return list(ids)
         # A claim's rows differ only in their topic, so one row holding every value is enough.
         wanted = set(compress(self.columns["claim"], mask))
-        return [pk for pk in self.ids if pk in wanted]
+        return [pk for pk in ids if pk in wanted]
 
     def count(self, name: str, under: dict) -> dict:
         """Facet ``name``'s {value: n} under the facet filters ``under``, counted as the facet
@@ -75,6 +78,31 @@ def text_match(q: str) -> TextMatch:
     """``q``'s TextMatch under the current claims generation: two queries on a miss, none after."""
     key = f"text-match:v2:{claims_generation()}:{hashlib.sha256(q.encode()).hexdigest()}"
     return cache.get_or_set(key, lambda: _read(q), TTL)
+
+
+def ordered(q: str, sort: str) -> tuple[int, ...]:
+    """The ids ``q`` matches in browse's ``sort`` order (claims/forms.py SORTS), once per claims
+    generation, q and sort: a TextMatch's ``matching`` then filters them, so a sorted page under
+    q is the same id lists as a ranked one, not a sort of every match per request."""
+    key = f"text-order:v1:{claims_generation()}:{sort}:{hashlib.sha256(q.encode()).hexdigest()}"
+    return cache.get_or_set(key, lambda: _read_order(q, sort), TTL)
+
+
+def _read_order(q: str, sort: str) -> tuple[int, ...]:
+    from .forms import SORTS
+    from .models import Claim, ClaimSearch
+    from .search import SEARCH_CONFIG, search_claims
+
+    order = SORTS[sort][1]
+    if connection.vendor == "postgresql":
+        # The search rows hold every column the sorts name, under the same names: one scan of
+        # the narrow table, not of the claims heap.
+        matches = ClaimSearch.objects.filter(RawSQL(
+            'claims_claimsearch.document @@ websearch_to_tsquery(%s::regconfig, %s)', [SEARCH_CONFIG, q],
+            output_field=BooleanField()))
+    else:
+        matches = search_claims(Claim.objects.published(), q)
+    return tuple(matches.order_by(*order).values_list("pk", flat=True))
 
 
 def of_form(form) -> TextMatch:
