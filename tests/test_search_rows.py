@@ -116,3 +116,67 @@ def test_a_persons_rename_and_a_claims_new_person_rewrite_the_rows(claims):
     claim.save()
     rows = check()
     assert any("brownout" in str(row).lower() for row in rows)
+
+
+
+def _setting(name: str) -> str:
+    with connection.cursor() as cursor:
+        cursor.execute(f"SHOW {name}")
+        return cursor.fetchone()[0]
+
+
+def test_the_ranked_read_uses_the_bitmap_and_leaves_the_planner_as_it_found_it(claims):
+    from django.db import transaction
+
+    from claims import text_match
+    from claims.search import search_claims
+
+    ranked = list(search_claims(Claim.objects.published(), "scaling").values_list("pk", flat=True))
+    assert len(ranked) == 6 and list(text_match._read("scaling").ids) == ranked
+    if connection.vendor != "postgresql":
+        # SQLite ranks with FTS5; the PostgreSQL table is never made there.
+        assert "claims_claimsearch" not in connection.introspection.table_names()
+        return
+    with connection.cursor() as cursor, text_match._matched_pages_only():
+        assert _setting("enable_seqscan") == "off"
+        cursor.execute("EXPLAIN " + text_match._RANKED, ["english", "scaling"])
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert "Bitmap Index Scan on claims_claimsearch_document" in plan, plan
+    assert _setting("enable_seqscan") == "on"
+    with transaction.atomic():
+        assert text_match._read("quote").ids and _setting("enable_seqscan") == "on"
+    assert text_match.ordered("scaling", "date") and _setting("enable_seqscan") == "on"
+
+
+@pytest.mark.parametrize("searched", ["models", "feed_items"])
+def test_the_groups_without_a_stored_document_match_through_their_expression_index(db, searched):
+    """The indexes of migration 0014 are on the very document the ORM writes: with sequential
+    scans priced out, the plan of each group's match is the index's (were the fields in
+    claims/search.py to change, it would be a sequential scan again)."""
+    from django.utils import timezone
+
+    from claims import search
+    from ingest.models import AIModel, DataSource, FeedItem, IngestRun
+
+    source = DataSource.objects.create(slug="src", name="Test", kind="epoch-models", publisher="Epoch AI",
+                                       licence="CC BY 4.0")
+    run = IngestRun.objects.create(source=source, status="ok", finished_at=timezone.now())
+    AIModel.objects.create(key="m1", name="Scaling model", organization="Lab", task="compute planning", run=run)
+    AIModel.objects.create(key="m2", name="Other model", organization="Lab", run=run)
+    FeedItem.objects.create(source=source, guid="g1", title="On scaling", summary="Compute walls.", run=run)
+    FeedItem.objects.create(source=source, guid="g2", title="Elsewhere", summary="Nothing.", run=run)
+    queryset = {"models": search.search_models(AIModel.objects.all(), "scaling compute"),
+                "feed_items": search.search_feed_items(FeedItem.objects.all(), "scaling compute")}[searched]
+    assert [str(row) for row in queryset] == [{"models": "Scaling model", "feed_items": "On scaling"}[searched]]
+    if connection.vendor != "postgresql":
+        return  # matched with LIKE: no document to index
+    sql, params = queryset.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute("SET enable_seqscan = off")
+        try:
+            cursor.execute(f"EXPLAIN {sql}", params)
+            plan = "\n".join(row[0] for row in cursor.fetchall())
+        finally:
+            cursor.execute("RESET enable_seqscan")
+    index = {"models": "ingest_aimodel_search_gin", "feed_items": "ingest_feeditem_search_gin"}[searched]
+    assert f"Bitmap Index Scan on {index}" in plan, plan
