@@ -119,6 +119,31 @@ def test_a_persons_rename_and_a_claims_new_person_rewrite_the_rows(claims):
 
 
 
+def test_an_update_that_changes_nothing_copied_leaves_the_row_alone(claims):
+    """An evidence save recounts its claim's evidence, most often to the same number: the row
+    (and its GIN entries) is rewritten only when a copied value changed."""
+    from django.db.models import F
+
+    claim = claims[0][1]
+
+    def where():
+        if connection.vendor != "postgresql":
+            return None
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT ctid::text FROM claims_claimsearch WHERE claim_id = %s", [claim.pk])
+            return cursor.fetchone()[0]
+
+    before = where()
+    Claim.objects.filter(pk=claim.pk).update(evidence_count=F("evidence_count"), slug=F("slug"))
+    assert where() == before
+    check()
+    Claim.objects.filter(pk=claim.pk).update(evidence_count=F("evidence_count") + 1)
+    assert connection.vendor != "postgresql" or where() != before
+    rows = check()
+    if connection.vendor == "postgresql":
+        assert {r[0]: r[5] for r in rows}[claim.pk] == claim.evidence_count + 1
+
+
 def _setting(name: str) -> str:
     with connection.cursor() as cursor:
         cursor.execute(f"SHOW {name}")
