@@ -526,9 +526,10 @@ class ClaimSearch(models.Model):
     """A published claim's search document and what browse under ?q= reads beside it: PostgreSQL
     only (on SQLite the FTS5 rows above are the index and this table is never created).
 
-    Narrow, so ranking every match of a common word reads a third of the pages the claims table
-    would (claims/text_match.py): the weighted tsvector (claims_claim.search_document's copy),
-    the columns browse's orders use, and the facet values, the topics as one sorted array.
+    Narrow (122 MB at 100k claims, the claims heap 312), so one bitmap scan of the matches
+    gives the rank, every order and the facet values (claims/text_match.py), with no probe of
+    the facet table per match: the weighted tsvector (claims_claim.search_document's copy), the
+    columns browse's orders use, and the facet values, the topics as one sorted array.
     Triggers (migration 0013_claim_search_rows) keep it current on every write path. A model,
     managed, so that a flush empties it with the claims (a table of its own would keep rows of
     claims gone); no foreign key: the triggers, not Django's collector, own the rows. Two

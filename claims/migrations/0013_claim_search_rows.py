@@ -5,8 +5,9 @@ heap page per match (8,400 pages for a common word at 100k claims, the table 312
 quotes) and then probed the facet table once per match for the facet rows (35,000 buffers).
 This table holds what that read needs and nothing else: the weighted tsvector (a copy of
 claims_claim.search_document), the columns of browse's orders, and the facet values (the
-claim's topics as one sorted array): about a third of the claims heap, and one scan of it
-answers the rank, the order and the facets.
+claim's topics as one sorted array): 122 MB against the claims' 312, and one scan of it
+answers the rank, the order and the facets (8,000 buffers for the median bench word at 100k
+claims, against 75,000 for the rank and the facet probe).
 
 Triggers rather than signals, as for the facet table (0009_facet_table): QuerySet.update(),
 bulk_create(), COPY and raw SQL all change claims without a signal. A person's rename already
