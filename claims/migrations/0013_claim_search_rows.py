@@ -33,8 +33,6 @@ CREATE TABLE claims_claimsearch (
   kind varchar(20) NOT NULL,
   topic_ids bigint[] NOT NULL
 );
-CREATE INDEX claims_claimsearch_document ON claims_claimsearch USING gin (document);
-
 CREATE FUNCTION claims_search_refresh(cid bigint) RETURNS void AS $$
 BEGIN
   DELETE FROM claims_claimsearch WHERE claim_id = cid;
@@ -77,7 +75,8 @@ END $$ LANGUAGE plpgsql;
 CREATE TRIGGER claims_search_topics AFTER INSERT OR DELETE OR UPDATE ON claims_claim_topics
   FOR EACH ROW EXECUTE FUNCTION claims_search_topics();
 
--- The claims already there (about 20 s on the 100k bench set).
+-- The claims already there (their select takes 0.4 s at 100k claims), then the index: built once
+-- over the whole table, not entry by entry as the rows go in.
 INSERT INTO claims_claimsearch
   (claim_id, document, title, date_made, updated, evidence_count, person_id, status, kind, topic_ids)
 SELECT c.id, coalesce(c.search_document, ''::tsvector), c.title, c.date_made, c.updated, c.evidence_count,
@@ -86,6 +85,7 @@ FROM claims_claim c
 LEFT JOIN (SELECT claim_id, array_agg(topic_id ORDER BY topic_id) AS ids FROM claims_claim_topics GROUP BY claim_id) t
   ON t.claim_id = c.id
 WHERE c.editorial_state = 'published';
+CREATE INDEX claims_claimsearch_document ON claims_claimsearch USING gin (document);
 ANALYZE claims_claimsearch;
 """
 
