@@ -522,5 +522,33 @@ class EvidenceSearchRow(models.Model):
         db_table = "claims_evidence_fts"
 
 
+class ClaimSearch(models.Model):
+    """A published claim's search document and what browse under ?q= reads beside it: PostgreSQL
+    only (on SQLite the FTS5 rows above are the index and this table is never created).
+
+    Narrow (122 MB at 100k claims, the claims heap 312), so one bitmap scan of the matches
+    gives the rank, every order and the facet values (claims/text_match.py), with no probe of
+    the facet table per match: the weighted tsvector (claims_claim.search_document's copy), the
+    columns browse's orders use, and the facet values, the topics as one sorted array.
+    Triggers (migration 0013_claim_search_rows) keep it current on every write path. A model,
+    managed, so that a flush empties it with the claims (a table of its own would keep rows of
+    claims gone); no foreign key: the triggers, not Django's collector, own the rows. Two
+    columns are not fields, as claims_claim.search_document is not: ``document`` (tsvector) and
+    ``topic_ids`` (bigint[]), read by claims/text_match.py's SQL; their fields would want
+    django.contrib.postgres installed, and its per-connection type lookups with it.
+    """
+
+    claim = models.OneToOneField(Claim, primary_key=True, on_delete=models.DO_NOTHING, db_constraint=False,
+                                 related_name="+")
+    title = models.CharField(max_length=200)
+    date_made = models.DateField(null=True)
+    updated = models.DateTimeField()
+    evidence_count = models.IntegerField()
+    person = models.ForeignKey(Person, null=True, on_delete=models.DO_NOTHING, db_constraint=False,
+                               related_name="+", db_index=False)
+    status = models.CharField(max_length=20)
+    kind = models.CharField(max_length=20)
+
+
 from .payload_store import StoredPayload  # noqa: E402,F401 (derived payloads, their own module)
 from .download_rows import DownloadRow  # noqa: E402,F401 (stored download lines, their own module)

@@ -88,16 +88,18 @@ def claim_list(request):
     browse = cached_facet_counts(form, request.GET)  # the facets, and how many claims match
     facets = browse["facets"]
     q, number = form.cleaned_data.get("q"), form.cleaned_data.get("page") or 1
-    if q and not form.cleaned_data.get("sort"):
-        # Best match first: q's ranked ids, read once per claims generation and q, not a rank
-        # of every match per request.
-        ids = text_match.of_form(form).matching(facet_filters(form))
+    if q:
+        # Best match first (or in the sort asked for): q's ids, read once per claims generation
+        # and q (and sort), not a rank or a sort of every match per request.
+        sort = form.cleaned_data.get("sort")
+        order = text_match.ordered(q, sort) if sort else None
+        ids = text_match.of_form(form).matching(facet_filters(form), order)
         page = page_of_ids(Claim.objects.for_list(), ids, PAGE_SIZE, number)
     else:
         claims = form.sorted(form.filter(Claim.objects.for_list()))
         counted = {k: v for k, v in form.cleaned_data.items() if k not in ("page", "sort", "after")}
         try:
-            paginator = CachedCountPaginator(claims, PAGE_SIZE, filters=counted, deferrable=not q,
+            paginator = CachedCountPaginator(claims, PAGE_SIZE, filters=counted,
                                              known_count=browse["count"], cursor=form.cleaned_data.get("after") or "")
         except BadCursor as error:
             return bad_request(request, f"Invalid parameters: {error}")

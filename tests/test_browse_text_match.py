@@ -8,6 +8,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from claims.forms import SORTS
 from claims.models import Claim
 from claims.search import search_claims
 
@@ -52,6 +53,17 @@ def plain_ranked(q: str, **filters) -> list[int]:
         return (-rank, -date.toordinal() if date else float("inf"), title, pk)
 
     return [row[0] for row in sorted(rows, key=key)]
+
+
+def matches_text(sql: str) -> bool:
+    """Whether a statement matches text: the claims' document, the search rows, or SQLite's FTS5."""
+    return "search_document" in sql or "claims_claimsearch" in sql or "MATCH" in sql
+
+
+def plain_sorted(q: str, sort: str, **filters) -> list[int]:
+    """The published claims q matches under ``filters``, in browse's ``sort`` over the claims table."""
+    return list(search_claims(Claim.objects.published().filter(**filters), q).order_by(*SORTS[sort][1])
+                .values_list("pk", flat=True))
 
 
 def listed(client, params: dict) -> list[int]:
@@ -115,7 +127,7 @@ def test_a_new_facet_combination_under_a_known_q_matches_no_text_again(client, w
     sql = [query["sql"] for query in captured.captured_queries]
     # The facets' topic and person names, the page's claims and their topics; no match, no count.
     assert len(sql) == 4, sql
-    assert not [s for s in sql if "search_document" in s or "MATCH" in s or "COUNT(" in s.upper()]
+    assert not [s for s in sql if matches_text(s) or "COUNT(" in s.upper()]
     assert [c.pk for c in response.context["page"].object_list] == plain_ranked("wall", kind="prediction")
 
 
@@ -125,7 +137,7 @@ def test_a_repeated_page_under_q_reads_its_rows_by_id_without_ranking_again(clie
         client.get("/claims/?q=wall&page=2")
     sql = [query["sql"] for query in captured.captured_queries]
     assert len(sql) == 2, sql  # the page's claims and their topics
-    assert not [s for s in sql if "search_document" in s or "MATCH" in s]
+    assert not [s for s in sql if matches_text(s)]
 
 
 def test_the_match_follows_an_edit_on_the_next_request(client, walls):
@@ -148,3 +160,42 @@ def test_unpublishing_a_claim_takes_it_out_of_the_match(client, walls):
     first.editorial_state = Claim.EditorialState.DRAFT
     first.save()
     assert listed(client, {"q": "wall"}) == plain_ranked("wall") and first.pk not in plain_ranked("wall")
+
+
+@pytest.mark.parametrize("sort", list(SORTS))
+@pytest.mark.parametrize("params, lookups", CASES[:4])
+def test_every_sorted_page_under_q_lists_what_a_sort_of_the_claims_table_does(client, walls, sort, params, lookups):
+    Claim.objects.filter(title__startswith="Scaling hits").update(evidence_count=3)  # "evidence" has ties to break
+    expected = plain_sorted("wall", sort, **lookups)
+    assert expected
+    if not lookups:  # the sort is not the rank order in disguise
+        assert expected != plain_ranked("wall")
+    assert listed(client, {"q": "wall", "sort": sort, **params}) == expected
+    response = client.get(f"/claims/?{urlencode({'q': 'wall', 'sort': sort, **params})}")
+    assert response.context["page"].paginator.count == len(expected)
+    assert f"{len(expected)} claim" in response.content.decode()
+
+
+def test_another_page_or_facet_under_a_known_q_and_sort_sorts_no_match_again(client, walls):
+    client.get("/claims/?q=wall&sort=oldest")
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get("/claims/?q=wall&sort=oldest&page=2")
+    sql = [query["sql"] for query in captured.captured_queries]
+    assert len(sql) == 2, sql  # the page's claims and their topics
+    assert not [s for s in sql if matches_text(s)]
+    assert [c.pk for c in response.context["page"].object_list] == plain_sorted("wall", "oldest")[25:50]
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get("/claims/?q=wall&sort=oldest&kind=assessment")
+    assert not [query["sql"] for query in captured.captured_queries if matches_text(query["sql"])]
+    assert [c.pk for c in response.context["page"].object_list] == plain_sorted("wall", "oldest", kind="assessment")
+
+
+def test_a_sorted_match_follows_an_edit_on_the_next_request(client, walls):
+    before = listed(client, {"q": "wall", "sort": "date"})
+    claim = Claim.objects.get(title="Unrelated 3")
+    claim.title, claim.date_made = "Now a wall too", dt.date(2030, 1, 1)
+    claim.save()
+    Claim.objects.filter(pk=before[-1]).update(date_made=dt.date(2031, 1, 1))  # no save(), no signal
+    after = listed(client, {"q": "wall", "sort": "date"})
+    assert after == plain_sorted("wall", "date")
+    assert after[:2] == [before[-1], claim.pk] and len(after) == len(before) + 1
