@@ -73,6 +73,15 @@ def write(key: str, version, value, fingerprint: str = "") -> None:
     cache.set(_cache_key(key, version), value, CACHE_SECONDS)
 
 
+def stored(key: str, version, build):
+    """The payload under ``key`` for ``version``: read (cache, then row), else built and written."""
+    value = read(key, version)
+    if value is None:
+        value = build()
+        write(key, version, value)
+    return value
+
+
 def cache_only(key: str, version, build):
     """For payloads of request parameters (a year range, a filter): cached per generation, never stored."""
     # Hashed: a key quoting the reader's query string can be longer than any cache allows.

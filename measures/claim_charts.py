@@ -67,12 +67,8 @@ def _stored_markers(key: str, claims) -> list[ClaimMarker]:
     """_markers(), also stored (claims.payload_store), for the lists a page reads whatever the request
     (a topic's, keyed by topic and series: as many rows as topics have charts). After a cache flush
     they cost a row's read, not a scan of the topic's measured claims (25 ms a series at 100k)."""
-    key, version = f"markers:{key}", claims_generation()
-    markers = payload_store.read(key, version)
-    if markers is None:
-        markers = [m for m in map(ClaimMarker.of, claims) if m is not None]
-        payload_store.write(key, version, markers)
-    return markers
+    return payload_store.stored(f"markers:{key}", claims_generation(),
+                                lambda: [m for m in map(ClaimMarker.of, claims) if m is not None])
 
 
 def _measured_by_id(ref: SeriesRef):
@@ -173,12 +169,7 @@ def _series_by_topic() -> dict[int, list[SeriesRef]]:
                 per_topic[ref] = per_topic.get(ref, 0) + n
         return {topic_id: sorted(refs, key=lambda r: (-refs[r], r.key)) for topic_id, refs in counts.items()}
 
-    version = claims_generation()
-    found = payload_store.read(TOPIC_SERIES_KEY, version)
-    if found is None:
-        found = build()
-        payload_store.write(TOPIC_SERIES_KEY, version, found)
-    return found
+    return payload_store.stored(TOPIC_SERIES_KEY, claims_generation(), build)
 
 
 TOPIC_SERIES_KEY = "topic-series"

@@ -145,12 +145,7 @@ def _data_lanes() -> list[Lane]:
     filter set's timeline (a first request for a person's timeline then only places their claims).
     Stored as well as cached (claims.payload_store): building them reads five charts (150 ms of CPU
     at 100k), which a first request after a cache flush would otherwise pay."""
-    version = data_generation()
-    lanes = payload_store.read(DATA_LANES_KEY, version)
-    if lanes is None:
-        lanes = _build_data_lanes()
-        payload_store.write(DATA_LANES_KEY, version, lanes)
-    return lanes
+    return payload_store.stored(DATA_LANES_KEY, data_generation(), _build_data_lanes)
 
 
 DATA_LANES_KEY = "timeline-data-lanes"
