@@ -63,3 +63,23 @@ def test_reads_leaves_other_columns_out_but_counts_every_field():
 def test_an_unterminated_quote_is_damage():
     records = read_csv((HEADER + 'GPT-4,"never closed,2023-03-15,1\r\n').encode(), ("Model",), "test")[1]
     assert records.damage == ["the file ends inside a quoted field (an unterminated quote)"]
+
+
+def test_the_epoch_models_connector_names_every_column_it_reads():
+    # Records hold only READS: a column read but not named there would read as missing, and a
+    # missing column never changes stored values, so the loss would be silent. Every column name
+    # the connector's source passes to row.get() or a cleaner must be in READS.
+    import ast
+    import inspect
+
+    from ingest.connectors import epoch_models
+
+    tree = ast.parse(inspect.getsource(epoch_models))
+    read = {call.args[0].value for call in ast.walk(tree)
+            if isinstance(call, ast.Call) and call.args and isinstance(call.args[0], ast.Constant)
+            and isinstance(call.args[0].value, str)
+            and ((isinstance(call.func, ast.Attribute) and call.func.attr == "get"
+                  and isinstance(call.func.value, ast.Name) and call.func.value.id == "row")
+                 or (isinstance(call.func, ast.Name) and call.func.id == "_cleaner"))}
+    assert {"Model", "Publication date", "Link", "Domain", "Task"} <= read  # the walk finds them
+    assert read <= set(epoch_models.READS), read - set(epoch_models.READS)
