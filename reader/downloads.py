@@ -14,6 +14,7 @@ import json
 
 from django.http import StreamingHttpResponse
 
+from claims.browse import facet_rows
 from claims.download_rows import csv_part, json_members
 from claims.downloads import BROWSE_CLAIM_COLUMNS, attach, browse_lines, filename, meta_block
 from claims.errors import bad_query
@@ -32,7 +33,14 @@ def _browse(request):
     form = BrowseForm(request.GET)
     if not form.is_valid():
         return form, None
-    return form, form.sorted(form.filter(Claim.objects.for_list()))
+    claims = form.filter(Claim.objects.for_list())
+    facets = form.facet_values()
+    if facets:
+        # A download reads every match, not a page. Found through the facet table's indexes,
+        # the matches are probed by id; filtered on the claims table alone, PostgreSQL scanned
+        # all of its 300 MB at 100k claims (112 ms for a topic's 3,400 against 28 ms).
+        claims = claims.filter(pk__in=facet_rows(facets).values("claim_id"))
+    return form, form.sorted(claims)
 
 
 def _browse_query(request):
