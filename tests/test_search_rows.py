@@ -175,9 +175,9 @@ def test_the_ranked_read_uses_the_bitmap_and_leaves_the_planner_as_it_found_it(c
 
 @pytest.mark.parametrize("searched", ["models", "feed_items"])
 def test_the_groups_without_a_stored_document_match_through_their_expression_index(db, searched):
-    """The indexes of migration 0014 are on the very document the ORM writes: with sequential
-    scans priced out, the plan of each group's match is the index's (were the fields in
-    claims/search.py to change, it would be a sequential scan again)."""
+    """The feed items' index (migration 0014) is on the very document the ORM writes: with
+    sequential scans priced out, the plan of their match is the index's (were the fields in
+    claims/search.py to change, it would be a sequential scan again). Both groups find their match."""
     from django.utils import timezone
 
     from claims import search
@@ -195,6 +195,10 @@ def test_the_groups_without_a_stored_document_match_through_their_expression_ind
     assert [str(row) for row in queryset] == [{"models": "Scaling model", "feed_items": "On scaling"}[searched]]
     if connection.vendor != "postgresql":
         return  # matched with LIKE: no document to index
+    if searched == "models":
+        # No index on purpose (migration 0014): it would cost every Epoch run more than it saves.
+        assert not _has_index("ingest_aimodel_search_gin")
+        return
     sql, params = queryset.query.sql_with_params()
     with connection.cursor() as cursor:
         cursor.execute("SET enable_seqscan = off")
@@ -203,5 +207,10 @@ def test_the_groups_without_a_stored_document_match_through_their_expression_ind
             plan = "\n".join(row[0] for row in cursor.fetchall())
         finally:
             cursor.execute("RESET enable_seqscan")
-    index = {"models": "ingest_aimodel_search_gin", "feed_items": "ingest_feeditem_search_gin"}[searched]
-    assert f"Bitmap Index Scan on {index}" in plan, plan
+    assert "Bitmap Index Scan on ingest_feeditem_search_gin" in plan, plan
+
+
+def _has_index(name: str) -> bool:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1 FROM pg_indexes WHERE indexname = %s", [name])
+        return cursor.fetchone() is not None
