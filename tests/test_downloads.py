@@ -358,6 +358,24 @@ def test_a_renamed_person_or_source_downloads_renamed(client, stored):
         "Ada King", "The talk, revised", "https://example.org/revised")
 
 
+def test_an_edit_the_lines_do_not_show_keeps_them_and_a_rename_drops_them(client, stored):
+    from claims.models import DownloadRow, Topic
+
+    claim = stored["claim"]
+    held = DownloadRow.objects.filter(claim=claim)
+    claim.person.bio = "A new biography."
+    claim.person.save()
+    walls = Topic.objects.get(slug="scaling-walls")
+    walls.description = "Said again."
+    walls.save()
+    assert held.exists()  # neither is in a line: nothing to rebuild
+    walls.name = "Walls of scaling"
+    walls.save()
+    assert not held.exists()
+    assert walls_row(client)["topics"] == "AlphaFold and science; Walls of scaling"
+    assert held.exists()
+
+
 def test_topic_renames_links_and_deletes_show_at_once(client, stored):
     from claims.models import Topic
 
