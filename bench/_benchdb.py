@@ -43,7 +43,10 @@ class Size:
 
     @property
     def name(self) -> str:
-        return f"cwbench_c{self.claims}_s{self.scores}"
+        # BENCH_DB_SUFFIX: a copy of its own for each of several people measuring on one server
+        # (CREATE DATABASE ... TEMPLATE the unsuffixed one); a migration run on one copy then
+        # changes no one else's figures.
+        return f"cwbench_c{self.claims}_s{self.scores}{os.environ.get('BENCH_DB_SUFFIX', '')}"
 
     @property
     def sqlite_path(self) -> Path:
