@@ -175,7 +175,10 @@ def measure(requests, cold_runs, only=None):
         rows.append({"page": name, "p50_ms": statistics.median(times), "p95_ms": percentile(times, 0.95),
                      "cpu_p50_ms": statistics.median(cpu), "cpu_p95_ms": percentile(cpu, 0.95),
                      "db_p50_ms": statistics.median(db),
-                     "queries": [min(queries), max(queries)], "kb": statistics.median(size) / 1024})
+                     "queries": [min(queries), max(queries)], "kb": statistics.median(size) / 1024,
+                     # A download's file grows with the data it holds: its cost per MB is what must stay flat.
+                     "ms_per_mb_p50": statistics.median(t / max(s / 2**20, 1e-6) for t, s in zip(times, size)),
+                     "mb_max": max(size) / 2**20})
         print(f"  warm: {name}", file=sys.stderr, flush=True)
     for row in rows:
         # Cold: the first request after a cache flush (the generation numbers go too).
@@ -284,6 +287,15 @@ def main():
                 ratio = row["p95_ms"] / max(base[row["page"]]["p95_ms"], 0.1)
                 print(f"{row['page']:20} {base[row['page']]['p95_ms']:8.1f} -> {row['p95_ms']:8.1f}   "
                       f"x{ratio:4.2f}{'  OVER' if ratio > 1.5 else ''}")
+        downloads = [row for row in rows if row["page"].startswith("download") and row["page"] in base
+                     and "ms_per_mb_p50" in base[row["page"]]]
+        if downloads:
+            print(f"\ndownloads: a file holds what matches, so it grows with the data; its cost per MB "
+                  f"(median of wall ms / body MB per request) at {baseline.label} and here")
+            for row in downloads:
+                there = base[row["page"]]
+                print(f"{row['page']:20} {there['ms_per_mb_p50']:8.1f} -> {row['ms_per_mb_p50']:8.1f} ms/MB   "
+                      f"largest file {there['mb_max']:.1f} -> {row['mb_max']:.1f} MB")
     over = [r["page"] for r in rows if r["p95_ms"] > 100]
     cold_over = [r["page"] for r in rows if r["cold_max_ms"] > 500]
     print(f"\npages over 100 ms p95: {', '.join(over) or 'none'}")

@@ -51,3 +51,14 @@ def test_a_marker_for_another_size_is_not_ours(size, tmp_path):
     other = _benchdb.Size(123, 457, "sqlite")
     size.sqlite_path.rename(other.sqlite_path)
     assert _benchdb.state(other) == "foreign"
+
+
+def test_a_suffix_names_a_copy_of_its_own_and_the_unsuffixed_one_is_left_alone(size, monkeypatch):
+    _benchdb.prepare(size)
+    _benchdb.mark_complete(size)
+    monkeypatch.setenv("BENCH_DB_SUFFIX", "_mine")
+    assert size.name == "cwbench_c123_s456_mine"
+    assert _benchdb.state(size) == "missing"  # the copy is another database
+    assert _benchdb.prepare(size) is True
+    monkeypatch.delenv("BENCH_DB_SUFFIX")
+    assert _benchdb.state(size) == "ours-complete"
