@@ -55,6 +55,31 @@ def test_the_data_set_has_what_pages_show(dataset):
         assert FeaturedChart.objects.filter(place=place).exists()
 
 
+def test_the_search_rows_are_built_once_and_match_the_claims(dataset):
+    """The generator turns the search rows' triggers off while it copies, then builds every row:
+    the rows browse ranks under ?q= are those the triggers would have written."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("the search rows are a PostgreSQL table (SQLite ranks with FTS5)")
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM claims_claim WHERE editorial_state = 'published'")
+        published = cursor.fetchone()[0]
+        cursor.execute("""
+            SELECT count(*) FROM claims_claim c JOIN claims_claimsearch s ON s.claim_id = c.id
+            WHERE c.editorial_state = 'published' AND s.document = c.search_document AND s.title = c.title
+              AND s.evidence_count = c.evidence_count AND s.topic_ids = ARRAY(
+                SELECT ct.topic_id FROM claims_claim_topics ct WHERE ct.claim_id = c.id ORDER BY ct.topic_id)""")
+        matching = cursor.fetchone()[0]
+        cursor.execute("SELECT count(*) FROM claims_claimsearch")
+        rows = cursor.fetchone()[0]
+        cursor.execute("SELECT count(*) FROM pg_trigger WHERE tgname LIKE 'claims_search_%' AND tgenabled = 'D'")
+        disabled = cursor.fetchone()[0]
+    assert published > TINY.claims * 0.9
+    assert (rows, matching) == (published, published)
+    assert disabled == 0  # and the triggers are back on
+
+
 def test_every_page_the_benchmark_measures_answers(dataset, client):
     draw = pages.Draw()
     assert draw.measured3, "no claim with three measures to measure"
