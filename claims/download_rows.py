@@ -213,17 +213,23 @@ def _pieces_sql(fields, marked) -> str:
     marked_table, marked_column = (quote(n) for n in marked)
     # A piece ends after a claim with measures, and a stale line is a piece of its own. The
     # chunk's claims are read by id (claims deleted since the ids were read drop out), and
-    # their lines are fresh only while built from the claim as it is now.
+    # their lines are fresh only while built from the claim as it is now. Each table is read
+    # with the chunk's ids as its own filter (an index or bitmap scan of those rows) and joined
+    # to the ids' order in memory: joined by id alone, PostgreSQL read every stored line to
+    # hash them, and probed the measures of every claim.
     return f"""
         WITH chunk AS (
             SELECT u.ord, c.id, c.slug,
-                   (r.claim_id IS NOT NULL AND r.format = %s AND r.claim_updated = c.updated
+                   (r.claim_id IS NOT NULL AND r.format = %(format)s AND r.claim_updated = c.updated
                     AND r.evidence_count = c.evidence_count) AS fresh,
-                   r.{head} AS head, r.{tail} AS tail,
-                   EXISTS (SELECT 1 FROM {marked_table} m WHERE m.{marked_column} = c.id) AS marked
-            FROM unnest(%s::bigint[]) WITH ORDINALITY AS u(id, ord)
-            JOIN {claims} c ON c.id = u.id
-            LEFT JOIN {rows} r ON r.claim_id = u.id
+                   r.{head} AS head, r.{tail} AS tail, m.claim_id IS NOT NULL AS marked
+            FROM unnest(%(ids)s::bigint[]) WITH ORDINALITY AS u(id, ord)
+            JOIN (SELECT id, slug, updated, evidence_count FROM {claims} WHERE id = ANY(%(ids)s::bigint[])) c
+                ON c.id = u.id
+            LEFT JOIN (SELECT claim_id, format, claim_updated, evidence_count, {head}, {tail} FROM {rows}
+                       WHERE claim_id = ANY(%(ids)s::bigint[])) r ON r.claim_id = u.id
+            LEFT JOIN (SELECT DISTINCT {marked_column} AS claim_id FROM {marked_table}
+                       WHERE {marked_column} = ANY(%(ids)s::bigint[])) m ON m.claim_id = u.id
         ), flagged AS (
             SELECT *, NOT fresh OR coalesce(lag(marked OR NOT fresh) OVER (ORDER BY ord), false) AS starts
             FROM chunk
@@ -231,8 +237,9 @@ def _pieces_sql(fields, marked) -> str:
             SELECT *, sum(starts::int) OVER (ORDER BY ord ROWS UNBOUNDED PRECEDING) AS piece FROM flagged
         )
         SELECT bool_and(fresh),
-               string_agg(CASE WHEN fresh THEN head || %s || slug || %s || tail || CASE WHEN marked THEN '' ELSE %s END
-                          END, %s ORDER BY ord),
+               string_agg(CASE WHEN fresh THEN head || %(prefix)s || slug || %(suffix)s || tail
+                                                || CASE WHEN marked THEN '' ELSE %(ending)s END END,
+                          %(separator)s ORDER BY ord),
                bool_or(marked), (array_agg(id ORDER BY ord DESC))[1],
                CASE WHEN NOT bool_and(fresh) THEN min(slug) END
         FROM grouped GROUP BY piece ORDER BY piece
@@ -245,8 +252,8 @@ def _pieces(ids, fields, permalink, separator, ending, marked):
     for chunk in batched(ids, CHUNK_SIZE):
         with connection.cursor() as cursor:
             # The ids as one array literal: adapted one by one they cost more than the query.
-            cursor.execute(sql, [FORMAT, "{" + ",".join(str(int(i)) for i in chunk) + "}",
-                                 prefix, suffix, ending, separator])
+            cursor.execute(sql, {"format": FORMAT, "ids": "{" + ",".join(str(int(i)) for i in chunk) + "}",
+                                 "prefix": prefix, "suffix": suffix, "ending": ending, "separator": separator})
             found = cursor.fetchall()
         rebuilt = build(last for fresh, _, _, last, _ in found if not fresh)
         out = []

@@ -35,12 +35,19 @@ def _browse(request):
     form = BrowseForm(request.GET)
     if not form.is_valid():
         return form, None
-    claims = form.filter(Claim.objects.for_list())
     facets = form.facet_values()
+    if facets and not form.cleaned_data.get("q"):
+        # A download reads every match, not a page, so the facet table alone (exact, kept by
+        # triggers) says which claims match, and the claims' sort index, which holds their ids,
+        # gives them in order without visiting the claims table: at 100k claims a download of
+        # 30,000 fetched and sorted 30,000 claim rows. The same filters on the claims' own columns
+        # too made PostgreSQL expect a handful of matches and probe each by id.
+        return form, form.sorted(Claim.objects.for_list().filter(pk__in=facet_rows(facets).values("claim_id")))
+    claims = form.filter(Claim.objects.for_list())
     if facets:
-        # A download reads every match, not a page. Found through the facet table's indexes,
-        # the matches are probed by id; filtered on the claims table alone, PostgreSQL scanned
-        # all of its 300 MB at 100k claims (112 ms for a topic's 3,400 against 28 ms).
+        # Found through the facet table's indexes, the matches are probed by id; filtered on the
+        # claims table alone, PostgreSQL scanned all of its 300 MB at 100k claims (112 ms for a
+        # topic's 3,400 against 28 ms).
         claims = claims.filter(pk__in=facet_rows(facets).values("claim_id"))
     return form, form.sorted(claims)
 
