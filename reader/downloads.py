@@ -24,6 +24,8 @@ from claims.models import Claim
 from measures.models import Measure
 from measures.selectors import MeasureSummary, measure_summaries
 
+from .gzip_bodies import accepts_gzip, gzip_stream, mark
+
 MEASURE_COLUMNS = ["measure_count", "measure_description", "measure_sentence", "measure_outcome", "measure_checked"]
 BROWSE_COLUMNS = [*BROWSE_CLAIM_COLUMNS, *MEASURE_COLUMNS]
 
@@ -103,6 +105,13 @@ def _joined(chunks, ending, without, separator):
             for text, pk in chunk)
 
 
+def _streamed(request, parts, content_type):
+    """The body streamed, gzipped here when the client accepts it (reader/gzip_bodies.py)."""
+    compressed = accepts_gzip(request)
+    response = StreamingHttpResponse(gzip_stream(parts) if compressed else parts, content_type=content_type)
+    return mark(response, compressed)
+
+
 def claims_csv(request):
     form, claims = _browse(request)
     if claims is None:
@@ -113,8 +122,7 @@ def claims_csv(request):
         yield csv_part(BROWSE_COLUMNS) + "\r\n"
         yield from chunks
 
-    response = StreamingHttpResponse(body(), content_type="text/csv; charset=utf-8")
-    return attach(response, filename("claims", "csv"))
+    return attach(_streamed(request, body(), "text/csv; charset=utf-8"), filename("claims", "csv"))
 
 
 def claims_json(request):
@@ -131,5 +139,4 @@ def claims_json(request):
             yield ("," if i else "") + "\n" + chunk
         yield "\n]}\n"
 
-    response = StreamingHttpResponse(body(), content_type="application/json; charset=utf-8")
-    return attach(response, filename("claims", "json"))
+    return attach(_streamed(request, body(), "application/json; charset=utf-8"), filename("claims", "json"))

@@ -133,6 +133,24 @@ def test_downloads_hold_every_result_not_one_page(client, db):
     assert len(rows) == 30
 
 
+@pytest.mark.parametrize("name", ["claims_csv", "claims_json"])
+def test_a_browse_download_is_gzipped_as_it_streams_when_the_client_accepts_it(client, db, monkeypatch, name):
+    import gzip
+
+    from claims import download_rows
+
+    monkeypatch.setattr(download_rows, "CHUNK_SIZE", 7)  # several chunks, each compressed as it comes
+    factories.many_claims(30, evidence_per_claim=0)
+    plain = client.get(reverse(f"reader:{name}"))
+    assert "Content-Encoding" not in plain and "Accept-Encoding" in plain["Vary"]
+    zipped = client.get(reverse(f"reader:{name}"), headers={"accept-encoding": "gzip"})
+    assert zipped.streaming and zipped["Content-Encoding"] == "gzip" and "Accept-Encoding" in zipped["Vary"]
+    raw = b"".join(zipped.streaming_content)
+    text = gzip.decompress(raw).decode()
+    assert without_generated_at(text) == without_generated_at(body(plain))
+    assert text.count("http://testserver/claims/claim-") == 30 and len(raw) < len(text.encode()) / 2
+
+
 def test_claims_json_has_meta_and_data(client, world):
     response = client.get(reverse("reader:claims_json") + "?status=contradicted")
     assert response["Content-Type"] == "application/json; charset=utf-8"
