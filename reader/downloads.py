@@ -40,10 +40,11 @@ def _browse(request):
     facets = form.facet_values()
     if facets and not form.cleaned_data.get("q"):
         # A download reads every match, not a page, so the facet table alone (exact, kept by
-        # triggers) says which claims match, and the claims' sort index, which holds their ids,
-        # gives them in order without visiting the claims table: at 100k claims a download of
-        # 30,000 fetched and sorted 30,000 claim rows. The same filters on the claims' own columns
-        # too made PostgreSQL expect a handful of matches and probe each by id.
+        # triggers) says which claims match, and an index holding the claims' ids and sort
+        # columns gives their order without visiting the claims' rows. The same filters on the
+        # claims' own columns too made PostgreSQL expect a handful of matches and probe each
+        # claim's row: at 100k claims, a topic and a kind (14,332 claims) read 16,448 buffers
+        # from outside shared memory in 211-262 ms, against 5,261 in 108-133 ms this way.
         return form, form.sorted(Claim.objects.for_list().filter(pk__in=facet_rows(facets).values("claim_id")))
     claims = form.filter(Claim.objects.for_list())
     if facets:
