@@ -7,7 +7,8 @@ measures and claims must not import measures. Each claim's columns come stored, 
 hold identical data. The queries: the matching
 claims' ids in their order, before the response starts (so a download with bad filters fails
 before its first byte), then per thousand claims as the stream is read their stored lines and
-their measures.
+their measures (on PostgreSQL the lines come joined by the database, and only the measures of
+claims that have any are read).
 """
 
 import json

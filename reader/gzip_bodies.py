@@ -1,14 +1,15 @@
 """Download bodies compressed by their views, not by GZipMiddleware, for clients that accept gzip.
 
 The middleware compresses every response again on every request, at level 6: with
-``Accept-Encoding: gzip`` (every browser, curl --compressed) the 500 KB file of a benchmark at
-one million scores went from 1.5 to 17 ms CPU, and a 2.2 MB browse download from 20 to 115 ms;
-both grow with the file, ten times at 100,000 claims and ten million scores. So:
+``Accept-Encoding: gzip`` (every browser, curl --compressed) a benchmark's 5 MB file at ten
+million scores cost 140-160 ms CPU a request instead of 1.5, and a 2.7 MB browse download at
+100,000 claims 145-160 ms instead of 20-35. So:
 
 - a whole file held in memory (measures.series_downloads.HELD) is compressed once, held with
-  it, and sent compressed as is (HELD.gzipped());
+  it, and sent compressed as is (HELD.gzipped()): 1.6-2.9 ms CPU a request after the first;
 - a streamed browse download is compressed as it streams, at level 1: about 7 ms a MB where
-  level 6 takes 28, for a file about a quarter larger (``gzip_stream``).
+  level 6 takes 28, for a file about a quarter larger (``gzip_stream``); that 2.7 MB download
+  costs 42-49 ms CPU.
 
 A response that already says Content-Encoding is left alone by the middleware. Either way the
 response varies on Accept-Encoding, so a shared cache keeps the two apart.
