@@ -136,10 +136,21 @@ def browse_lines(claims, request, fmt):
     ids are read in their order. Only reading their lines, a chunk at a time, is left to the
     stream, so a download either fails before its first byte or is sent whole.
     """
+    prefix, suffix = _permalink_parts(request)
+    return download_rows.lines(claims, fmt, lambda slug: f"{prefix}{slug}{suffix}")
+
+
+def browse_pieces(claims, request, fmt, **options):
+    """browse_lines() joined by PostgreSQL: chunks of (text, pk) pieces (download_rows.pieces())."""
+    return download_rows.pieces(claims, fmt, _permalink_parts(request), **options)
+
+
+def _permalink_parts(request) -> tuple[str, str]:
+    """A claim's absolute URL in this request is prefix + slug + suffix."""
     # Slugs are URL-safe, so one reverse() serves every row.
     placeholder = "claim-slug-placeholder"
     prefix, suffix = request.build_absolute_uri(reverse("claims:claim", args=[placeholder])).split(placeholder)
-    return download_rows.lines(claims, fmt, lambda slug: f"{prefix}{slug}{suffix}")
+    return prefix, suffix
 
 
 def evidence_record(item) -> dict:

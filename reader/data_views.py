@@ -22,11 +22,12 @@ from measures.charts import build_chart
 from measures.claim_charts import claims_measured_against, claims_on, featured_charts
 from measures.series import (MODEL_ATTRIBUTES, BenchmarkSeries, ModelAttributeSeries, OwidSeries, Provenance,
                              benchmark_summaries, data_version, series_summaries)
-from measures.series_downloads import (Download, Years, benchmark_download, compute_download, provenance_meta,
+from measures.series_downloads import (HELD, Download, Years, benchmark_download, compute_download, provenance_meta,
                                        series_download)
 from measures.series_downloads import render as render_download
 
 from .charts import ChartStateForm
+from .gzip_bodies import MIN_BYTES, accepts_gzip, mark
 from .id_pages import page_of
 from .views import _render
 
@@ -199,10 +200,17 @@ def embed_chart(request, kind, slug):
 # Built once per data generation by measures.series_downloads; the models table's filtered
 # files are cached per generation here.
 
-def _send(download: Download):
-    response = HttpResponse(download.body, content_type=download.content_type)
+def _send(download: Download, request):
+    """The file as an attachment; a held whole-series file gzipped once (reader/gzip_bodies.py)
+    when the client accepts it, anything else compressed by the middleware as before."""
+    body, compressed = download.body, False
+    if accepts_gzip(request) and len(body) >= MIN_BYTES:
+        held = HELD.gzipped(download)
+        if held is not None:
+            body, compressed = held, True
+    response = HttpResponse(body, content_type=download.content_type)
     response["Content-Disposition"] = f'attachment; filename="{download.filename}"'
-    return response
+    return mark(response, compressed)
 
 
 def _years(form: YearsForm) -> Years:
@@ -213,7 +221,7 @@ def compute_data(request, fmt):
     years = YearsForm(request.GET)
     if not years.is_valid():
         return bad_query(request, years, plain=True)
-    return _send(compute_download(fmt, _years(years)))
+    return _send(compute_download(fmt, _years(years)), request)
 
 
 def benchmark_data(request, slug, fmt):
@@ -221,7 +229,7 @@ def benchmark_data(request, slug, fmt):
     years = YearsForm(request.GET)
     if not years.is_valid():
         return bad_query(request, years, plain=True)
-    return _send(benchmark_download(benchmark, fmt, _years(years)))
+    return _send(benchmark_download(benchmark, fmt, _years(years)), request)
 
 
 def _models_download(form, fmt, query):
@@ -251,7 +259,7 @@ def models_data(request, fmt):
     query = request.GET.urlencode()  # the file's metadata quotes it as given: part of the key
     download = payload_store.cache_only(f"download:models:{fmt}:{query}", data_version(),
                                         lambda: _models_download(form, fmt, query))
-    return _send(download)
+    return _send(download, request)
 
 
 def series_data(request, slug, fmt):
@@ -259,4 +267,4 @@ def series_data(request, slug, fmt):
     form = SeriesDataForm(request.GET)
     if not form.is_valid():
         return bad_query(request, form, plain=True)
-    return _send(series_download(series, form.cleaned_data.get("entity") or "", fmt, _years(form)))
+    return _send(series_download(series, form.cleaned_data.get("entity") or "", fmt, _years(form)), request)

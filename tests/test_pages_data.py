@@ -387,3 +387,32 @@ def test_a_benchmark_download_is_held_per_process_and_never_outlives_its_generat
     cache.clear()  # a flushed cache: the held file's token is gone, the stored row is read
     with django_assert_num_queries(3):  # the generation, the benchmark, the stored file
         assert client.get(url).content == edited
+
+
+def test_a_held_benchmark_download_is_gzipped_once_and_never_outlives_its_generation(
+        client, real_data, django_assert_num_queries, django_capture_on_commit_callbacks):
+    """A client that accepts gzip gets the held file compressed once (GZipMiddleware compressed it
+    again on every request); the body inflates to the plain file, and an edit shows at once."""
+    import gzip
+
+    from django.db import transaction
+
+    from ingest import generation
+    from ingest.models import BenchmarkScore
+
+    url = "/data/benchmarks/gpqa-diamond.csv"
+    plain = client.get(url)
+    assert "Content-Encoding" not in plain and "Accept-Encoding" in plain["Vary"]
+    zipped = client.get(url, headers={"accept-encoding": "gzip, deflate, br"})
+    assert zipped["Content-Encoding"] == "gzip" and "Accept-Encoding" in zipped["Vary"]
+    assert gzip.decompress(zipped.content) == plain.content and len(zipped.content) < len(plain.content) / 2
+    assert int(zipped["Content-Length"]) == len(zipped.content)
+    with django_assert_num_queries(1):  # the benchmark; the file and its gzip body are held
+        assert client.get(url, headers={"accept-encoding": "gzip"}).content == zipped.content
+    score = BenchmarkScore.objects.filter(benchmark__slug="gpqa-diamond").order_by("pk").first()
+    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+        BenchmarkScore.objects.filter(pk=score.pk).update(score=0.654321)
+        generation.bump(generation.DATA)
+    edited = client.get(url, headers={"accept-encoding": "gzip"})
+    assert b"0.654321" in gzip.decompress(edited.content)
+    assert gzip.decompress(edited.content) == client.get(url).content
