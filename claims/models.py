@@ -550,5 +550,24 @@ class ClaimSearch(models.Model):
     kind = models.CharField(max_length=20)
 
 
+
+class ClaimLexeme(models.Model):
+    """One lexeme of a published claim's search document, with the claim's rank under that lexeme
+    alone and its facet values: PostgreSQL only, kept by triggers on the search rows (migration
+    0017_claim_lexemes_s19q). Browse under a one-word ?q= pages and counts from its ordered
+    index (claims/lexeme_match.py) without reading a document. A model so that a flush empties
+    it; ``rank`` (real) and ``topic_ids`` (bigint[]) are columns, not fields, as in ClaimSearch.
+    """
+
+    pk = models.CompositePrimaryKey("claim", "lexeme")
+    claim = models.ForeignKey(Claim, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+",
+                              db_index=False)
+    lexeme = models.TextField()
+    date_made = models.DateField(null=True)
+    person = models.ForeignKey(Person, null=True, on_delete=models.DO_NOTHING, db_constraint=False,
+                               related_name="+", db_index=False)
+    status = models.CharField(max_length=20)
+    kind = models.CharField(max_length=20)
+
 from .payload_store import StoredPayload  # noqa: E402,F401 (derived payloads, their own module)
 from .download_rows import DownloadRow  # noqa: E402,F401 (stored download lines, their own module)
