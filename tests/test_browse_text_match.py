@@ -209,3 +209,76 @@ def test_a_sorted_match_follows_an_edit_on_the_next_request(client, walls):
     after = listed(client, {"q": "wall", "sort": "date"})
     assert after == plain_sorted("wall", "date")
     assert after[:2] == [before[-1], claim.pk] and len(after) == len(before) + 1
+
+
+def counts_under_q(q: str, filters: dict):
+    """Each facet's counts under q and every filter but its own, the slow way: the claims a plain
+    ranked query matches, their facet values read one by one in Python."""
+    from collections import Counter
+
+    from .test_browse_facets import _values
+
+    matched = set(plain_ranked(q))
+    rows = [_values(c) for c in Claim.objects.filter(pk__in=matched).prefetch_related("topics").select_related("person")]
+
+    def fits(row, skip):
+        return all(value in row[name] if name == "topic" else row[name] == value
+                   for name, value in filters.items() if name != skip)
+
+    counts = {}
+    for name in ("topic", "person", "status", "kind", "year"):
+        counter = Counter()
+        for row in rows:
+            if fits(row, name):
+                counter.update(row[name] if name == "topic" else [row[name]])
+        counts[name] = dict(counter)
+    return counts, sum(1 for row in rows if fits(row, None))
+
+
+@pytest.mark.parametrize("q", ["Walls", "wall ahead", '"hits a wall"', "wall -ahead", "WALL"])
+def test_any_form_of_q_one_word_or_several_lists_and_counts_what_a_plain_ranked_query_does(client, walls, q):
+    """One word in another form ("Walls", "WALL": the stored lexeme rows on PostgreSQL), and
+    several words, a phrase or a negation (the whole TextMatch): the same pages and counts."""
+    expected = plain_ranked(q)
+    assert expected
+    assert listed(client, {"q": q}) == expected
+    assert page_counts(client, {"q": q}) == counts_under_q(q, {})
+    assert page_counts(client, {"q": q, "kind": "prediction"}) == counts_under_q(q, {"kind": "prediction"})
+
+
+def test_a_word_no_claim_holds_lists_nothing_and_counts_nothing(client, walls):
+    response = client.get("/claims/?q=zyzzyva")
+    assert response.status_code == 200 and response.context["page"].paginator.count == 0
+    assert all(not facet["options"] for facet in response.context["facets"])
+
+
+def test_counts_and_pages_under_one_word_follow_every_kind_of_write_at_once(client, walls):
+    """Topic links, a person's rename (their claims now say "wall"), a queryset update of a facet
+    value, an unpublish and a delete: the next request's counts and pages are a recount's."""
+    from claims.generation import bump_claims
+    from claims.models import Person, Topic
+
+    topics, people = walls
+
+    def same():
+        for filters in ({}, {"topic": "t1"}, {"person": "p1", "kind": "prediction"}):
+            assert page_counts(client, {"q": "wall", **filters}) == counts_under_q("wall", filters)
+        assert listed(client, {"q": "wall", "topic": "t1"}) == plain_ranked("wall", topics__slug="t1")
+
+    same()
+    first = Claim.objects.get(pk=plain_ranked("wall")[0])
+    first.topics.add(topics[1])
+    same()
+    bo = Person.objects.get(slug="p1")
+    bo.name = "Bo Wall"  # every claim of Bo's now matches
+    bo.save()
+    assert len(plain_ranked("wall")) > 60
+    same()
+    Claim.objects.filter(pk__in=plain_ranked("wall")[:5]).update(kind="prediction")
+    bump_claims()  # what a writer with QuerySet.update() does (claims/generation.py)
+    same()
+    first.editorial_state = Claim.EditorialState.DRAFT
+    first.save()
+    Claim.objects.filter(pk=plain_ranked("wall")[-1]).delete()
+    Topic.objects.filter(slug="t1").first().claims.remove(*Claim.objects.filter(pk__in=plain_ranked("wall")[:3]))
+    same()
