@@ -530,7 +530,8 @@ class ClaimSearch(models.Model):
     gives the rank, every order and the facet values (claims/text_match.py), with no probe of
     the facet table per match: the weighted tsvector (claims_claim.search_document's copy), the
     columns browse's orders use, and the facet values, the topics as one sorted array.
-    Triggers (migration 0013_claim_search_rows) keep it current on every write path. A model,
+    Triggers (migration 0013_claim_search_rows) keep it current on every write path, in place
+    since 0017_claim_lexemes_s19q (whose lexeme rows follow it: ClaimLexeme). A model,
     managed, so that a flush empties it with the claims (a table of its own would keep rows of
     claims gone); no foreign key: the triggers, not Django's collector, own the rows. Two
     columns are not fields, as claims_claim.search_document is not: ``document`` (tsvector) and

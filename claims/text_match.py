@@ -8,6 +8,10 @@ the claims generation. So the match is read once: the ids in browse's relevance 
 facet rows. Every facet combination under that q (its page, its count, its five facets) is then
 worked out from those rows with no query but the page's own rows.
 
+A q of one lexeme on PostgreSQL no longer comes here for its pages and counts: claims/lexeme_match.py
+reads those from the stored lexeme rows, for what each page shows. This stays the path of every
+other q (several words, a phrase, a negation), of sorts under q, and of SQLite.
+
 On PostgreSQL the read is one scan of the narrow search rows (claims.ClaimSearch: the document,
 the sort columns and the facet values; 122 MB against the claims' 312), not a rank over the claims
 table and a probe of the facet table per match; SQLite ranks with FTS5 as search does.

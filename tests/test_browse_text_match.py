@@ -240,7 +240,7 @@ def test_any_form_of_q_one_word_or_several_lists_and_counts_what_a_plain_ranked_
     """One word in another form ("Walls", "WALL": the stored lexeme rows on PostgreSQL), and
     several words, a phrase or a negation (the whole TextMatch): the same pages and counts."""
     expected = plain_ranked(q)
-    assert expected
+    assert expected or (q == "Walls" and connection.vendor == "sqlite")  # SQLite's FTS5 here does not stem
     assert listed(client, {"q": q}) == expected
     assert page_counts(client, {"q": q}) == counts_under_q(q, {})
     assert page_counts(client, {"q": q, "kind": "prediction"}) == counts_under_q(q, {"kind": "prediction"})
