@@ -328,3 +328,26 @@ def test_a_stored_rank_is_the_rank_a_one_word_query_gives(claims):
             JOIN claims_claimsearch s ON s.claim_id = l.claim_id""")
         total, equal = cursor.fetchone()
     assert total >= 8 and equal == total
+
+
+@pytest.mark.skipif("connection.vendor != 'postgresql'")
+def test_a_one_word_page_and_its_counts_read_the_lexeme_index_in_order(claims):
+    """The page walks the lexeme's ordered index (presorted on rank and date: no sort of the whole
+    match) and each facet count is a pass over the same index's entries, not the heap."""
+    from claims import lexeme_match
+
+    where, params = lexeme_match._where("scale", {"kind": "prediction"})
+    with connection.cursor() as cursor:
+        # A table this small is cheaper to scan, or to bitmap and sort whole; 100k claims are not. With
+        # those priced out, a page can only walk the index if its order is the query's prefix.
+        cursor.execute("SET enable_seqscan = off; SET enable_bitmapscan = off; SET enable_sort = off")
+        try:
+            cursor.execute("EXPLAIN " + lexeme_match._PAGE.format(where=where), [*params, 25, 0])
+            page_plan = "\n".join(row[0] for row in cursor.fetchall())
+            cursor.execute("EXPLAIN " + lexeme_match._GROUPED["person"].format(where=where), params)
+            count_plan = "\n".join(row[0] for row in cursor.fetchall())
+        finally:
+            cursor.execute("RESET enable_seqscan; RESET enable_bitmapscan; RESET enable_sort")
+    assert "Index Only Scan using claims_claimlexeme_ranked" in page_plan, page_plan
+    assert "Presorted Key: l.rank, l.date_made" in page_plan, page_plan
+    assert "Index Only Scan using claims_claimlexeme_ranked" in count_plan, count_plan
