@@ -52,9 +52,10 @@ def lexeme_of(q: str) -> str | None:
     return found or None
 
 
-def _where(lexeme: str, filters: dict) -> tuple[str, list]:
-    """The lexeme rows of the claims the facet ``filters`` match (facet table values, q ignored)."""
-    parts, params = ["l.lexeme = %s"], [lexeme]
+def _where(lexeme: str | None, filters: dict) -> tuple[str, list]:
+    """The lexeme rows of the claims the facet ``filters`` match (facet table values, q ignored),
+    of ``lexeme`` (None: rows already of one lexeme)."""
+    parts, params = (["l.lexeme = %s"], [lexeme]) if lexeme is not None else (["true"], [])
     for name, value in sorted(filters.items()):
         if name == "q":
             continue
@@ -78,15 +79,20 @@ def _where(lexeme: str, filters: dict) -> tuple[str, list]:
     return " AND ".join(parts), params
 
 
-# What each facet groups by; the topic facet counts topic entries (a claim once per topic), the
-# others one entry a claim, as the facet table's counts do (claims/browse.py).
+# What each facet groups by, over ``m``: the lexeme's rows, read once per statement. The topic
+# facet counts topic entries (a claim once per topic), the others one entry a claim, as the facet
+# table's counts do (claims/browse.py).
+_MATCHED = ("WITH m AS MATERIALIZED (SELECT l.date_made, l.person_id, l.status, l.kind, l.topic_ids "
+            "FROM claims_claimlexeme l WHERE l.lexeme = %s) ")
 _GROUPED = {
-    "topic": "SELECT 'topic', t::text, count(*) FROM claims_claimlexeme l, unnest(l.topic_ids) t WHERE {where} GROUP BY t",
-    "person": "SELECT 'person', l.person_id::text, count(*) FROM claims_claimlexeme l WHERE {where} GROUP BY l.person_id",
-    "status": "SELECT 'status', l.status::text, count(*) FROM claims_claimlexeme l WHERE {where} GROUP BY l.status",
-    "kind": "SELECT 'kind', l.kind::text, count(*) FROM claims_claimlexeme l WHERE {where} GROUP BY l.kind",
-    "year": ("SELECT 'year', EXTRACT(YEAR FROM l.date_made)::int::text, count(*) FROM claims_claimlexeme l "
-             "WHERE {where} GROUP BY 2"),
+    # The claims grouped by their topic list first: a word's 11,600 claims hold 900 distinct lists,
+    # and unnesting those, not every claim's, halves the count.
+    "topic": ("SELECT 'topic', t::text, sum(g.n)::bigint FROM (SELECT l.topic_ids, count(*) AS n FROM m l "
+              "WHERE {where} GROUP BY l.topic_ids) g, unnest(g.topic_ids) t GROUP BY t"),
+    "person": "SELECT 'person', l.person_id::text, count(*) FROM m l WHERE {where} GROUP BY l.person_id",
+    "status": "SELECT 'status', l.status::text, count(*) FROM m l WHERE {where} GROUP BY l.status",
+    "kind": "SELECT 'kind', l.kind::text, count(*) FROM m l WHERE {where} GROUP BY l.kind",
+    "year": "SELECT 'year', EXTRACT(YEAR FROM l.date_made)::int::text, count(*) FROM m l WHERE {where} GROUP BY 2",
 }
 
 
@@ -104,18 +110,19 @@ class LexemeMatch:
         self.q, self.lexeme = q, lexeme
 
     def counts(self, wanted: dict[str, dict]) -> dict[str, dict]:
-        """{facet: {value: n}} for each facet of ``wanted`` under its filters: one statement, a
-        grouped index-only pass over the lexeme's entries per facet."""
+        """{facet: {value: n}} for each facet of ``wanted`` under its filters: one statement, one
+        index-only scan of the lexeme's entries, and a grouped pass over them per facet (five
+        scans of the 11,600 entries of "wall" at 100k claims took 23 ms, mostly visibility checks)."""
         if not wanted:
             return {}
-        parts, params = [], []
+        parts, params = [], [self.lexeme]
         for name, under in wanted.items():
-            where, where_params = _where(self.lexeme, under)
+            where, where_params = _where(None, under)
             parts.append(_GROUPED[name].format(where=where))
             params += where_params
         found = {name: {} for name in wanted}
         with connection.cursor() as cursor:
-            cursor.execute(" UNION ALL ".join(parts), params)
+            cursor.execute(_MATCHED + " UNION ALL ".join(parts), params)
             for name, value, n in cursor.fetchall():
                 found[name][_decode(name, value)] = n
         return found

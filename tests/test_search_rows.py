@@ -344,7 +344,9 @@ def test_a_one_word_page_and_its_counts_read_the_lexeme_index_in_order(claims):
         try:
             cursor.execute("EXPLAIN " + lexeme_match._PAGE.format(where=where), [*params, 25, 0])
             page_plan = "\n".join(row[0] for row in cursor.fetchall())
-            cursor.execute("EXPLAIN " + lexeme_match._GROUPED["person"].format(where=where), params)
+            counted, counted_params = lexeme_match._where(None, {"kind": "prediction"})
+            cursor.execute("EXPLAIN " + lexeme_match._MATCHED + lexeme_match._GROUPED["person"].format(where=counted),
+                           ["scale", *counted_params])
             count_plan = "\n".join(row[0] for row in cursor.fetchall())
         finally:
             cursor.execute("RESET enable_seqscan; RESET enable_bitmapscan; RESET enable_sort")

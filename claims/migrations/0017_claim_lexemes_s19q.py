@@ -101,11 +101,15 @@ BEGIN
   RETURN NULL;
 END $$ LANGUAGE plpgsql;
 
--- The claims already there, then the indexes: built once over the whole table.
+-- The claims already there, then the indexes: built once over the whole table. In lexeme order,
+-- so that one lexeme's rows share heap pages: an index-only scan checks the visibility map page
+-- of each row's heap page, and 11,600 rows of "wall" spread over the whole 800 MB heap (at 100k
+-- claims) cost 8,000 buffer visits a scan. Rows written later go where there is room.
 INSERT INTO claims_claimlexeme (claim_id, lexeme, rank, date_made, person_id, status, kind, topic_ids)
 SELECT s.claim_id, l.lexeme, ts_rank(s.document, claims_lexeme_query(l.lexeme)), s.date_made, s.person_id,
        s.status, s.kind, s.topic_ids
-FROM claims_claimsearch s, unnest(s.document) l;
+FROM claims_claimsearch s, unnest(s.document) l
+ORDER BY l.lexeme;
 -- browse's relevance order (ts_rank, newest, then title and id: the title from the search row),
 -- and every facet value, so that pages and counts are index-only scans of one lexeme's entries.
 CREATE INDEX claims_claimlexeme_ranked ON claims_claimlexeme
