@@ -334,6 +334,8 @@ def test_a_stored_rank_is_the_rank_a_one_word_query_gives(claims):
 def test_a_one_word_page_and_its_counts_read_the_lexeme_index_in_order(claims):
     """The page walks the lexeme's ordered index (presorted on rank and date: no sort of the whole
     match) and each facet count is a pass over the same index's entries, not the heap."""
+    from django.test.utils import CaptureQueriesContext
+
     from claims import lexeme_match
 
     where, params = lexeme_match._where("scale", {"kind": "prediction"})
@@ -344,12 +346,17 @@ def test_a_one_word_page_and_its_counts_read_the_lexeme_index_in_order(claims):
         try:
             cursor.execute("EXPLAIN " + lexeme_match._PAGE.format(where=where), [*params, 25, 0])
             page_plan = "\n".join(row[0] for row in cursor.fetchall())
-            counted, counted_params = lexeme_match._where(None, {"kind": "prediction"})
-            cursor.execute("EXPLAIN " + lexeme_match._MATCHED + lexeme_match._GROUPED["person"].format(where=counted),
-                           ["scale", *counted_params])
+            with CaptureQueriesContext(connection) as captured:
+                counts = lexeme_match.LexemeMatch("scaling", "scale").counts(
+                    {"person": {"kind": "prediction"}, "kind": {}, "topic": {"kind": "prediction"}})
+            cursor.execute("EXPLAIN " + captured.captured_queries[0]["sql"])
             count_plan = "\n".join(row[0] for row in cursor.fetchall())
         finally:
             cursor.execute("RESET enable_seqscan; RESET enable_bitmapscan; RESET enable_sort")
     assert "Index Only Scan using claims_claimlexeme_ranked" in page_plan, page_plan
     assert "Presorted Key: l.rank, l.date_made" in page_plan, page_plan
     assert "Index Only Scan using claims_claimlexeme_ranked" in count_plan, count_plan
+    assert len(captured.captured_queries) == 1 and count_plan.count("Index Only Scan") == 1, count_plan
+    published = [c for c in claims[0] if c.editorial_state == Claim.EditorialState.PUBLISHED]
+    assert counts["kind"] == {"assessment": len(published)}  # the factories' default kind
+    assert counts["person"] == {} and counts["topic"] == {}  # no prediction among them
