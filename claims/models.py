@@ -530,7 +530,8 @@ class ClaimSearch(models.Model):
     gives the rank, every order and the facet values (claims/text_match.py), with no probe of
     the facet table per match: the weighted tsvector (claims_claim.search_document's copy), the
     columns browse's orders use, and the facet values, the topics as one sorted array.
-    Triggers (migration 0013_claim_search_rows) keep it current on every write path. A model,
+    Triggers (migration 0013_claim_search_rows) keep it current on every write path, in place
+    since 0017_claim_lexemes_s19q (whose lexeme rows follow it: ClaimLexeme). A model,
     managed, so that a flush empties it with the claims (a table of its own would keep rows of
     claims gone); no foreign key: the triggers, not Django's collector, own the rows. Two
     columns are not fields, as claims_claim.search_document is not: ``document`` (tsvector) and
@@ -549,6 +550,25 @@ class ClaimSearch(models.Model):
     status = models.CharField(max_length=20)
     kind = models.CharField(max_length=20)
 
+
+
+class ClaimLexeme(models.Model):
+    """One lexeme of a published claim's search document, with the claim's rank under that lexeme
+    alone and its facet values: PostgreSQL only, kept by triggers on the search rows (migration
+    0017_claim_lexemes_s19q). Browse under a one-word ?q= pages and counts from its ordered
+    index (claims/lexeme_match.py) without reading a document. A model so that a flush empties
+    it; ``rank`` (real) and ``topic_ids`` (bigint[]) are columns, not fields, as in ClaimSearch.
+    """
+
+    pk = models.CompositePrimaryKey("claim", "lexeme")
+    claim = models.ForeignKey(Claim, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+",
+                              db_index=False)
+    lexeme = models.TextField()
+    date_made = models.DateField(null=True)
+    person = models.ForeignKey(Person, null=True, on_delete=models.DO_NOTHING, db_constraint=False,
+                               related_name="+", db_index=False)
+    status = models.CharField(max_length=20)
+    kind = models.CharField(max_length=20)
 
 from .payload_store import StoredPayload  # noqa: E402,F401 (derived payloads, their own module)
 from .download_rows import DownloadRow  # noqa: E402,F401 (stored download lines, their own module)

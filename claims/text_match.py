@@ -8,6 +8,10 @@ the claims generation. So the match is read once: the ids in browse's relevance 
 facet rows. Every facet combination under that q (its page, its count, its five facets) is then
 worked out from those rows with no query but the page's own rows.
 
+A q of one lexeme on PostgreSQL no longer comes here for its pages and counts: claims/lexeme_match.py
+reads those from the stored lexeme rows, for what each page shows. This stays the path of every
+other q (several words, a phrase, a negation), of sorts under q, and of SQLite.
+
 On PostgreSQL the read is one scan of the narrow search rows (claims.ClaimSearch: the document,
 the sort columns and the facet values; 122 MB against the claims' 312), not a rank over the claims
 table and a probe of the facet table per match; SQLite ranks with FTS5 as search does.
@@ -54,7 +58,7 @@ class TextMatch:
             mask = [v == value for v in column] if mask is None else [m and v == value for m, v in zip(mask, column)]
         return mask
 
-    def matching(self, filters: dict, order: tuple[int, ...] | None = None) -> list[int]:
+    def matching(self, filters: dict, order: tuple[int, ...] | None = None, total: int | None = None) -> list[int]:
         """The ids, best first (or in ``order``: these ids sorted otherwise, `ordered`), of the
         claims that also match the facet ``filters`` (facet table values: topic and person ids,
         the year as a number, None for no person or no date)."""
@@ -65,6 +69,10 @@ class TextMatch:
         # A claim's rows differ only in their topic, so one row holding every value is enough.
         wanted = set(compress(self.columns["claim"], mask))
         return [pk for pk in ids if pk in wanted]
+
+    def counts(self, wanted: dict[str, dict]) -> dict[str, dict]:
+        """``count`` for each facet of ``wanted`` (facet: the filters it is counted under)."""
+        return {name: self.count(name, under) for name, under in wanted.items()}
 
     def count(self, name: str, under: dict) -> dict:
         """Facet ``name``'s {value: n} under the facet filters ``under``, counted as the facet
@@ -79,7 +87,17 @@ class TextMatch:
         return dict(Counter(values if mask is None else compress(values, mask)))
 
 
-def text_match(q: str) -> TextMatch:
+def text_match(q: str):
+    """What browse reads ``q``'s match through: for a q of one lexeme on PostgreSQL a LexemeMatch
+    (claims/lexeme_match.py: each page and count read for what it shows, from the stored lexeme
+    rows), otherwise ``q``'s whole TextMatch."""
+    from .lexeme_match import LexemeMatch, lexeme_of
+
+    lexeme = lexeme_of(q)
+    return full_match(q) if lexeme is None else LexemeMatch(q, lexeme)
+
+
+def full_match(q: str) -> TextMatch:
     """``q``'s TextMatch under the current claims generation: two queries on a miss, none after."""
     key = f"text-match:v2:{claims_generation()}:{hashlib.sha256(q.encode()).hexdigest()}"
     return cache.get_or_set(key, lambda: _read(q), TTL)
@@ -110,8 +128,8 @@ def _read_order(q: str, sort: str) -> tuple[int, ...]:
     return tuple(search_claims(Claim.objects.published(), q).order_by(*order).values_list("pk", flat=True))
 
 
-def of_form(form) -> TextMatch:
-    """The TextMatch of a browse form's q, read from the cache once per request (the page and its
+def of_form(form):
+    """The text match (``text_match``) of a browse form's q, once per request (the page and its
     facet counts both want it)."""
     if getattr(form, "_text_match", None) is None:
         form._text_match = text_match(form.cleaned_data["q"])

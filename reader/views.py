@@ -93,7 +93,7 @@ def claim_list(request):
         # and q (and sort), not a rank or a sort of every match per request.
         sort = form.cleaned_data.get("sort")
         order = text_match.ordered(q, sort) if sort else None
-        ids = text_match.of_form(form).matching(facet_filters(form), order)
+        ids = text_match.of_form(form).matching(facet_filters(form), order, total=browse["count"])
         page = page_of_ids(Claim.objects.for_list(), ids, PAGE_SIZE, number)
     else:
         claims = form.sorted(form.filter(Claim.objects.for_list()))
