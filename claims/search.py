@@ -500,6 +500,30 @@ def _narrow_top(base, q, key, limit):
     return rows, best[0][2]
 
 
+# The data generation a process last brought the stored model documents up to (claims/search_rows.py):
+# they are refreshed once per process per generation, on the first search after it moves.
+_models_refreshed_at = None
+
+
+def _models_top(q, limit):
+    """The AI-model group on PostgreSQL: stored documents where current (search_rows.ModelSearch)."""
+    global _models_refreshed_at
+    from ingest import generation
+    from ingest.models import AIModel
+
+    from .search_rows import model_matches_sql, refresh_model_documents
+
+    now = generation.current(generation.DATA)
+    if now != _models_refreshed_at:
+        refresh_model_documents()
+        _models_refreshed_at = now
+    options = ", ".join(connection.ops.compose_sql(f"{name}=%s", [value]) for name, value in
+                        (("StartSel", highlight.START), ("StopSel", highlight.STOP), ("HighlightAll", True)))
+    order = "search_rank DESC, m.publication_date DESC NULLS LAST, m.name ASC, m.id"
+    rows = list(AIModel.objects.raw(model_matches_sql(order), [options, options, SEARCH_CONFIG, q, limit]))
+    return rows, (rows[0].search_total if rows else 0)
+
+
 def _top(base, q, fields, key):
     """The best rows of a group and how many matched, in one query (two for the narrow tables).
 
@@ -510,6 +534,9 @@ def _top(base, q, fields, key):
     limit = GROUP_LIMITS[key]
     if uses_postgres() and key in NARROW_ROWS:
         rows, total = _narrow_top(base, q, key, min(limit, CANDIDATES))
+        return rows, min(total, CANDIDATES), total > CANDIDATES
+    if uses_postgres() and key == "models":
+        rows, total = _models_top(q, limit)
         return rows, min(total, CANDIDATES), total > CANDIDATES
     if _indexed(base):
         rows = list(_with_headlines(best_of(base, q, fields, ORDERS[key]), q, HIGHLIGHTS[key])[:min(limit, CANDIDATES)])

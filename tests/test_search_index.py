@@ -309,3 +309,92 @@ def test_the_evidence_group_shows_a_link_accepted_by_a_queryset_update_at_once(c
     assert "Suggested on published." in _evidence_html(client, "suggested")
     Claim.objects.filter(slug="pub").update(editorial_state=Claim.EditorialState.DRAFT)
     assert _evidence_html(client, "suggested") == ""
+
+
+# --- PostgreSQL's stored AI-model documents (claims_modelsearch, migration 0018) --------------
+
+
+@pytest.fixture
+def ai_models(db):
+    from ingest.models import AIModel
+
+    if connection.vendor != "postgresql":
+        pytest.skip("the stored model documents are PostgreSQL's")
+    source = DataSource.objects.create(slug="epoch", name="Epoch AI", kind="csv")
+    run = IngestRun.objects.create(source=source, status="ok")
+    made = [AIModel.objects.create(key=f"m{i}", name=f"Model {name}", organization=org, domain="Language", run=run)
+            for i, (name, org) in enumerate([("Narwhal", "Tundra Labs"), ("Beluga", "Arctic AI"), ("Orca", "")])]
+    from claims.search_rows import refresh_model_documents
+
+    refresh_model_documents()
+    return made
+
+
+def _stored_model_documents():
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT s.model_id, s.document::text FROM claims_modelsearch s JOIN ingest_aimodel m"
+                       " ON m.id = s.model_id AND m.xmin = s.row_xmin AND m.ctid = s.row_ctid ORDER BY 1")
+        return cursor.fetchall()
+
+
+def _orm_model_documents():
+    """The documents the ORM's SearchVector over MODEL_FIELDS makes: what the stored ones must equal."""
+    from django.contrib.postgres.search import SearchVector
+    from ingest.models import AIModel
+
+    vector = None
+    for weight, names in search.MODEL_FIELDS.items():
+        part = SearchVector(*names, weight=weight, config=search.SEARCH_CONFIG)
+        vector = part if vector is None else vector + part
+    rows = AIModel.objects.annotate(doc=vector).order_by("pk").values_list("pk", "doc")
+    return [(pk, _tsvector_text(doc)) for pk, doc in rows]
+
+
+def _tsvector_text(value):
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT %s::tsvector::text", [value])
+        return cursor.fetchone()[0]
+
+
+def _models_html(client, q):
+    html = client.get(URL, {"q": q}).content.decode()
+    return html.split('id="results-models"')[1].split("</section>")[0] if 'id="results-models"' in html else ""
+
+
+def test_stored_model_documents_are_the_ones_the_orm_makes_one_per_current_model(ai_models):
+    assert _stored_model_documents() == _orm_model_documents()
+    assert len(_stored_model_documents()) == 3
+
+
+def test_a_model_edited_after_the_refresh_is_found_by_its_new_words_at_once(client, ai_models):
+    from ingest.models import AIModel
+
+    narwhal, beluga, orca = ai_models
+    assert "<mark>Narwhal</mark>" in _models_html(client, "narwhal")
+    AIModel.objects.filter(pk=narwhal.pk).update(name="Model Walrus")  # no signal, no generation bump
+    assert _models_html(client, "narwhal") == ""
+    assert "<mark>Walrus</mark>" in _models_html(client, "walrus")
+    # Twice in one transaction (a version then differs by its ctid alone), and an organisation edit.
+    AIModel.objects.filter(pk=narwhal.pk).update(name="Model Dugong")
+    beluga.organization = "Polar Research"
+    beluga.save()
+    assert _models_html(client, "walrus") == "" and "<mark>Dugong</mark>" in _models_html(client, "dugong")
+    assert "Arctic" not in _models_html(client, "beluga") and "<mark>Polar</mark>" in _models_html(client, "polar")
+    # The stored documents of the edited models are no longer current: nothing stale is left in use.
+    assert [pk for pk, _ in _stored_model_documents()] == [orca.pk]
+
+
+def test_new_and_deleted_models_are_found_and_gone_at_once_and_the_refresh_catches_up(client, ai_models):
+    from claims.search_rows import refresh_model_documents
+    from ingest.models import AIModel
+
+    narwhal = ai_models[0]
+    AIModel.objects.create(key="new", name="Model Manatee", run=narwhal.run)
+    narwhal.delete()
+    assert "<mark>Manatee</mark>" in _models_html(client, "manatee")
+    assert _models_html(client, "narwhal") == ""
+    refresh_model_documents()
+    assert _stored_model_documents() == _orm_model_documents()
+    assert [name for name, in AIModel.objects.order_by("pk").values_list("name")] == [
+        "Model Beluga", "Model Orca", "Model Manatee"]
+    assert "<mark>Manatee</mark>" in _models_html(client, "manatee") and _models_html(client, "narwhal") == ""
