@@ -15,11 +15,12 @@ a common word only to show ten is what made it take seconds at 100k claims. Its 
 at the same bound and say so ("100+").
 """
 
+import logging
 import re
 from dataclasses import dataclass, field
 
 from django import forms
-from django.db import connection
+from django.db import DatabaseError, connection
 from django.db.models import Case, Count, F, FloatField, Q, Value, When, Window
 from django.db.models.expressions import Expression, RawSQL
 from django.shortcuts import render
@@ -30,6 +31,8 @@ from . import highlight
 from .errors import bad_query
 from .models import Claim, Evidence, Person, Topic
 from .query_forms import QueryForm
+
+logger = logging.getLogger(__name__)
 
 MAX_QUERY_LENGTH = 200
 # A fallback query is one LIKE per term per field; bound it so a pasted paragraph
@@ -509,18 +512,22 @@ def _models_top(q, limit):
     """The AI-model group on PostgreSQL: stored documents where current (search_rows.ModelSearch)."""
     global _models_refreshed_at
     from ingest import generation
-    from ingest.models import AIModel
 
-    from .search_rows import model_matches_sql, refresh_model_documents
+    from . import search_rows
 
     now = generation.current(generation.DATA)
     if now != _models_refreshed_at:
-        refresh_model_documents()
-        _models_refreshed_at = now
+        try:
+            search_rows.refresh_model_documents()
+            _models_refreshed_at = now
+        except DatabaseError:
+            # Only speed depends on it: the search below stems every model it has no current
+            # document for. A lock or a read-only connection must not turn a search into a 500.
+            logger.warning("Could not refresh the stored AI-model search documents", exc_info=True)
     options = ", ".join(connection.ops.compose_sql(f"{name}=%s", [value]) for name, value in
                         (("StartSel", highlight.START), ("StopSel", highlight.STOP), ("HighlightAll", True)))
     order = "search_rank DESC, m.publication_date DESC NULLS LAST, m.name ASC, m.id"
-    rows = list(AIModel.objects.raw(model_matches_sql(order), [options, options, SEARCH_CONFIG, q, limit]))
+    rows = list(AIModel.objects.raw(search_rows.model_matches_sql(order), [options, options, SEARCH_CONFIG, q, limit]))
     return rows, (rows[0].search_total if rows else 0)
 
 

@@ -398,3 +398,19 @@ def test_new_and_deleted_models_are_found_and_gone_at_once_and_the_refresh_catch
     assert [name for name, in AIModel.objects.order_by("pk").values_list("name")] == [
         "Model Beluga", "Model Orca", "Model Manatee"]
     assert "<mark>Manatee</mark>" in _models_html(client, "manatee") and _models_html(client, "narwhal") == ""
+
+
+def test_a_failed_refresh_of_the_model_documents_still_answers_the_search(client, ai_models, monkeypatch):
+    from django.db import DatabaseError
+
+    from claims import search_rows
+    from ingest.models import AIModel
+
+    def refuse():
+        raise DatabaseError("read-only connection")
+
+    monkeypatch.setattr(search_rows, "refresh_model_documents", refuse)
+    monkeypatch.setattr(search, "_models_refreshed_at", None)
+    AIModel.objects.filter(pk=ai_models[0].pk).update(name="Model Tapir")
+    assert "<mark>Tapir</mark>" in _models_html(client, "tapir")
+    assert search._models_refreshed_at is None  # tried again on the next search
