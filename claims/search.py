@@ -12,7 +12,10 @@ on SQLite (migration 0009, claims/fts.py). The small ones are searched per query
 The search page ranks a bounded candidate set (CANDIDATES matches per group, found through
 the index), so its cost does not grow with the number of matches: ranking 30,000 matches of
 a common word only to show ten is what made it take seconds at 100k claims. Its counts stop
-at the same bound and say so ("100+").
+at the same bound and say so ("100+"). On PostgreSQL claims and evidence are ranked on narrow
+search tables that hold only public rows (claims.ClaimSearch, claims/search_rows.py), and only
+the rows shown are read from the wide tables; AI models use stored documents while their row
+is unchanged (search_rows.ModelSearch).
 """
 
 import logging
