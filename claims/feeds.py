@@ -82,9 +82,25 @@ def browse_claims(form):
     return form.filter(Claim.objects.for_list())
 
 
-def browse_feed_items(form):
-    """A browse feed's entries: new matches first, whatever order the browse page sorts by."""
-    return browse_claims(form).order_by("-created", "-id")[:FEED_LIMIT]
+def browse_feed_entries(form):
+    """The ids and last edits of a browse feed's entries: new matches first, whatever order the
+    browse page sorts by, read from an index alone.
+
+    On PostgreSQL claim_feed_newest (migration 0019) holds the order and every facet column, so
+    the walk to the FEED_LIMIT newest matches reads no claim row (a large topic with a status and
+    a kind walked 31,000 rows of the claims heap: 46-313 ms at 100k claims, now 1-7 ms).
+    """
+    return list(form.filter(Claim.objects.published()).order_by("-created", "-id")
+                .values_list("pk", "updated")[:FEED_LIMIT])
+
+
+def browse_feed_claims(form, ids):
+    """The entries ``ids`` (from `browse_feed_entries`) with what a feed entry shows, newest first.
+
+    The filters are applied again: 50 id lookups, and a claim edited out of them since its id was
+    read is never shown under them.
+    """
+    return browse_claims(form).filter(pk__in=list(ids)).order_by("-created", "-id")
 
 
 # --- Conditional GET ------------------------------------------------------------------
@@ -94,6 +110,9 @@ def browse_feed_items(form):
 class Stamp:
     last_modified: object  # datetime or None for an empty feed
     token: str  # anything else that changes when the feed's content does (counts)
+    # The entries' ids, where the stamp read them (the browse feed): the body reads those rows
+    # instead of walking the filters a second time.
+    entries: tuple = ()
 
 
 def _latest(*values):
@@ -175,8 +194,9 @@ def stamp_browse(request):
     (one entry of an index), as the claims feed's is: an entry that leaves the feed (unpublished,
     or edited out of the filters) must not move the date back.
     """
-    rows = list(browse_feed_items(browse_form(request)).values_list("pk", "updated"))
-    return _entries_stamp(rows)
+    rows = browse_feed_entries(browse_form(request))
+    stamp = _entries_stamp(rows)
+    return Stamp(stamp.last_modified, stamp.token, tuple(pk for pk, _ in rows))
 
 
 def _entries_stamp(rows, head="", *, empty_undated=False):
@@ -192,7 +212,7 @@ def generation_stamp(stamp, request, **kwargs):
     claims tables only (a sequential scan of every claim for the claims feed, 200 ms at 100k),
     and any write to them advances the generation (claims/generation.py)."""
     raw = f"{stamp.__name__}|{request.get_full_path()}"
-    key = f"feed-stamp:v1:{hashlib.sha256(raw.encode()).hexdigest()}:{claims_generation()}"
+    key = f"feed-stamp:v2:{hashlib.sha256(raw.encode()).hexdigest()}:{claims_generation()}"
     found = cache.get(key, MISSING_STAMP)
     if found is MISSING_STAMP:
         found = stamp(request, **kwargs)
@@ -565,7 +585,11 @@ class BrowseFeed(ClaimEntries, ClaimwatchFeed):
         return self.request.path + (f"?{query.params}" if query.params else "")
 
     def items(self, query):
-        return browse_feed_items(query.form)
+        # The stamp of this request (conditional_feed) holds the entries' ids, cached per claims
+        # generation: the body reads those rows, not the filtered walk again.
+        stamp = getattr(self.request, "_claimwatch_feed_stamp", None)
+        entries = stamp.entries if stamp is not None else [pk for pk, _ in browse_feed_entries(query.form)]
+        return browse_feed_claims(query.form, entries)
 
 
 class AtomMixin:

@@ -572,3 +572,4 @@ class ClaimLexeme(models.Model):
 
 from .payload_store import StoredPayload  # noqa: E402,F401 (derived payloads, their own module)
 from .download_rows import DownloadRow  # noqa: E402,F401 (stored download lines, their own module)
+from .search_rows import EvidenceSearch, ModelSearch  # noqa: E402,F401 (narrow search rows, their own module)

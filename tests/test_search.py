@@ -265,15 +265,23 @@ def test_postgres_stems_words_and_fallback_matches_substrings(db):
 
 
 # claims (with person), people, topics, evidence (with claim, source, feed item), benchmarks,
-# AI models, feed items (with source): highlights ride in the same queries
+# AI models, feed items (with source): highlights ride in the same queries. On PostgreSQL claims
+# and evidence are ranked on their narrow search rows first, then only the rows shown are read.
 SEARCH_QUERIES = 7
+
+
+def search_queries():
+    return SEARCH_QUERIES + (2 if connection.vendor == "postgresql" else 0)
 
 
 @pytest.mark.parametrize("n", [10, 100], ids=["10-claims", "100-claims"])
 def test_search_uses_a_fixed_number_of_queries(client, db, n, django_assert_num_queries):
     claims, _, _ = factories.many_claims(n)
     Evidence.objects.filter(claim__in=claims).update(summary="Number evidence")
-    with django_assert_num_queries(SEARCH_QUERIES):
+    # The first search after a data change also brings the stored AI-model documents up to date
+    # (PostgreSQL, once per process and data generation): not a cost of every search.
+    get(client, "warm")
+    with django_assert_num_queries(search_queries()):
         html = get(client, "number").content.decode()
     assert f"Claims <span class=\"muted\">({n})</span>" in html
     assert f"Evidence <span class=\"muted\">({n})</span>" in html

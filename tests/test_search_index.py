@@ -181,3 +181,236 @@ def test_a_quoted_phrase_needs_its_words_in_order_and_a_word_matches_its_longer_
     published = Claim.objects.published()
     assert [c.slug for c in search.search_claims(published, '"human level"')] == ["phrase"]
     assert {c.slug for c in search.search_claims(published, "human level")} == {"phrase", "reversed"}
+
+
+# --- PostgreSQL's narrow evidence rows (claims_evidencesearch, migration 0017) ----------------
+
+
+def _evidence_rows():
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT evidence_id, document::text, created FROM claims_evidencesearch ORDER BY evidence_id")
+        return [tuple(row) for row in cursor.fetchall()]
+
+
+def _public_evidence():
+    """What the rows must hold, worked out from the evidence: every accepted link of a published
+    claim, with its stored document and creation time."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT e.id, e.search_document::text, e.created FROM claims_evidence e"
+                       " JOIN claims_claim c ON c.id = e.claim_id"
+                       " WHERE e.state = 'accepted' AND c.editorial_state = 'published' ORDER BY e.id")
+        return [tuple(row) for row in cursor.fetchall()]
+
+
+def _check_evidence_rows():
+    rows = _evidence_rows()
+    assert rows == _public_evidence()
+    return rows
+
+
+@pytest.fixture
+def any_links(db):
+    published = factories.claim(slug="pub", title="Published host")
+    draft = factories.claim(slug="draft", title="Draft host", editorial_state=Claim.EditorialState.DRAFT)
+    src = factories.source(title="Report on herons")
+    links = [
+        Evidence.objects.create(claim=published, source=src, state="accepted", summary="Accepted on published."),
+        Evidence.objects.create(claim=published, state="suggested", summary="Suggested on published."),
+        Evidence.objects.create(claim=published, state="rejected", summary="Rejected on published."),
+        Evidence.objects.create(claim=draft, state="accepted", summary="Accepted on a draft."),
+    ]
+    return published, draft, src, links
+
+
+@pytest.fixture
+def evidence_links(any_links):
+    if connection.vendor != "postgresql":
+        pytest.skip("the narrow evidence rows are PostgreSQL's; SQLite searches its FTS5 rows")
+    return any_links
+
+
+def test_evidence_rows_hold_the_public_links_only(evidence_links):
+    _, _, _, links = evidence_links
+    assert [row[0] for row in _check_evidence_rows()] == [links[0].pk]
+
+
+def test_accepting_and_rejecting_evidence_adds_and_removes_its_row(evidence_links):
+    _, _, _, links = evidence_links
+    links[1].state = "accepted"
+    links[1].save()
+    assert [row[0] for row in _check_evidence_rows()] == [links[0].pk, links[1].pk]
+    Evidence.objects.filter(pk=links[0].pk).update(state="rejected")  # no signal
+    assert [row[0] for row in _check_evidence_rows()] == [links[1].pk]
+    Evidence.objects.filter(pk=links[2].pk).update(state="accepted")
+    assert [row[0] for row in _check_evidence_rows()] == [links[1].pk, links[2].pk]
+
+
+def test_an_edited_summary_and_a_renamed_source_rewrite_the_row(evidence_links):
+    _, _, src, links = evidence_links
+    before = dict((pk, doc) for pk, doc, _ in _check_evidence_rows())[links[0].pk]
+    links[0].summary = "Now about an okapi."
+    links[0].save()
+    after = dict((pk, doc) for pk, doc, _ in _check_evidence_rows())[links[0].pk]
+    assert "'okapi'" in after and after != before
+    Evidence.objects.filter(pk=links[0].pk).update(note="A tapir note.")
+    assert "'tapir'" in dict((pk, doc) for pk, doc, _ in _check_evidence_rows())[links[0].pk]
+    src.title = "Report on ibises"
+    src.save()
+    renamed = dict((pk, doc) for pk, doc, _ in _check_evidence_rows())[links[0].pk]
+    assert "'ibis'" in renamed and "'heron'" not in renamed
+
+
+def test_publishing_and_unpublishing_a_claim_add_and_remove_its_evidence_rows(evidence_links):
+    published, draft, _, links = evidence_links
+    draft.editorial_state = Claim.EditorialState.PUBLISHED
+    draft.save()
+    assert [row[0] for row in _check_evidence_rows()] == [links[0].pk, links[3].pk]
+    Claim.objects.filter(pk=published.pk).update(editorial_state=Claim.EditorialState.DRAFT)
+    assert [row[0] for row in _check_evidence_rows()] == [links[3].pk]
+    Claim.objects.filter(pk=published.pk).update(editorial_state=Claim.EditorialState.PUBLISHED, title="Retitled")
+    assert [row[0] for row in _check_evidence_rows()] == [links[0].pk, links[3].pk]
+
+
+def test_evidence_moved_bulk_created_and_deleted_follows_into_the_rows(evidence_links):
+    published, draft, _, links = evidence_links
+    Evidence.objects.filter(pk=links[0].pk).update(claim=draft)  # onto an unpublished claim
+    assert _check_evidence_rows() == []
+    made = Evidence.objects.bulk_create([Evidence(claim=published, state="accepted", summary=f"Bulk {i}.")
+                                         for i in range(3)] + [Evidence(claim=published, summary="Bulk suggestion.")])
+    assert [row[0] for row in _check_evidence_rows()] == [e.pk for e in made[:3]]
+    made[1].delete()
+    Evidence.objects.filter(pk=made[2].pk).delete()
+    assert [row[0] for row in _check_evidence_rows()] == [made[0].pk]
+    published.delete()  # its evidence goes with it
+    assert _check_evidence_rows() == []
+
+
+def test_a_suggestion_edit_never_reaches_the_rows_trigger(evidence_links):
+    """The ingest writes suggestions in bulk: their updates must not call the rows' function."""
+    _, _, _, links = evidence_links
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL track_functions = 'pl'")
+        Evidence.objects.filter(pk=links[1].pk).update(summary="Still a suggestion.", match_score=0.5)
+        Evidence.objects.bulk_create([Evidence(claim=links[1].claim, summary="New suggestion.")])
+        cursor.execute("SELECT pg_stat_get_xact_function_calls(oid) FROM pg_proc"
+                       " WHERE proname = 'claims_evidence_search_evidence'")
+        assert cursor.fetchone()[0] is None  # never called in this transaction
+        Evidence.objects.filter(pk=links[1].pk).update(state="accepted")
+        cursor.execute("SELECT pg_stat_get_xact_function_calls(oid) FROM pg_proc"
+                       " WHERE proname = 'claims_evidence_search_evidence'")
+        assert cursor.fetchone()[0] == 1
+    _check_evidence_rows()
+
+
+def test_the_evidence_group_shows_a_link_accepted_by_a_queryset_update_at_once(client, any_links):
+    _, _, _, links = any_links
+    assert "Suggested on published." not in _evidence_html(client, "suggested")
+    Evidence.objects.filter(pk=links[1].pk).update(state="accepted")
+    assert "Suggested on published." in _evidence_html(client, "suggested")
+    Claim.objects.filter(slug="pub").update(editorial_state=Claim.EditorialState.DRAFT)
+    assert _evidence_html(client, "suggested") == ""
+
+
+# --- PostgreSQL's stored AI-model documents (claims_modelsearch, migration 0018) --------------
+
+
+@pytest.fixture
+def ai_models(db):
+    from ingest.models import AIModel
+
+    if connection.vendor != "postgresql":
+        pytest.skip("the stored model documents are PostgreSQL's")
+    source = DataSource.objects.create(slug="epoch", name="Epoch AI", kind="csv")
+    run = IngestRun.objects.create(source=source, status="ok")
+    made = [AIModel.objects.create(key=f"m{i}", name=f"Model {name}", organization=org, domain="Language", run=run)
+            for i, (name, org) in enumerate([("Narwhal", "Tundra Labs"), ("Beluga", "Arctic AI"), ("Orca", "")])]
+    from claims.search_rows import refresh_model_documents
+
+    refresh_model_documents()
+    return made
+
+
+def _stored_model_documents():
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT s.model_id, s.document::text FROM claims_modelsearch s JOIN ingest_aimodel m"
+                       " ON m.id = s.model_id AND m.xmin = s.row_xmin AND m.ctid = s.row_ctid ORDER BY 1")
+        return cursor.fetchall()
+
+
+def _orm_model_documents():
+    """The documents the ORM's SearchVector over MODEL_FIELDS makes: what the stored ones must equal."""
+    from django.contrib.postgres.search import SearchVector
+    from ingest.models import AIModel
+
+    vector = None
+    for weight, names in search.MODEL_FIELDS.items():
+        part = SearchVector(*names, weight=weight, config=search.SEARCH_CONFIG)
+        vector = part if vector is None else vector + part
+    rows = AIModel.objects.annotate(doc=vector).order_by("pk").values_list("pk", "doc")
+    return [(pk, _tsvector_text(doc)) for pk, doc in rows]
+
+
+def _tsvector_text(value):
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT %s::tsvector::text", [value])
+        return cursor.fetchone()[0]
+
+
+def _models_html(client, q):
+    html = client.get(URL, {"q": q}).content.decode()
+    return html.split('id="results-models"')[1].split("</section>")[0] if 'id="results-models"' in html else ""
+
+
+def test_stored_model_documents_are_the_ones_the_orm_makes_one_per_current_model(ai_models):
+    assert _stored_model_documents() == _orm_model_documents()
+    assert len(_stored_model_documents()) == 3
+
+
+def test_a_model_edited_after_the_refresh_is_found_by_its_new_words_at_once(client, ai_models):
+    from ingest.models import AIModel
+
+    narwhal, beluga, orca = ai_models
+    assert "<mark>Narwhal</mark>" in _models_html(client, "narwhal")
+    AIModel.objects.filter(pk=narwhal.pk).update(name="Model Walrus")  # no signal, no generation bump
+    assert _models_html(client, "narwhal") == ""
+    assert "<mark>Walrus</mark>" in _models_html(client, "walrus")
+    # Twice in one transaction (a version then differs by its ctid alone), and an organisation edit.
+    AIModel.objects.filter(pk=narwhal.pk).update(name="Model Dugong")
+    beluga.organization = "Polar Research"
+    beluga.save()
+    assert _models_html(client, "walrus") == "" and "<mark>Dugong</mark>" in _models_html(client, "dugong")
+    assert "Arctic" not in _models_html(client, "beluga") and "<mark>Polar</mark>" in _models_html(client, "polar")
+    # The stored documents of the edited models are no longer current: nothing stale is left in use.
+    assert [pk for pk, _ in _stored_model_documents()] == [orca.pk]
+
+
+def test_new_and_deleted_models_are_found_and_gone_at_once_and_the_refresh_catches_up(client, ai_models):
+    from claims.search_rows import refresh_model_documents
+    from ingest.models import AIModel
+
+    narwhal = ai_models[0]
+    AIModel.objects.create(key="new", name="Model Manatee", run=narwhal.run)
+    narwhal.delete()
+    assert "<mark>Manatee</mark>" in _models_html(client, "manatee")
+    assert _models_html(client, "narwhal") == ""
+    refresh_model_documents()
+    assert _stored_model_documents() == _orm_model_documents()
+    assert [name for name, in AIModel.objects.order_by("pk").values_list("name")] == [
+        "Model Beluga", "Model Orca", "Model Manatee"]
+    assert "<mark>Manatee</mark>" in _models_html(client, "manatee") and _models_html(client, "narwhal") == ""
+
+
+def test_a_failed_refresh_of_the_model_documents_still_answers_the_search(client, ai_models, monkeypatch):
+    from django.db import DatabaseError
+
+    from claims import search_rows
+    from ingest.models import AIModel
+
+    def refuse():
+        raise DatabaseError("read-only connection")
+
+    monkeypatch.setattr(search_rows, "refresh_model_documents", refuse)
+    monkeypatch.setattr(search, "_models_refreshed_at", None)
+    AIModel.objects.filter(pk=ai_models[0].pk).update(name="Model Tapir")
+    assert "<mark>Tapir</mark>" in _models_html(client, "tapir")
+    assert search._models_refreshed_at is None  # tried again on the next search
