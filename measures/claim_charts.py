@@ -2,7 +2,6 @@
 its topic. Pages without a deciding claim (dashboard, /data/) read measures.FeaturedChart."""
 
 import datetime as dt
-from urllib.parse import quote
 
 from django.core.cache import cache
 from django.db.models import Count, F
@@ -17,8 +16,8 @@ from .charts import Chart, ClaimMarker, Threshold, build_chart
 from .models import Measure
 from .series import MAX_MARKERS, BenchmarkSeries, ModelAttributeSeries, OwidSeries, SeriesRef, data_version
 
-# Markers are cached per claims generation, which every claim, topic and measure edit advances
-# (measures/invalidation.py), so a cached marker list is never older than the last edit.
+# Marker lists and topic series are cached per claims generation, which every claim, topic and
+# measure edit advances (measures/invalidation.py), so a cached list is never older than the last edit.
 MARKERS_TTL = 24 * 3600
 
 # Kinds whose value is read on the series' own axis, so their threshold is a line on the chart
@@ -53,22 +52,21 @@ def claims_measured_against(ref: SeriesRef):
             .select_related("person").order_by("-date_made", "title"))
 
 
-def _markers(key: str, claims) -> list[ClaimMarker]:
-    """``claims`` (a callable, called on a miss) as markers, cached per claims generation."""
-    key = f"markers:v1:{quote(key, safe=':')}:{claims_generation()}"
-    markers = cache.get(key)
-    if markers is None:
-        markers = [m for m in map(ClaimMarker.of, claims()) if m is not None]
-        cache.set(key, markers, MARKERS_TTL)
-    return markers
-
-
 def _stored_markers(key: str, claims) -> list[ClaimMarker]:
-    """_markers(), also stored (claims.payload_store), for the lists a page reads whatever the request
-    (a topic's, keyed by topic and series: as many rows as topics have charts). After a cache flush
-    they cost a row's read, not a scan of the topic's measured claims (25 ms a series at 100k)."""
-    return payload_store.stored(f"markers:{key}", claims_generation(),
-                                lambda: [m for m in map(ClaimMarker.of, claims) if m is not None])
+    """``claims`` (a queryset, or a callable called on a miss) as markers, cached and stored
+    (claims.payload_store) per claims generation, which every claim, topic and measure edit
+    advances (measures/invalidation.py): never older than the last edit.
+
+    Stored, not only cached, because a page of any series reads them whatever the request, and
+    after a cache flush or on a series' first visit they cost a row's read, not the walk for the
+    newest claims measured on it (25 ms a series at 100k for a topic's; for a series' own, a walk
+    down the date index that grows with the claims when few are measured on it). The rows are
+    keyed by series (and topic): bounded by the data, never by request input."""
+    def build():
+        rows = claims() if callable(claims) else claims
+        return [m for m in map(ClaimMarker.of, rows) if m is not None]
+
+    return payload_store.stored(f"markers:{key}", claims_generation(), build)
 
 
 def _measured_by_id(ref: SeriesRef):
@@ -104,7 +102,7 @@ def newest_measured(ref: SeriesRef) -> list[Claim]:
 
 def claims_on(ref: SeriesRef) -> list[ClaimMarker]:
     """The dated claims a chart of this series marks (the newest MAX_MARKERS), as markers."""
-    return _markers(ref.key, lambda: newest_measured(ref))
+    return _stored_markers(f"series:{ref.key}", lambda: newest_measured(ref))
 
 
 def featured_charts(place: str) -> list[Chart]:

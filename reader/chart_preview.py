@@ -43,6 +43,7 @@ class Preview:
     claims: str
     own: str
     marks: str  # the claim's date line and thresholds
+    series_transform: str  # places points, errors and frontier (drawn in the series' own box) in this plot
     grid: str
     x_ticks: list[Tick]
     y_ticks: list[Tick]
@@ -60,7 +61,7 @@ class Preview:
         log = scale == "log"
         x_lo, x_hi = _x_domain(own, years, series.x_extent)
         y_lo, y_hi = _y_domain(own, layout, log, series.log_extent if log else series.y_extent)
-        drawn = series.drawn(chart.base.traces_json, x_lo, x_hi, y_lo, y_hi, log)
+        drawn = series.drawn(chart.base.traces_json, log)
         traces = {t.get("meta"): t for t in own}
         plot = _Plot(x_lo, x_hi, y_lo, y_hi, log)
 
@@ -75,6 +76,7 @@ class Preview:
             points=drawn["points"],
             errors=drawn["errors"],
             frontier=drawn["frontier"],
+            series_transform=series.transform(plot),
             claims=plot.dots(traces.get("claims")),
             own=plot.dots(traces.get("own")) + plot.dots(traces.get("crossing")),
             marks="".join(marks),
@@ -150,16 +152,42 @@ class _SeriesPart:
     log_extent: tuple[float, float] | None  # the same of the positive values, as log10
     names: dict  # role -> legend name
 
-    def drawn(self, traces_json: str, x_lo, x_hi, y_lo, y_hi, log) -> dict[str, str]:
-        """The series' paths over this domain: cached, since most pages of a series share one."""
-        domain = f"{x_lo!r}:{x_hi!r}:{y_lo!r}:{y_hi!r}:{int(log)}"
-        key = f"chart-preview-series:v1:{self.digest}:{hashlib.sha256(domain.encode()).hexdigest()[:32]}"
+    def home(self, log: bool) -> "_Plot | None":
+        """The series' own box: its drawn dates and values edge to edge. Its paths are drawn there
+        once, and each page's plot places them with an affine transform (``transform``)."""
+        y = self.log_extent if log else self.y_extent
+        if self.x_extent is None or y is None:
+            return None
+        x_lo, x_hi = self.x_extent if self.x_extent[1] > self.x_extent[0] else (self.x_extent[0] - 1, self.x_extent[1] + 1)
+        y_lo, y_hi = y if y[1] > y[0] else (y[0] - (abs(y[0]) * 0.06 or 1.0), y[1] + (abs(y[1]) * 0.06 or 1.0))
+        return _Plot(x_lo, x_hi, y_lo, y_hi, log)
+
+    def transform(self, plot: "_Plot") -> str:
+        """The SVG matrix taking the series' own box to ``plot``'s (both are linear in the day and in
+        the value, or its log10): a claim whose date, threshold or projected crossing widens the axes
+        moves the series' paths without redrawing them."""
+        home = self.home(plot.log)
+        if home is None:
+            return ""
+        sx = (home.x_hi - home.x_lo) / (plot.x_hi - plot.x_lo)
+        tx = (home.x_lo - plot.x_lo) / (plot.x_hi - plot.x_lo) * SIZE
+        sy = (home.y_hi - home.y_lo) / (plot.y_hi - plot.y_lo)
+        ty = SIZE * (1 - sy) - (home.y_lo - plot.y_lo) / (plot.y_hi - plot.y_lo) * SIZE
+        return f"matrix({sx:.6g} 0 0 {sy:.6g} {tx:.6g} {ty:.6g})"
+
+    def drawn(self, traces_json: str, log: bool) -> dict[str, str]:
+        """The series' paths in its own box: cached per series and scale, shared by every page of it.
+
+        Drawn in each page's domain they were redrawn (2,000 points, 4-10 ms) for every claim whose
+        own date or threshold widened the axes, which is most claim pages with a threshold."""
+        key = f"chart-preview-series:v2:{self.digest}:{int(log)}"
         paths = cache.get(key)
         if paths is None:
             traces = {t.get("meta"): t for t in json.loads(traces_json)}
-            plot = _Plot(x_lo, x_hi, y_lo, y_hi, log)
-            paths = {"points": plot.dots(traces.get("points")), "errors": plot.bars(traces.get("points")),
-                     "frontier": plot.steps(traces.get("frontier"))}
+            plot = self.home(log)
+            paths = {"points": "", "errors": "", "frontier": ""} if plot is None else {
+                "points": plot.dots(traces.get("points")), "errors": plot.bars(traces.get("points")),
+                "frontier": plot.steps(traces.get("frontier"))}
             cache.set(key, paths, 24 * 3600)
         return paths
 
@@ -186,7 +214,7 @@ def cached_preview(chart: Chart, scale: str, years: tuple[int, int] | None) -> P
     40 ms of paths per request otherwise. Keyed on the content, so it cannot be stale: a new
     claim marker or series point is another figure, another key."""
     digest = hashlib.sha256(chart.figure_json.encode()).hexdigest()
-    key = f"chart-preview:v1:{digest}:{scale}:{years[0] if years else ''}-{years[1] if years else ''}"
+    key = f"chart-preview:v2:{digest}:{scale}:{years[0] if years else ''}-{years[1] if years else ''}"
     preview = cache.get(key)
     if preview is None:
         preview = Preview.of(chart, scale, years)

@@ -88,3 +88,80 @@ def test_the_cached_markers_follow_a_new_measure():
     new = factories.claim(date_made=dt.date(2024, 5, 1))
     Measure.objects.create(claim=new, kind="frontier_at", description="m", benchmark=bench)
     assert claims_on(BenchmarkSeries("bench-live")) == [ClaimMarker.of(new), ClaimMarker.of(old)]
+
+
+def _benchmark_page(client):
+    from django.core.cache import cache
+
+    from .page_queries import get_with_queries
+
+    warm, _ = get_with_queries(client, "/data/benchmarks/gpqa-diamond/")
+    cache.clear()  # stored rows stay, as in production after a flush or a restart
+    html, queries = get_with_queries(client, "/data/benchmarks/gpqa-diamond/")
+    return warm, html, queries
+
+
+def _figure_claims(html):
+    import json
+
+    figure = json.loads(html.split('<script id="chart-gpqa-diamond-data" type="application/json">')[1]
+                        .split("</script>")[0])
+    return sorted(url for trace in figure["data"] if trace.get("meta") == "claims" for urls in trace["customdata"]
+                  for url in urls)
+
+
+def _listed(html):
+    import re
+
+    section = html[html.index('<section aria-labelledby="measured-h">'):]
+    return re.findall(r'<li><a href="(/claims/[^"]+/)">([^<]+)</a>', section[:section.index("</section>")])
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_benchmark_page_reads_its_markers_and_measured_claims_from_stored_rows_and_follows_every_edit(client):
+    # Real commits: the claims generation the stored rows are kept under advances on commit.
+    factories.ingested(40)
+    from measures.charts import build_chart
+
+    gpqa = Benchmark.objects.get(slug="gpqa-diamond")
+    view = build_chart(BenchmarkSeries("gpqa-diamond")).view
+    span = view.last_date - view.first_date
+    dates = [view.first_date + span * k / 10 for k in (2, 5, 7)]  # inside the series: drawn, not listed apart
+    claims = [factories.claim(title=f"Held on GPQA {i}", date_made=d) for i, d in enumerate(dates)]
+    for claim in claims:
+        Measure.objects.create(claim=claim, kind="frontier_at", description="m", benchmark=gpqa)
+    factories.claim(title="Not measured", date_made=dt.date(2023, 6, 1))
+
+    warm, html, queries = _benchmark_page(client)
+    urls = sorted(c.get_absolute_url() for c in claims)
+    assert _figure_claims(html) == _figure_claims(warm) == urls
+    # Newest first, every measured claim and no other.
+    assert _listed(html) == _listed(warm) == [(c.get_absolute_url(), c.title) for c in reversed(claims)]
+    # After the flush: the two lists are stored rows (and the chart), not a walk over the measured claims.
+    assert not [q for q in queries if "measures_measure" in q], queries
+    assert sum("claims_storedpayload" in q for q in queries) == 3, queries
+
+    # A renamed claim: the next request (and the next after a flush) shows the new title.
+    claims[1].title = "Held on GPQA, renamed"
+    claims[1].save()
+    html = client.get("/data/benchmarks/gpqa-diamond/").content.decode()
+    assert ("/claims/" + claims[1].slug + "/", "Held on GPQA, renamed") in _listed(html)
+    assert "Held on GPQA, renamed" in html.split('type="application/json">')[1].split("</script>")[0]
+    _, html, _ = _benchmark_page(client)
+    assert [title for _, title in _listed(html)] == ["Held on GPQA 2", "Held on GPQA, renamed", "Held on GPQA 0"]
+
+    # A new measure on the series, and an unpublished claim: both show on the next request.
+    newest = factories.claim(title="Held on GPQA, newest", date_made=view.first_date + span * 9 / 10)
+    Measure.objects.create(claim=newest, kind="frontier_at", description="m", benchmark=gpqa)
+    claims[0].editorial_state = Claim.EditorialState.DRAFT
+    claims[0].save()
+    for html in (client.get("/data/benchmarks/gpqa-diamond/").content.decode(), _benchmark_page(client)[1]):
+        assert [title for _, title in _listed(html)] == ["Held on GPQA, newest", "Held on GPQA 2",
+                                                          "Held on GPQA, renamed"]
+        assert _figure_claims(html) == sorted(c.get_absolute_url() for c in (newest, claims[1], claims[2]))
+
+    # A measure removed: its claim leaves both lists.
+    Measure.objects.filter(claim=claims[2]).delete()
+    html = client.get("/data/benchmarks/gpqa-diamond/").content.decode()
+    assert [title for _, title in _listed(html)] == ["Held on GPQA, newest", "Held on GPQA, renamed"]
+    assert _figure_claims(html) == sorted(c.get_absolute_url() for c in (newest, claims[1]))

@@ -6,6 +6,7 @@ Transactional: generation numbers publish on commit, as they do in production.
 """
 
 import datetime as dt
+import json
 import re
 
 import pytest
@@ -191,13 +192,30 @@ def test_claim_previews_share_the_series_paths_but_not_the_domain_a_threshold_wi
     base = Preview.of(plain, "linear", None)
     # Inside the series' span the claim moves only its own mark: the series is drawn the same.
     assert a.points == b.points == base.points and a.frontier == b.frontier == base.frontier
+    assert a.series_transform == b.series_transform == base.series_transform
     assert a.own and b.own and a.own != b.own and not base.own
     assert a.marks != b.marks
-    # A threshold far above every score widens the value axis: every point is drawn lower.
+    # A threshold far above every score widens the value axis: the series' paths are the same (drawn
+    # once, in the series' own box), placed lower by their transform.
     top = max(p.value for p in plain.records)
     high = Preview.of(build_chart(ref, own=early, threshold=Threshold(top * 3)), "linear", None)
-    assert high.points != a.points
-    ys = [float(m.split()[1].removesuffix("h0")) for m in high.points.split("M")[1:]]
-    assert min(ys) > 600  # the top third of the box is the threshold's, empty of scores
-    # The log axis is another domain too.
+    assert high.points == a.points and high.series_transform != a.series_transform
+
+    def placed_ys(preview):
+        sx, _, _, sy, tx, ty = map(float, preview.series_transform.removeprefix("matrix(").removesuffix(")").split())
+        return [sy * float(m.split()[1].removesuffix("h0")) + ty for m in preview.points.split("M")[1:]]
+
+    assert min(placed_ys(high)) > 600  # the top third of the box is the threshold's, empty of scores
+    assert min(placed_ys(a)) < 100  # without it the best score is drawn near the top
+    # Placed, each point is where drawing it in the page's own domain put it (to a tenth of a unit).
+    from reader.chart_preview import _Plot, _x_domain, _y_domain, _series_part
+    chart = build_chart(ref, own=early, threshold=Threshold(top * 3))
+    part = _series_part(chart.base.traces_json)
+    y_lo, y_hi = _y_domain(chart.traces, chart.layout, False, part.y_extent)
+    x_lo, x_hi = _x_domain(chart.traces, None, part.x_extent)
+    direct = _Plot(x_lo, x_hi, y_lo, y_hi, False).dots(
+        next(t for t in json.loads(chart.base.traces_json) if t.get("meta") == "points"))
+    direct_ys = [float(m.split()[1].removesuffix("h0")) for m in direct.split("M")[1:]]
+    assert max(abs(p - q) for p, q in zip(placed_ys(high), direct_ys)) < 0.2
+    # The log axis is another drawing of the series.
     assert Preview.of(build_chart(ref, own=early), "log", None).points != a.points

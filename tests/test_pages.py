@@ -15,7 +15,7 @@ QUERIES = {
     # generations (claims, data: cold, so each reads its row), status counts, newest evidence, topics,
     # model count, last run, featured charts, compute chart (measures on it, points, runs), GPQA chart
     # (its id, measures on it, benchmark, points, runs), verdicts, latest claims (+topics)
-    "home": 27,  # + stored: status counts, topics, two charts
+    "home": 31,  # + stored: status counts, topics, two charts, their two marker lists
     # claims version, the 5 facets' counts (cold cache: one read of the pre-aggregated counts; the page
     # count is their sum), the shown topics' and people's names, claims, their topics
     "claim_list": 6,
@@ -23,7 +23,7 @@ QUERIES = {
     # the benchmark's id, claims on the series, version, benchmark, points, runs), verdicts, related
     # (the newest of each of its two topics, cached per claims generation, then those claims), the
     # quote's attributions
-    "claim": 18,  # + stored: the chart
+    "claim": 20,  # + stored: the chart, the claims it marks
     # claims generation, people with claims (count, a page of them), resolved claims by topic and overall
     "person_list": 5,
     "person": 5,  # person, track record (overall, by topic: counted), a page of claims, their topics
@@ -38,10 +38,10 @@ QUERIES = {
     "timeline": 25,  # + stored: five charts (three are of series not ingested here), the data lanes
     # featured charts (config, version), compute chart (claims generation, claims measured on it,
     # points, runs), benchmark summaries, series summaries
-    "data": 10,  # + stored: the chart
+    "data": 12,  # + stored: the chart, the claims it marks
     # benchmark, chart (claims generation, the benchmark's id and the claims it marks, version,
     # benchmark, points, runs), the claims measured on it (count, page)
-    "benchmark": 12,  # + stored: the chart
+    "benchmark": 16,  # + stored: the chart, the claims it marks, the measured claims' ids
     "models": 2,  # count, page of models with their runs
 }
 

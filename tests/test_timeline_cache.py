@@ -135,3 +135,25 @@ def test_an_ingested_benchmark_record_shows_on_the_next_request(client, world):
     html = _get(client, "/timeline/")[0]
     assert "GPQA" in _lane_of(html, "Record Model")
     assert "Record Model" not in _get(client, "/timeline/?show=claims")[0]
+
+
+def test_markers_escape_what_claims_say_and_topic_lanes_follow_a_new_tag(client, world):
+    # The markers are drawn as formatted strings (reader.timeline._li), not by the template: they must
+    # escape as autoescape does.
+    claim = world["claims"][4]
+    claim.title = 'Scores <b>"double"</b> & more'
+    claim.save()
+    html = _get(client, "/timeline/?lanes=topic")[0]
+    assert ": Scores &lt;b&gt;&quot;double&quot;&lt;/b&gt; &amp; more <span class=\"tl-detail\">(Bo Quill; " in html
+    assert "<b>\"double\"</b>" not in html
+    lane = _lane_of(html, "Scores &lt;b&gt;&quot;double&quot;&lt;/b&gt; &amp; more")
+    assert '<a href="/topics/scaling/">Scaling</a> <span class="muted">(8)</span>' in lane
+    # A second topic on the claim opens its lane on the next request, the claim drawn in both.
+    agents = factories.topic(slug="agents", name="Agents")
+    claim.topics.add(agents)
+    html = _get(client, "/timeline/?lanes=topic")[0]
+    agents_lane = html[html.index('<section class="tl-lane" aria-labelledby="lane-claims-agents">'):]
+    agents_lane = agents_lane[:agents_lane.index("</section>")]
+    assert '<a href="/topics/agents/">Agents</a> <span class="muted">(1)</span>' in agents_lane
+    assert agents_lane.count('class="tl-mark tl-claim"') == 1 and "Scores &lt;b&gt;" in agents_lane
+    assert '<a href="/topics/scaling/">Scaling</a> <span class="muted">(8)</span>' in html
