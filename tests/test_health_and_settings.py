@@ -66,6 +66,19 @@ def test_postgres_connections_start_no_parallel_workers_unless_told(told, expect
     assert result.stdout.split() == [expected]
 
 
+@pytest.mark.parametrize("told, expected", [(None, "off"), ("1", "on")])
+def test_postgres_connections_compile_no_plans_unless_told(told, expected):
+    code = ("from django.db import connection\n"
+            "with connection.cursor() as c:\n"
+            "    c.execute('SHOW jit'); print(c.fetchone()[0])")
+    env = {"DATABASE_URL": "postgres://postgres@127.0.0.1:5432/postgres"}
+    if told is not None:
+        env["DB_JIT"] = told
+    result = _manage("shell", "--no-imports", "-c", code, **env)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == [expected]
+
+
 def test_a_malformed_boolean_setting_is_a_clear_error():
     result = _manage("check", DJANGO_DEBUG="perhaps")
     assert result.returncode != 0 and "DJANGO_DEBUG must be one of" in result.stderr
