@@ -42,9 +42,14 @@ EPOCH = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
 # Loaded without their secondary indexes and constraints, which are rebuilt once at the end.
 BIG_TABLES = ("claims_claim", "claims_claim_topics", "claims_evidence", "claims_verdict", "ingest_benchmarkscore",
               "measures_measure")
-# The triggers that keep claims.ClaimSearch (claims migrations 0013 and 0015).
+# The triggers that keep the search rows: claims.ClaimSearch (claims migrations 0013 and 0015) and
+# claims.EvidenceSearch (0017_evidence_search_rows).
 SEARCH_ROW_TRIGGERS = (("claims_claim", "claims_search_claim"), ("claims_claim", "claims_search_claim_update"),
-                       ("claims_claim_topics", "claims_search_topics"))
+                       ("claims_claim_topics", "claims_search_topics"),
+                       ("claims_evidence", "claims_evidence_search_insert"),
+                       ("claims_evidence", "claims_evidence_search_delete"),
+                       ("claims_evidence", "claims_evidence_search_update"),
+                       ("claims_claim", "claims_evidence_search_claim"))
 # Every published claim's row, as the triggers' claims_search_refresh() writes one, in one statement:
 # called per claim, that function's cached plan deletes from the table with the sequential scan
 # it planned while the table was empty (minutes at 100k). tests/test_scale_dataset.py checks
@@ -57,7 +62,11 @@ SELECT c.id, coalesce(c.search_document, ''::tsvector), c.title, c.date_made, c.
 FROM claims_claim c
 LEFT JOIN (SELECT claim_id, array_agg(topic_id ORDER BY topic_id) AS ids FROM claims_claim_topics GROUP BY claim_id) t
   ON t.claim_id = c.id
-WHERE c.editorial_state = 'published'
+WHERE c.editorial_state = 'published';
+INSERT INTO claims_evidencesearch (evidence_id, document, created)
+SELECT e.id, coalesce(e.search_document, ''::tsvector), e.created
+FROM claims_evidence e JOIN claims_claim c ON c.id = e.claim_id
+WHERE e.state = 'accepted' AND c.editorial_state = 'published';
 """
 # Bumped when the data set's shape changes, so a database built by an older generator is rebuilt
 # (bench/_benchdb.py keeps it in the marker).
@@ -383,7 +392,7 @@ def generate(size, log=print):
         if postgres:
             facet_table.refill()  # and the triggers back on
             # Its document index is built after the rows, not grown by each of them.
-            rebuild_search = _without_indexes(cur, "claims_claimsearch")
+            rebuild_search = _without_indexes(cur, "claims_claimsearch") + _without_indexes(cur, "claims_evidencesearch")
             cur.execute(SEARCH_ROWS)
             for statement in rebuild_search:
                 cur.execute(statement)

@@ -73,10 +73,19 @@ def test_the_search_rows_are_built_once_and_match_the_claims(dataset):
         matching = cursor.fetchone()[0]
         cursor.execute("SELECT count(*) FROM claims_claimsearch")
         rows = cursor.fetchone()[0]
-        cursor.execute("SELECT count(*) FROM pg_trigger WHERE tgname LIKE 'claims_search_%' AND tgenabled = 'D'")
+        cursor.execute("""
+            SELECT count(*), count(s.evidence_id) FILTER (WHERE s.document = e.search_document AND s.created = e.created)
+            FROM claims_evidence e JOIN claims_claim c ON c.id = e.claim_id
+            LEFT JOIN claims_evidencesearch s ON s.evidence_id = e.id
+            WHERE e.state = 'accepted' AND c.editorial_state = 'published'""")
+        public_evidence, evidence_matching = cursor.fetchone()
+        cursor.execute("SELECT count(*) FROM claims_evidencesearch")
+        evidence_rows = cursor.fetchone()[0]
+        cursor.execute("SELECT count(*) FROM pg_trigger WHERE tgname LIKE 'claims_%search%' AND tgenabled = 'D'")
         disabled = cursor.fetchone()[0]
     assert published > TINY.claims * 0.9
     assert (rows, matching) == (published, published)
+    assert public_evidence > 0 and (evidence_rows, evidence_matching) == (public_evidence, public_evidence)
     assert disabled == 0  # and the triggers are back on
 
 
