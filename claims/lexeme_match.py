@@ -83,7 +83,7 @@ def _where(lexeme: str | None, filters: dict) -> tuple[str, list]:
 # at 100k hold 900 distinct lists), unnested here: it counts a claim once per topic; the others
 # count one entry a claim, as the facet table's counts do (claims/browse.py).
 _GROUPED = {"topic": "l.topic_ids", "person": "l.person_id", "status": "l.status", "kind": "l.kind",
-            "year": "EXTRACT(YEAR FROM l.date_made)::int"}
+            "year": "date_part('year', l.date_made)::int"}  # not EXTRACT: its numeric result hashes slower
 
 
 def _decode(name: str, value):
@@ -112,14 +112,20 @@ class LexemeMatch:
             if key not in unders:
                 unders.append(key)
             which[name] = unders.index(key)
-        filtered = [_where(None, dict(key)) for key in unders]
         names = list(wanted)
         columns = [_GROUPED[name] for name in names]
-        sql = (f"SELECT {', '.join(columns)}, {', '.join(f'GROUPING({c})' for c in columns)}, "
-               f"{', '.join(f'count(*) FILTER (WHERE {where})' for where, _ in filtered)} "
-               f"FROM claims_claimlexeme l WHERE l.lexeme = %s "
+        if len(unders) == 1:
+            # Every facet under the same filters (q alone; or q and one facet whose own count is
+            # cached already): those filters are the scan's, and only matching rows are hashed.
+            where, params = _where(self.lexeme, dict(unders[0]))
+            aggregates = "count(*)"
+        else:
+            filtered = [_where(None, dict(key)) for key in unders]
+            where, params = "l.lexeme = %s", [p for _, where_params in filtered for p in where_params] + [self.lexeme]
+            aggregates = ", ".join(f"count(*) FILTER (WHERE {condition})" for condition, _ in filtered)
+        sql = (f"SELECT {', '.join(columns)}, {', '.join(f'GROUPING({c})' for c in columns)}, {aggregates} "
+               f"FROM claims_claimlexeme l WHERE {where} "
                f"GROUP BY GROUPING SETS ({', '.join(f'({c})' for c in columns)})")
-        params = [param for _, where_params in filtered for param in where_params] + [self.lexeme]
         found = {name: {} for name in names}
         k = len(names)
         with connection.cursor() as cursor:
