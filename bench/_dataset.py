@@ -43,13 +43,15 @@ EPOCH = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
 BIG_TABLES = ("claims_claim", "claims_claim_topics", "claims_evidence", "claims_verdict", "ingest_benchmarkscore",
               "measures_measure")
 # The triggers that keep the search rows: claims.ClaimSearch (claims migrations 0013 and 0015) and
-# claims.EvidenceSearch (0017_evidence_search_rows).
+# claims.EvidenceSearch (0017_evidence_search_rows), and the per-word rows kept from ClaimSearch's
+# (claims.ClaimLexeme, 0017_claim_lexemes).
 SEARCH_ROW_TRIGGERS = (("claims_claim", "claims_search_claim"), ("claims_claim", "claims_search_claim_update"),
                        ("claims_claim_topics", "claims_search_topics"),
                        ("claims_evidence", "claims_evidence_search_insert"),
                        ("claims_evidence", "claims_evidence_search_delete"),
                        ("claims_evidence", "claims_evidence_search_update"),
-                       ("claims_claim", "claims_evidence_search_claim"))
+                       ("claims_claim", "claims_evidence_search_claim"),
+                       ("claims_claimsearch", "claims_lexeme_rows"), ("claims_claimsearch", "claims_lexeme_rows_update"))
 # Every published claim's row, as the triggers' claims_search_refresh() writes one, in one statement:
 # called per claim, that function's cached plan deletes from the table with the sequential scan
 # it planned while the table was empty (minutes at 100k). tests/test_scale_dataset.py checks
@@ -67,6 +69,12 @@ INSERT INTO claims_evidencesearch (evidence_id, document, created)
 SELECT e.id, coalesce(e.search_document, ''::tsvector), e.created
 FROM claims_evidence e JOIN claims_claim c ON c.id = e.claim_id
 WHERE e.state = 'accepted' AND c.editorial_state = 'published';
+-- In lexeme order, as the migration that made the table fills it (one word's rows share pages).
+INSERT INTO claims_claimlexeme (claim_id, lexeme, rank, date_made, person_id, status, kind, topic_ids)
+SELECT s.claim_id, l.lexeme, ts_rank(s.document, claims_lexeme_query(l.lexeme)), s.date_made, s.person_id,
+       s.status, s.kind, s.topic_ids
+FROM claims_claimsearch s, unnest(s.document) l
+ORDER BY l.lexeme;
 """
 # Bumped when the data set's shape changes, so a database built by an older generator is rebuilt
 # (bench/_benchdb.py keeps it in the marker).
@@ -392,7 +400,8 @@ def generate(size, log=print):
         if postgres:
             facet_table.refill()  # and the triggers back on
             # Its document index is built after the rows, not grown by each of them.
-            rebuild_search = _without_indexes(cur, "claims_claimsearch") + _without_indexes(cur, "claims_evidencesearch")
+            rebuild_search = [statement for table in ("claims_claimsearch", "claims_evidencesearch", "claims_claimlexeme")
+                              for statement in _without_indexes(cur, table)]
             cur.execute(SEARCH_ROWS)
             for statement in rebuild_search:
                 cur.execute(statement)

@@ -81,11 +81,23 @@ def test_the_search_rows_are_built_once_and_match_the_claims(dataset):
         public_evidence, evidence_matching = cursor.fetchone()
         cursor.execute("SELECT count(*) FROM claims_evidencesearch")
         evidence_rows = cursor.fetchone()[0]
-        cursor.execute("SELECT count(*) FROM pg_trigger WHERE tgname LIKE 'claims_%search%' AND tgenabled = 'D'")
+        # Each search row's words, ranked as the lexeme triggers rank them.
+        cursor.execute("""
+            SELECT (SELECT count(*) FROM claims_claimsearch s, unnest(s.document) l),
+                   (SELECT count(*) FROM claims_claimlexeme x JOIN claims_claimsearch s ON s.claim_id = x.claim_id
+                    WHERE x.rank = ts_rank(s.document, claims_lexeme_query(x.lexeme)) AND x.topic_ids = s.topic_ids
+                      AND x.status = s.status AND x.kind = s.kind
+                      AND x.lexeme = ANY(tsvector_to_array(s.document)))""")
+        words, words_matching = cursor.fetchone()
+        cursor.execute("SELECT count(*) FROM claims_claimlexeme")
+        word_rows = cursor.fetchone()[0]
+        cursor.execute("SELECT count(*) FROM pg_trigger WHERE (tgname LIKE 'claims_%search%' OR tgname LIKE "
+                       "'claims_lexeme%') AND tgenabled = 'D'")
         disabled = cursor.fetchone()[0]
     assert published > TINY.claims * 0.9
     assert (rows, matching) == (published, published)
     assert public_evidence > 0 and (evidence_rows, evidence_matching) == (public_evidence, public_evidence)
+    assert words > published and (word_rows, words_matching) == (words, words)
     assert disabled == 0  # and the triggers are back on
 
 
