@@ -460,6 +460,7 @@ def test_a_browse_feed_body_reads_the_entries_its_stamp_found_and_shows_none_edi
     assert [e.title for e in after.entries] == ["Scaling will hit a wall"]
 
 
+@pytest.mark.postgresql
 @pytest.mark.django_db
 def test_the_browse_feeds_entries_are_the_newest_matches_and_their_index_covers_them():
     from django.db import connection
@@ -467,8 +468,6 @@ def test_the_browse_feeds_entries_are_the_newest_matches_and_their_index_covers_
     from claims.feeds import browse_feed_entries
     from claims.forms import BrowseForm
 
-    if connection.vendor != "postgresql":
-        pytest.skip("claim_feed_newest is PostgreSQL's (migration 0019)")
     topic = factories.topic(slug="big")
     for i in range(30):
         factories.claim(topics=[topic] if i % 2 else [], status="open" if i % 3 else "mixed", kind="assessment")

@@ -224,16 +224,16 @@ def any_links(db):
 
 @pytest.fixture
 def evidence_links(any_links):
-    if connection.vendor != "postgresql":
-        pytest.skip("the narrow evidence rows are PostgreSQL's; SQLite searches its FTS5 rows")
     return any_links
 
 
+@pytest.mark.postgresql
 def test_evidence_rows_hold_the_public_links_only(evidence_links):
     _, _, _, links = evidence_links
     assert [row[0] for row in _check_evidence_rows()] == [links[0].pk]
 
 
+@pytest.mark.postgresql
 def test_accepting_and_rejecting_evidence_adds_and_removes_its_row(evidence_links):
     _, _, _, links = evidence_links
     links[1].state = "accepted"
@@ -245,6 +245,7 @@ def test_accepting_and_rejecting_evidence_adds_and_removes_its_row(evidence_link
     assert [row[0] for row in _check_evidence_rows()] == [links[1].pk, links[2].pk]
 
 
+@pytest.mark.postgresql
 def test_an_edited_summary_and_a_renamed_source_rewrite_the_row(evidence_links):
     _, _, src, links = evidence_links
     before = dict((pk, doc) for pk, doc, _ in _check_evidence_rows())[links[0].pk]
@@ -260,6 +261,7 @@ def test_an_edited_summary_and_a_renamed_source_rewrite_the_row(evidence_links):
     assert "'ibis'" in renamed and "'heron'" not in renamed
 
 
+@pytest.mark.postgresql
 def test_publishing_and_unpublishing_a_claim_add_and_remove_its_evidence_rows(evidence_links):
     published, draft, _, links = evidence_links
     draft.editorial_state = Claim.EditorialState.PUBLISHED
@@ -271,6 +273,7 @@ def test_publishing_and_unpublishing_a_claim_add_and_remove_its_evidence_rows(ev
     assert [row[0] for row in _check_evidence_rows()] == [links[0].pk, links[3].pk]
 
 
+@pytest.mark.postgresql
 def test_evidence_moved_bulk_created_and_deleted_follows_into_the_rows(evidence_links):
     published, draft, _, links = evidence_links
     Evidence.objects.filter(pk=links[0].pk).update(claim=draft)  # onto an unpublished claim
@@ -285,6 +288,7 @@ def test_evidence_moved_bulk_created_and_deleted_follows_into_the_rows(evidence_
     assert _check_evidence_rows() == []
 
 
+@pytest.mark.postgresql
 def test_a_suggestion_edit_never_reaches_the_rows_trigger(evidence_links):
     """The ingest writes suggestions in bulk: their updates must not call the rows' function."""
     _, _, _, links = evidence_links
@@ -318,8 +322,6 @@ def test_the_evidence_group_shows_a_link_accepted_by_a_queryset_update_at_once(c
 def ai_models(db):
     from ingest.models import AIModel
 
-    if connection.vendor != "postgresql":
-        pytest.skip("the stored model documents are PostgreSQL's")
     source = DataSource.objects.create(slug="epoch", name="Epoch AI", kind="csv")
     run = IngestRun.objects.create(source=source, status="ok")
     made = [AIModel.objects.create(key=f"m{i}", name=f"Model {name}", organization=org, domain="Language", run=run)
@@ -361,11 +363,13 @@ def _models_html(client, q):
     return html.split('id="results-models"')[1].split("</section>")[0] if 'id="results-models"' in html else ""
 
 
+@pytest.mark.postgresql
 def test_stored_model_documents_are_the_ones_the_orm_makes_one_per_current_model(ai_models):
     assert _stored_model_documents() == _orm_model_documents()
     assert len(_stored_model_documents()) == 3
 
 
+@pytest.mark.postgresql
 def test_a_model_edited_after_the_refresh_is_found_by_its_new_words_at_once(client, ai_models):
     from ingest.models import AIModel
 
@@ -384,6 +388,7 @@ def test_a_model_edited_after_the_refresh_is_found_by_its_new_words_at_once(clie
     assert [pk for pk, _ in _stored_model_documents()] == [orca.pk]
 
 
+@pytest.mark.postgresql
 def test_new_and_deleted_models_are_found_and_gone_at_once_and_the_refresh_catches_up(client, ai_models):
     from claims.search_rows import refresh_model_documents
     from ingest.models import AIModel
@@ -400,6 +405,7 @@ def test_new_and_deleted_models_are_found_and_gone_at_once_and_the_refresh_catch
     assert "<mark>Manatee</mark>" in _models_html(client, "manatee") and _models_html(client, "narwhal") == ""
 
 
+@pytest.mark.postgresql
 def test_a_failed_refresh_of_the_model_documents_still_answers_the_search(client, ai_models, monkeypatch):
     from django.db import DatabaseError
 

@@ -252,7 +252,7 @@ def _lexeme_rows(claim_id) -> dict:
         return {row[0]: row[1:] for row in cursor.fetchall()}
 
 
-@pytest.mark.skipif("connection.vendor != 'postgresql'")
+@pytest.mark.postgresql
 def test_the_lexeme_rows_follow_each_write_with_the_values_it_wrote(claims):
     """Each write path changes a claim's lexeme rows as it changes the claim: the words, the rank
     a title word earns, the facet values; and a COPY, which no ORM signal sees."""
@@ -289,7 +289,7 @@ def test_the_lexeme_rows_follow_each_write_with_the_values_it_wrote(claims):
     check()
 
 
-@pytest.mark.skipif("connection.vendor != 'postgresql'")
+@pytest.mark.postgresql
 def test_an_update_that_changes_no_lexeme_value_rewrites_no_lexeme_row(claims):
     """An evidence recount or a save's new ``updated`` stamp rewrites the search row (its count,
     its stamp) but none of the claim's 10-odd lexeme rows and their index entries."""
@@ -315,7 +315,7 @@ def test_an_update_that_changes_no_lexeme_value_rewrites_no_lexeme_row(claims):
     check()
 
 
-@pytest.mark.skipif("connection.vendor != 'postgresql'")
+@pytest.mark.postgresql
 def test_a_stored_rank_is_the_rank_a_one_word_query_gives(claims):
     """The rank stored under a lexeme is ts_rank under websearch_to_tsquery of the word itself, to
     the last bit: browse's order under one word does not change with where it is read from."""
@@ -330,7 +330,7 @@ def test_a_stored_rank_is_the_rank_a_one_word_query_gives(claims):
     assert total >= 8 and equal == total
 
 
-@pytest.mark.skipif("connection.vendor != 'postgresql'")
+@pytest.mark.postgresql
 def test_a_one_word_page_and_its_counts_read_the_lexeme_index_in_order(claims):
     """The page walks the lexeme's ordered index (presorted on rank and date: no sort of the whole
     match) and each facet count is a pass over the same index's entries, not the heap."""
