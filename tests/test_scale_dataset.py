@@ -5,6 +5,7 @@ was replaced by the measures app): this runs the generator and the benchmark's o
 against the current code, so such a change fails here instead of at the next benchmark run.
 """
 
+import gzip
 import sys
 from collections import Counter
 from pathlib import Path
@@ -105,10 +106,12 @@ def test_every_page_the_benchmark_measures_answers(dataset, client):
     assert draw.measured3, "no claim with three measures to measure"
     for name, url_for in pages.pages(draw).items():
         url = url_for()
-        response = client.get(url)
+        response = pages.get(client, url)
         assert response.status_code == 200, (name, url, response.status_code)
-        if response.streaming:
-            b"".join(response.streaming_content)
+        body = b"".join(response.streaming_content) if response.streaming else response.content
+        if name.endswith(" gz"):  # what a browser is sent: the same file, gzipped
+            assert response["Content-Encoding"] == "gzip", name
+            assert gzip.decompress(body).decode().startswith(("slug,", '{"meta"')), name
 
 
 def test_a_claim_with_three_measures_charts_its_primary_and_tells_all_three(dataset, client):
