@@ -214,25 +214,11 @@ def test_a_sorted_match_follows_an_edit_on_the_next_request(client, walls):
 def counts_under_q(q: str, filters: dict):
     """Each facet's counts under q and every filter but its own, the slow way: the claims a plain
     ranked query matches, their facet values read one by one in Python."""
-    from collections import Counter
-
-    from .test_browse_facets import _values
+    from .test_browse_facets import _values, counted
 
     matched = set(plain_ranked(q))
-    rows = [_values(c) for c in Claim.objects.filter(pk__in=matched).prefetch_related("topics").select_related("person")]
-
-    def fits(row, skip):
-        return all(value in row[name] if name == "topic" else row[name] == value
-                   for name, value in filters.items() if name != skip)
-
-    counts = {}
-    for name in ("topic", "person", "status", "kind", "year"):
-        counter = Counter()
-        for row in rows:
-            if fits(row, name):
-                counter.update(row[name] if name == "topic" else [row[name]])
-        counts[name] = dict(counter)
-    return counts, sum(1 for row in rows if fits(row, None))
+    return counted([_values(c) for c in Claim.objects.filter(pk__in=matched).prefetch_related("topics")
+                    .select_related("person")], filters)
 
 
 @pytest.mark.parametrize("q", ["Walls", "wall ahead", '"hits a wall"', "wall -ahead", "WALL"])

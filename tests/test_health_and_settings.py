@@ -51,29 +51,22 @@ def test_production_settings_pass_the_deploy_check():
     assert "no issues" in result.stdout
 
 
-@pytest.mark.parametrize("told, expected", [(None, "0"), ("2", "2")])
-def test_postgres_connections_start_no_parallel_workers_unless_told(told, expected):
+@pytest.mark.parametrize("setting, told, variable, expected", [
+    ("max_parallel_workers_per_gather", None, "DB_PARALLEL_WORKERS_PER_GATHER", "0"),
+    ("max_parallel_workers_per_gather", "2", "DB_PARALLEL_WORKERS_PER_GATHER", "2"),
+    ("jit", None, "DB_JIT", "off"),
+    ("jit", "1", "DB_JIT", "on"),
+])
+def test_postgres_connections_start_no_parallel_workers_and_compile_no_plans_unless_told(
+        setting, told, variable, expected):
     # A real PostgreSQL connection made with the settings the environment gives (the
     # server on loopback is there in every run mode here, SQLite ones included).
     code = ("from django.db import connection\n"
             "with connection.cursor() as c:\n"
-            "    c.execute('SHOW max_parallel_workers_per_gather'); print(c.fetchone()[0])")
+            f"    c.execute('SHOW {setting}'); print(c.fetchone()[0])")
     env = {"DATABASE_URL": "postgres://postgres@127.0.0.1:5432/postgres"}
     if told is not None:
-        env["DB_PARALLEL_WORKERS_PER_GATHER"] = told
-    result = _manage("shell", "--no-imports", "-c", code, **env)
-    assert result.returncode == 0, result.stderr
-    assert result.stdout.split() == [expected]
-
-
-@pytest.mark.parametrize("told, expected", [(None, "off"), ("1", "on")])
-def test_postgres_connections_compile_no_plans_unless_told(told, expected):
-    code = ("from django.db import connection\n"
-            "with connection.cursor() as c:\n"
-            "    c.execute('SHOW jit'); print(c.fetchone()[0])")
-    env = {"DATABASE_URL": "postgres://postgres@127.0.0.1:5432/postgres"}
-    if told is not None:
-        env["DB_JIT"] = told
+        env[variable] = told
     result = _manage("shell", "--no-imports", "-c", code, **env)
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == [expected]
