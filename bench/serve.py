@@ -97,8 +97,8 @@ def children(pid: int) -> list[int]:
         return []
 
 
-def wrk(base, paths, duration, connections, threads=2) -> dict:
-    """req/s and latency percentiles for random draws from ``paths``."""
+def wrk(base, paths, duration, connections, threads=2, headers=()) -> dict:
+    """req/s and latency percentiles for random draws from ``paths``, sent with ``headers`` ("Name: value")."""
     listing = OUT / "wrk-paths.txt"
     # Percent-encoded: a drawn parameter may hold a space ("United States"), which the test
     # client encodes for itself but wrk would send as is, breaking the request line.
@@ -107,7 +107,7 @@ def wrk(base, paths, duration, connections, threads=2) -> dict:
     script.write_text(LUA)
     result = subprocess.run(
         ["wrk", "-t", str(threads), "-c", str(connections), "-d", f"{duration}s", "--latency", "--timeout", "30s",
-         "-s", str(script), base, "--", str(listing)],
+         *[arg for header in headers for arg in ("-H", header)], "-s", str(script), base, "--", str(listing)],
         capture_output=True, text=True, check=True)
     text = result.stdout
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", text).group(1))
@@ -138,11 +138,19 @@ def _ms(value, unit):
     return float(value) * {"us": 0.001, "ms": 1, "s": 1000}[unit]
 
 
-def draw_paths(n_per_page) -> dict[str, list[str]]:
+def draw_paths(n_per_page) -> dict[str, tuple[list[str], list[str]]]:
+    """Each page's drawn paths and the request headers it is sent with (bench/pages.py: a page
+    drawn as (URL, headers) asks as a browser does, e.g. for gzip)."""
     from pages import Draw, pages
 
     table = pages(Draw(seed=11))
-    return {name: [url_for() for _ in range(n_per_page)] for name, url_for in table.items()}
+    drawn = {}
+    for name, url_for in table.items():
+        targets = [url_for() for _ in range(n_per_page)]
+        extra = {} if isinstance(targets[0], str) else targets[0][1]
+        headers = [f"{key.removeprefix('HTTP_').replace('_', '-').title()}: {value}" for key, value in extra.items()]
+        drawn[name] = ([t if isinstance(t, str) else t[0] for t in targets], headers)
+    return drawn
 
 
 # --- Datasette ----------------------------------------------------------------------------
@@ -324,11 +332,11 @@ def main():
         if "pages" not in args.skip:
             print(f"\n{'page':20} {'req/s':>8} {'p50_ms':>8} {'p99_ms':>8}  errors")
             results["pages"] = {}
-            for name, paths in draw_paths(200).items():
+            for name, (paths, headers) in draw_paths(200).items():
                 if args.only and not any(o in name for o in args.only):
                     continue
                 drain(base)
-                r = wrk(base, paths, args.duration, args.connections)
+                r = wrk(base, paths, args.duration, args.connections, headers=headers)
                 results["pages"][name] = r
                 flag = f"non-2xx {r['non2xx']}" if r["non2xx"] else ""
                 print(f"{name:20} {r['rps']:8.1f} {r['p50_ms']:8.1f} {r['p99_ms']:8.1f}  {flag}{r['socket_errors']}",
