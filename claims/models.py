@@ -551,7 +551,6 @@ class ClaimSearch(models.Model):
     kind = models.CharField(max_length=20)
 
 
-
 class ClaimLexeme(models.Model):
     """One lexeme of a published claim's search document, with the claim's rank under that lexeme
     alone and its facet values: PostgreSQL only, kept by triggers on the search rows (migration

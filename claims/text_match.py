@@ -61,7 +61,8 @@ class TextMatch:
     def matching(self, filters: dict, order: tuple[int, ...] | None = None, total: int | None = None) -> list[int]:
         """The ids, best first (or in ``order``: these ids sorted otherwise, `ordered`), of the
         claims that also match the facet ``filters`` (facet table values: topic and person ids,
-        the year as a number, None for no person or no date)."""
+        the year as a number, None for no person or no date). ``total`` (the page's count, which
+        LexemeMatch.matching uses to skip a count) is not needed here: the whole match is at hand."""
         ids = self.ids if order is None else order
         mask = self._mask(filters)
         if mask is None:

@@ -66,11 +66,8 @@ class _CountedIds:
     def __getitem__(self, window: slice):
         if window.stop <= CHUNK_ROWS:
             # Stored as well as cached: after a cache flush the first pages cost a row's read.
-            key = f"id-pages:first:{self.name}"
-            first = payload_store.read(key, self.generation)
-            if first is None:
-                first = list(self.queryset.values_list("pk", flat=True)[:CHUNK_ROWS])
-                payload_store.write(key, self.generation, first)
+            first = payload_store.stored(f"id-pages:first:{self.name}", self.generation,
+                                         lambda: list(self.queryset.values_list("pk", flat=True)[:CHUNK_ROWS]))
             return first[window]
         return _all_ids(self.queryset, self.name, self.generation)[window]
 
