@@ -239,11 +239,14 @@ class ClaimFacet(models.Model):
     status = models.CharField(max_length=20)
     kind = models.CharField(max_length=20)
     year = models.SmallIntegerField(null=True)
+    # The claim's own date, for a topic's newest claims (the timeline): migration 0021_facet_date.
+    date_made = models.DateField(null=True)
     lead = models.BooleanField()
 
     class Meta:
         indexes = [
             models.Index(fields=["topic", "status", "kind", "year", "person", "lead"], name="facet_by_topic"),
+            models.Index(fields=["topic", "date_made", "claim"], name="facet_topic_newest"),
             models.Index(fields=["person", "status", "kind", "year", "topic", "lead"], name="facet_by_person"),
             models.Index(fields=["status", "kind", "year", "person", "topic", "lead"], name="facet_by_status"),
             models.Index(fields=["kind", "year", "status", "person", "topic", "lead"], name="facet_by_kind"),

@@ -29,7 +29,7 @@ from measures.series import COMPUTE, BenchmarkSeries
 from claims import payload_store
 from claims.dates import Precision, format_partial_date
 from claims.generation import claims_generation
-from claims.models import Claim
+from claims.models import Claim, ClaimFacet
 
 # Benchmarks whose records make the timeline: the ones the seed claims are held against.
 TIMELINE_BENCHMARKS = ("gpqa-diamond", "swe-bench-verified", "metr-horizon-p50", "frontiermath-2025-02-28-private")
@@ -297,15 +297,15 @@ def timeline_for(topic=None, person=None, *, with_data: bool = True, lanes_by: s
     ones first on every database (PostgreSQL sorts NULL first in a descending order: at 100k the
     newest 300 were all undated, and the axis drew none of them).
 
-    Their ids first, in a subquery the rows are read by: it walks the claims' date index (index only,
-    probing each entry for the topic) until it has enough; reading the rows directly fetched every
-    claim it walked past (6,600 for a topic of 4% of the claims) from the 300 MB table."""
+    Their ids first, in a subquery the rows are read by: reading the rows directly fetched every
+    claim the walk passed from the 300 MB table. A topic's newest come from its facet rows (_of_topic)."""
     order = (F("date_made").desc(nulls_last=True), "title")
-    newest = Claim.objects.published().order_by(*order)
     if topic:
-        newest = newest.filter(topics=topic)
-    if person:
-        newest = newest.filter(person=person)
+        newest = Claim.objects.filter(pk__in=_of_topic(topic, person)).order_by(*order)
+    else:
+        newest = Claim.objects.published().order_by(*order)
+        if person:
+            newest = newest.filter(person=person)
     rows = list(Claim.objects.filter(pk__in=newest.values("pk")[: TIMELINE_CLAIMS + 1])
                 .order_by(*order).values_list("pk", *MARKER_FIELDS))
     topics: dict[int, list] = {}
@@ -319,6 +319,20 @@ def timeline_for(topic=None, person=None, *, with_data: bool = True, lanes_by: s
               person_name in rows]
     return Shown(build_timeline(claims[:TIMELINE_CLAIMS], with_data=with_data, lanes_by=lanes_by),
                  len(claims) > TIMELINE_CLAIMS)
+
+
+def _of_topic(topic, person=None):
+    """The ids of the topic's published claims that can be among its TIMELINE_CLAIMS + 1 newest: those
+    dated on or after the one in that place, from the topic's facet rows (claims.ClaimFacet, index
+    facet_topic_newest). The claims' own date index holds every topic's claims: walking it for a small
+    topic's newest probed 11,556 entries at 100k claims, ten times what it did at 10k. The index has
+    no titles, the order's tie-break, so claims dated like the last place's all stay candidates."""
+    rows = ClaimFacet.objects.filter(topic=topic, **({"person": person} if person else {}))
+    dated = rows.filter(date_made__isnull=False).order_by("-date_made")  # the index read backwards
+    last = list(dated.values_list("date_made", flat=True)[TIMELINE_CLAIMS:TIMELINE_CLAIMS + 1])
+    if last:  # otherwise every claim of the topic is a candidate: its dated ones, then undated ones
+        rows = rows.filter(date_made__gte=last[0])
+    return rows.values("claim_id")
 
 
 def timeline_html(topic=None, person=None, *, with_data: bool = True, lanes_by: str = "person") -> str:

@@ -161,7 +161,7 @@ def test_a_deleted_topic_leaves_its_claims_counted_once(client, world):
 def test_the_refill_rebuilds_what_the_triggers_keep(world):
     def rows():
         return sorted(ClaimFacet.objects.values_list("claim_id", "topic_id", "person_id", "status", "kind", "year",
-                                                     "lead"))
+                                                     "date_made", "lead"))
 
     def counts():
         return sorted(FacetCount.objects.filter(n__gt=0).values_list("facet", "value", "under", "under_value", "n"))

@@ -157,3 +157,55 @@ def test_markers_escape_what_claims_say_and_topic_lanes_follow_a_new_tag(client,
     assert '<a href="/topics/agents/">Agents</a> <span class="muted">(1)</span>' in agents_lane
     assert agents_lane.count('class="tl-mark tl-claim"') == 1 and "Scores &lt;b&gt;" in agents_lane
     assert '<a href="/topics/scaling/">Scaling</a> <span class="muted">(8)</span>' in html
+
+
+def _topic_newest(topic, limit):
+    """A topic's newest published claims the plain way: the claims table, ordered by date then title."""
+    from django.db.models import F
+
+    from claims.models import Claim
+
+    return list(Claim.objects.published().filter(topics=topic)
+                .order_by(F("date_made").desc(nulls_last=True), "title").values_list("title", flat=True)[:limit])
+
+
+def test_a_topic_s_newest_claims_are_the_plain_order_s_ties_and_edits_included(world, monkeypatch):
+    """A topic's newest come from its facet rows (reader.timeline._of_topic), which hold dates but no
+    titles: claims dated like the last place's all stay candidates, so the title tie-break is the
+    plain order's; a new date, topic or state moves a claim in or out on the next read."""
+    from reader.timeline import timeline_for
+
+    monkeypatch.setattr("reader.timeline.TIMELINE_CLAIMS", 4)
+    topic, other = world["topic"], factories.topic(slug="other", name="Other")
+    tied = dt.date(2021, 1, 1) + dt.timedelta(days=30 * 5)  # claim 5's date: places 3 to 5 of 9 share it
+    for title in ("Tied b", "Tied a"):
+        factories.claim(topics=[topic], title=title, date_made=tied)
+    factories.claim(topics=[other], title="Elsewhere", date_made=dt.date(2030, 1, 1))
+    factories.claim(topics=[topic], title="Undated", date_made=None)
+
+    def shown():
+        timeline = timeline_for(topic).timeline
+        drawn = sorted((m for lane in timeline.claim_lanes for m in lane.markers), key=lambda m: (-m.date.toordinal(), m.title))
+        return [m.title for m in drawn] + [m.title for m in timeline.undated]
+
+    expected = _topic_newest(topic, 4)
+    assert expected == ["Timeline claim 7", "Timeline claim 6", "Tied a", "Tied b"]
+    assert shown() == expected
+    claims = world["claims"]
+    claims[0].date_made = dt.date(2029, 1, 1)  # the oldest becomes the newest
+    claims[0].save()
+    claims[7].topics.set([other])  # the newest leaves the topic
+    claims[6].editorial_state = "draft"
+    claims[6].save()
+    assert shown() == _topic_newest(topic, 4) == ["Timeline claim 0", "Tied a", "Tied b", "Timeline claim 5"]
+
+
+def test_a_topic_with_few_dated_claims_shows_them_all_and_its_undated_ones(world, monkeypatch):
+    from reader.timeline import timeline_for
+
+    monkeypatch.setattr("reader.timeline.TIMELINE_CLAIMS", 10)
+    for i in range(4):
+        factories.claim(topics=[world["topic"]], title=f"Undated {i}", date_made=None)
+    shown = timeline_for(world["topic"])
+    assert shown.truncated and shown.timeline.claim_count == 8
+    assert [m.title for m in shown.timeline.undated] == ["Undated 0", "Undated 1"]
