@@ -11,7 +11,7 @@ from django.core.cache import cache
 from django.db.models import Count, Q
 from django.http import QueryDict
 
-from . import text_match
+from . import facet_table, text_match
 from .forms import FACET_COLUMNS, PERSON_NONE, YEAR_UNKNOWN, BrowseForm
 from .models import Claim, ClaimFacet, FacetCount, Person, Topic
 
@@ -135,13 +135,25 @@ def _encode(value) -> str:
     return "" if value is None else str(value)
 
 
+def precounted(under: dict) -> bool:
+    """Whether claims.FacetCount holds the counts under these filters: none, one, or two of
+    facet_table.PAIRED (a person's rows are few: counted as they are)."""
+    if "q" in under:
+        return False
+    return len(under) <= 1 or (len(under) == 2 and all(name in facet_table.PAIRED for name in under))
+
+
 def _precounted(wanted: dict) -> dict[str, dict]:
-    """{facet: {value: n}} from the pre-aggregated counts, for facets under no filter or one
-    (``wanted``: facet -> its filters), all in one query over claims.FacetCount's key."""
+    """{facet: {value: n}} from the pre-aggregated counts, for facets under filters precounted()
+    holds (``wanted``: facet -> its filters), all in one query over claims.FacetCount's key."""
     if not wanted:
         return {}
     which = Q()
     for name, under in wanted.items():
+        if len(under) == 2:
+            (a, va), (b, vb) = sorted(under.items(), key=lambda item: facet_table.PAIRED.index(item[0]))
+            which |= Q(facet=name, under=facet_table.pair_name(a, b), under_value=f"{_encode(va)}+{_encode(vb)}")
+            continue
         (other, value), = under.items() if under else [("", "")]
         which |= Q(facet=name, under=other, under_value=_encode(value) if other else "")
     counts = {name: {} for name in wanted}
@@ -153,8 +165,9 @@ def _precounted(wanted: dict) -> dict[str, dict]:
 def raw_counts(filters: dict, match=None) -> dict[str, dict]:
     """Each facet's {value: n} under every filter but its own.
 
-    A facet under no filter or one (every facet of a page with one filter, the filtered facets
-    of a page with two) reads claims.FacetCount: one query for all of them. Narrower ones are a
+    A facet under no filter, one, or two that are not a person (every facet of a page with one or
+    two such filters, the filtered facets of a page with three) reads claims.FacetCount: one query
+    for all of them. Narrower ones are a
     grouped index-only count each over the facet table, of the rows that intersection matches.
     Cached per claims generation and (facet, filter set), not per whole URL: the topic counts
     under kind=prediction serve every URL that filters on kind=prediction plus a topic. Under q
@@ -170,8 +183,7 @@ def raw_counts(filters: dict, match=None) -> dict[str, dict]:
     found = cache.get_many(list(keys.values()))
     counts = {name: found[key] for name, key in keys.items() if key in found}
     missing = [name for name in COLUMNS if name not in counts]
-    counts.update(_precounted({name: under[name] for name in missing if len(under[name]) <= 1
-                               and "q" not in under[name]}))
+    counts.update(_precounted({name: under[name] for name in missing if precounted(under[name])}))
     if "q" in filters and any(name not in counts for name in missing):
         # Every facet under q from q's match (claims/text_match.py text_match): for one lexeme a
         # grouped pass per facet over its stored lexeme rows, one statement for all of them; for

@@ -1,12 +1,15 @@
 """Refill the browse facet table (claims.ClaimFacet) and its counts (claims.FacetCount) from the
 claims, a statement each.
 
-The triggers of migrations 0009_facet_table and 0010_facet_counts keep both current row by row.
+The triggers of migrations 0009_facet_table, 0010_facet_counts, 0021_facet_date and
+0022_facet_pair_counts keep both current row by row.
 This is for writers that switch them off to load in bulk (the bench generator's COPY of 100k
-claims would otherwise rebuild a claim's rows once per topic link, and each row's 25 counts),
+claims would otherwise rebuild a claim's rows once per topic link, and each row's 43 counts),
 and for repairing a database restored without them. The SQL that names what a facet row counts
 in lives here; the migrations keep frozen copies, as migrations must.
 """
+
+from itertools import combinations
 
 from django.db import DEFAULT_DB_ALIAS, connection, transaction
 
@@ -42,7 +45,26 @@ def tuples(col, source=""):
         parts += [f"SELECT '{facet}', {value[facet]}, '{other}', {value[other]} {source} WHERE {lead}"
                   for other in NON_TOPIC if other != facet]
         parts.append(f"SELECT '{facet}', {value[facet]}, 'topic', {topic} {source} WHERE {has_topic}")
+    # Under two filters (migration 0022_facet_pair_counts): pairs of PAIRED only, since a person's
+    # rows are few enough to count as they are.
+    value["topic"] = topic
+    for facet in FACETS:
+        for a, b in combinations([name for name in PAIRED if name != facet], 2):
+            where = has_topic if "topic" in (facet, a, b) else lead
+            parts.append(f"SELECT '{facet}', {value[facet]}, '{pair_name(a, b)}', {value[a]} || '+' || {value[b]} "
+                         f"{source} WHERE {where}")
     return " UNION ALL ".join(parts)
+
+
+FACETS = ("topic", *NON_TOPIC)
+# The facets a pair of filters is pre-counted for, in the order a pair's names are joined.
+PAIRED = ("topic", "status", "kind", "year")
+
+
+def pair_name(a: str, b: str) -> str:
+    """FacetCount.under for the filters a and b (either order): "topic+kind", "status+year"."""
+    first, second = sorted((a, b), key=PAIRED.index)
+    return f"{first}+{second}"
 
 
 KEY = "under, under_value, facet, value"
@@ -87,6 +109,8 @@ def after_migrate(sender, using, **kwargs) -> None:
     """
     if using != DEFAULT_DB_ALIAS or ("plan" in kwargs and not kwargs["plan"]):
         return
+    if any(backwards for _, backwards in kwargs.get("plan") or ()):
+        return  # migrated back: the tables have an older shape than this code's SQL, and the migrations refilled them
     if not {"claims_claimfacet", "claims_facetcount"} <= set(connection.introspection.table_names()):
         return  # migrated back to before the facet tables
     refill()

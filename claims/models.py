@@ -260,14 +260,16 @@ class FacetCount(models.Model):
 
     Kept by triggers on claims.ClaimFacet (migration 0010_facet_counts), so every page with no
     filter or one reads its counts from here (an index range, whatever the number of claims)
-    and only narrower combinations count the facet table. Values are text; "" is NULL (no
-    person, no date). Rows that fall to 0 stay, and reads skip them.
+    and only narrower combinations count the facet table. Under two filters of topic, status,
+    kind and year (0022_facet_pair_counts) ``under`` names both ("topic+kind") and
+    ``under_value`` holds both values the same way. Values are text; "" is NULL (no person, no
+    date). Rows that fall to 0 stay, and reads skip them.
     """
 
     facet = models.CharField(max_length=10)
     value = models.CharField(max_length=30, blank=True)
-    under = models.CharField(max_length=10, blank=True)
-    under_value = models.CharField(max_length=30, blank=True)
+    under = models.CharField(max_length=20, blank=True)
+    under_value = models.CharField(max_length=60, blank=True)
     n = models.IntegerField()
 
     class Meta:
