@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from django import forms
 from django.db import DatabaseError, connection
 from django.db.models import Case, Count, F, FloatField, Q, Value, When, Window
-from django.db.models.expressions import Expression, RawSQL
+from django.db.models.expressions import Expression
 from django.shortcuts import render
 
 from ingest.models import AIModel, Benchmark, FeedItem
