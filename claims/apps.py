@@ -12,6 +12,14 @@ class ClaimsConfig(AppConfig):
 
         download_rows.connect()  # the topic links' receiver needs the loaded models
 
+        from ingest.signals import data_edited, run_succeeded
+
+        from . import search_rows
+
+        # The stored AI-model search documents follow the models on a worker (claims/search_rows.py).
+        run_succeeded.connect(search_rows.on_models_changed, dispatch_uid="claims.model_documents_after_run")
+        data_edited.connect(search_rows.on_models_changed, dispatch_uid="claims.model_documents_after_edit")
+
         # The SQLite search triggers are off while migrations run (claims/fts.py says why).
         pre_migrate.connect(fts.before_migrate, sender=self, dispatch_uid="claims.fts.before_migrate")
         post_migrate.connect(fts.after_migrate, sender=self, dispatch_uid="claims.fts.after_migrate")

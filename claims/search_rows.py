@@ -15,7 +15,10 @@ Django's collector, own the rows. ``document`` (tsvector) is not a field, as
 claims_evidence.search_document is not (claims/search.py reads it in SQL).
 """
 
-from django.db import models
+from celery import shared_task
+from django.db import connection, models
+
+from ingest import followups
 
 from .models import Evidence
 
@@ -40,7 +43,8 @@ class ModelSearch(models.Model):
     one and stems the model's row itself otherwise, so a stored document can be missing or
     old, never used stale. `refresh_model_documents` brings them up to date: /search/ runs it
     once per process per data generation (ingest runs and the models admin bump it), so the
-    stemming is done once per change, not per search.
+    stemming is done once per change, not per search; a worker does it after every ingest burst
+    and admin edit (on_models_changed), ahead of that first search.
 
     The version columns (xid and tid) and the document are not fields: SQL reads them.
     """
@@ -77,6 +81,26 @@ def refresh_model_documents(using="default") -> None:
     with transaction.atomic(using=using), connections[using].cursor() as cursor:
         for statement in _REFRESH:
             cursor.execute(statement)
+
+
+# Once per burst of runs (ingest/followups.py), like the chart rebuild.
+MODELS_QUEUED = "claims:model-documents-queued"
+
+
+@shared_task(acks_late=True, ignore_result=True)
+def refresh_model_documents_task(run_id: int | None = None) -> None:
+    followups.clear_mark(MODELS_QUEUED)
+    refresh_model_documents()
+
+
+def on_models_changed(sender, **kwargs) -> None:
+    """Receiver for ingest's run_succeeded and data_edited: the models' documents are stemmed on a
+    worker after the runs or the admin edit, not by the first search after them (an Epoch run
+    rewrites every model row, and stemming 3,000 was 10 ms of that search). /search/ still brings
+    them up to date once per process per data generation, a no-op by then; until either has run,
+    a search stems what it has no current document for, so nothing is ever searched stale."""
+    if connection.vendor == "postgresql":
+        followups.queue_once_per_burst(MODELS_QUEUED, refresh_model_documents_task, kwargs.get("run_id"))
 
 
 def model_matches_sql(order: str) -> str:

@@ -420,3 +420,34 @@ def test_a_failed_refresh_of_the_model_documents_still_answers_the_search(client
     AIModel.objects.filter(pk=ai_models[0].pk).update(name="Model Tapir")
     assert "<mark>Tapir</mark>" in _models_html(client, "tapir")
     assert search._models_refreshed_at is None  # tried again on the next search
+
+
+@pytest.mark.postgresql
+def test_ingest_runs_and_admin_edits_queue_one_refresh_of_the_model_documents_per_burst(
+        ai_models, django_capture_on_commit_callbacks, monkeypatch):
+    """The documents are stemmed on a worker after a burst of runs or an admin edit, not by the first
+    search after them; the task itself is run here, in process, on the real tables."""
+    from claims import search_rows
+    from ingest import followups
+    from ingest.models import AIModel
+    from ingest.signals import data_edited, run_succeeded
+
+    for signal, uid in ((run_succeeded, "claims.model_documents_after_run"),
+                        (data_edited, "claims.model_documents_after_edit")):
+        assert any(key[0] == uid for key, *_ in signal.receivers), uid
+    queued = []
+    monkeypatch.setattr(search_rows.refresh_model_documents_task, "apply_async",
+                        lambda args, countdown: queued.append(args))
+    AIModel.objects.filter(pk=ai_models[0].pk).update(name="Model Walrus")
+    with django_capture_on_commit_callbacks(execute=True):
+        for run_id in (5, 6):  # one burst
+            search_rows.on_models_changed(IngestRun, run_id=run_id)
+    assert queued == [(5,)]
+    assert _stored_model_documents() != _orm_model_documents()  # the renamed row's document is not stored yet
+    search_rows.refresh_model_documents_task.apply(args=(5,))
+    assert _stored_model_documents() == _orm_model_documents()
+    assert "'walrus'" in dict(_stored_model_documents())[ai_models[0].pk]
+    with django_capture_on_commit_callbacks(execute=True):
+        search_rows.on_models_changed(AIModel)  # the admin's data_edited carries no run
+    assert queued == [(5,), (None,)]
+    followups.clear_mark(search_rows.MODELS_QUEUED)
