@@ -16,8 +16,8 @@ from django.db import DEFAULT_DB_ALIAS, connection, transaction
 YEAR = {"postgresql": "EXTRACT(YEAR FROM c.date_made)::smallint",
         "sqlite": "CAST(strftime('%Y', c.date_made) AS INTEGER)"}
 REFILL = """
-INSERT INTO claims_claimfacet (claim_id, topic_id, person_id, status, kind, year, date_made, lead)
-SELECT c.id, ct.topic_id, c.person_id, c.status, c.kind, {year}, c.date_made,
+INSERT INTO claims_claimfacet (claim_id, topic_id, person_id, status, kind, year, date_made, created, lead)
+SELECT c.id, ct.topic_id, c.person_id, c.status, c.kind, {year}, c.date_made, c.created,
        ct.topic_id IS NULL OR ct.topic_id = (SELECT min(topic_id) FROM claims_claim_topics WHERE claim_id = c.id)
 FROM claims_claim c LEFT JOIN claims_claim_topics ct ON ct.claim_id = c.id
 WHERE c.editorial_state = 'published'

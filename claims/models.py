@@ -241,12 +241,16 @@ class ClaimFacet(models.Model):
     year = models.SmallIntegerField(null=True)
     # The claim's own date, for a topic's newest claims (the timeline): migration 0021_facet_date.
     date_made = models.DateField(null=True)
+    # When the claim was added, for a topic's newest claims (its browse feed): 0023_facet_created.
+    created = models.DateTimeField(null=True)
     lead = models.BooleanField()
 
     class Meta:
         indexes = [
             models.Index(fields=["topic", "status", "kind", "year", "person", "lead"], name="facet_by_topic"),
             models.Index(fields=["topic", "date_made", "claim"], name="facet_topic_newest"),
+            models.Index(fields=["topic", "created", "claim", "status", "kind", "person", "year"],
+                         name="facet_topic_created"),
             models.Index(fields=["person", "status", "kind", "year", "topic", "lead"], name="facet_by_person"),
             models.Index(fields=["status", "kind", "year", "person", "topic", "lead"], name="facet_by_status"),
             models.Index(fields=["kind", "year", "status", "person", "topic", "lead"], name="facet_by_kind"),
