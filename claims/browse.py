@@ -167,8 +167,8 @@ def raw_counts(filters: dict, match=None) -> dict[str, dict]:
 
     A facet under no filter, one, or two that are not a person (every facet of a page with one or
     two such filters, the filtered facets of a page with three) reads claims.FacetCount: one query
-    for all of them. Narrower ones are a
-    grouped index-only count each over the facet table, of the rows that intersection matches.
+    for all of them. Narrower ones are a grouped index-only count each over the facet table, of
+    the rows that intersection matches.
     Cached per claims generation and (facet, filter set), not per whole URL: the topic counts
     under kind=prediction serve every URL that filters on kind=prediction plus a topic. Under q
     the counts come from q's match (``match()`` returns it; text_match.text_match if not given).
