@@ -206,6 +206,17 @@ def matching_count(filters: dict, counts: dict, match=None) -> int:
     return facet_rows(filters).count()
 
 
+def claim_count(form: BrowseForm) -> int:
+    """How many claims the form's filters match: the browse page's own figure, from the same
+    cached facet counts (so a download of a page just seen counts nothing)."""
+    filters = facet_filters(form)
+
+    def match():
+        return text_match.of_form(form)
+
+    return matching_count(filters, raw_counts(filters, match), match)
+
+
 def _names(model, ids) -> dict:
     ids = [pk for pk in ids if pk is not None]
     if not ids:

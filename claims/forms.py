@@ -102,6 +102,12 @@ class BrowseForm(QueryForm):
     def active_filters(self):
         return {k: self.cleaned_data[k] for k in (*self.FACETS, "q") if self.cleaned_data.get(k)}
 
+class BrowseDownloadForm(BrowseForm):
+    """The browse filters of /claims.csv and /claims.json, and which part of the matches a file holds."""
+
+    part = forms.IntegerField(required=False, min_value=1, max_value=100000)
+
+
 class TimelineForm(QueryForm):
     """GET filters for /timeline/: claims by topic and person, data events on or off."""
 

@@ -136,7 +136,9 @@ class CachedCountPaginator(Paginator):
         from everywhere, and a chunk at a time would pay an OFFSET scan per chunk.
         """
         chunk = (number - 1) // CHUNK_PAGES
-        prefix = f"browse-bounds:v2:{claims_generation()}:{_digest({**self.filters, 'order': repr(self.columns)})}"
+        # Per page size too: a download's parts (KeyPaginator) share the browse filters and sorts.
+        shape = {**self.filters, "order": repr(self.columns), "per_page": self.per_page}
+        prefix = f"browse-bounds:v3:{claims_generation()}:{_digest(shape)}"
         bounds = cache.get(f"{prefix}:{chunk}")
         if bounds is None:
             table = self._first_rows()
@@ -155,18 +157,24 @@ class CachedCountPaginator(Paginator):
         rows = sorted(firsts.values_list(*self._key_fields(), "_row"), key=lambda row: row[-1])
         return [row[:-1] for row in rows]
 
-    def _seek(self, key, *, inclusive):
-        ids = []
+    def _seek(self, key, *, inclusive, limit=None):
+        return [row[-1] for row in self._seek_keys(key, inclusive=inclusive, limit=limit, fields=["pk"])]
+
+    def _seek_keys(self, key, *, inclusive, limit=None, fields):
+        """The ``fields`` of the first ``limit`` (default: a page of) rows at or after ``key``."""
+        limit = limit or self.per_page
+        rows = []
         for branch in _branches(self.columns, key, inclusive):
-            wanted = self.per_page - len(ids)
-            ids += self.object_list.filter(branch).values_list("pk", flat=True)[:wanted]
-            if len(ids) >= self.per_page:
+            rows += self.object_list.filter(branch).values_list(*fields)[:limit - len(rows)]
+            if len(rows) >= limit:
                 break
-        return ids
+        return rows
 
     def _cursor(self, page):
         last = list(page.object_list)[-1]  # a queryset keeps what it read: the template reuses it
-        values = [getattr(last, "pk" if name == "pk" else name) for name in self._key_fields()]
+        return self._signed([getattr(last, "pk" if name == "pk" else name) for name in self._key_fields()])
+
+    def _signed(self, values) -> str:
         return signing.dumps([repr(self.columns), [_plain(v) for v in values]], salt=CURSOR_SALT, compress=True)
 
     def _parse(self, cursor):
@@ -179,6 +187,34 @@ class CachedCountPaginator(Paginator):
         model = self.object_list.model
         fields = [model._meta.pk if name == "pk" else model._meta.get_field(name) for name in self._key_fields()]
         return [None if v is None else field.to_python(v) for field, v in zip(fields, values, strict=True)]
+
+
+class KeyPaginator(CachedCountPaginator):
+    """CachedCountPaginator whose pages hold claim ids, not rows: a browse download's parts
+    (reader/downloads.py), whose lines are stored by claim id, so loading the rows would be waste.
+
+    A page reads one row more than it holds, so whether another follows does not hang on the
+    count (a part reached by a cursor may carry an older part number than its place), and its
+    ``next_cursor`` is that of the last id's row."""
+
+    def page(self, number):
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        if not self.columns:  # no keyset for this order: ids from an index-only OFFSET scan
+            keys = list(self.object_list.values_list("pk")[bottom:bottom + self.per_page + 1])
+        elif self.after is not None:
+            keys = self._seek_keys(self.after, inclusive=False, limit=self.per_page + 1, fields=self._key_fields())
+        elif bottom < DEFERRED_FROM:
+            keys = list(self.object_list.values_list(*self._key_fields())[bottom:bottom + self.per_page + 1])
+        elif (start := self._boundary(number)) is not None:
+            keys = self._seek_keys(start, inclusive=True, limit=self.per_page + 1, fields=self._key_fields())
+        else:  # a count a moment older than the rows
+            keys = []
+        shown = keys[:self.per_page]
+        page = self._get_page([key[-1] for key in shown], number, self)
+        page.more = len(keys) > self.per_page
+        page.next_cursor = self._signed(shown[-1]) if self.columns and page.more else ""
+        return page
 
 
 def _plain(value):

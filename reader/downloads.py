@@ -1,27 +1,28 @@
-"""Browse downloads (/claims.csv, /claims.json): every claim matching /claims/'s filters.
+"""Browse downloads (/claims.csv, /claims.json): the claims matching /claims/'s filters, a part
+(claims.downloads.PART_SIZE claims) per file, with Link headers to the other parts.
 
 They live here, not in claims/downloads.py, because their columns include each claim's
 measures and claims must not import measures. Each claim's columns come stored, as text
 (claims/download_rows.py); its measure columns are appended here, rendered from its measures
 (read live: an ingest's re-check rewrites them in bulk, with no signal), so the CSV and JSON
-hold identical data. The queries: the matching
-claims' ids in their order, before the response starts (so a download with bad filters fails
-before its first byte), then per thousand claims as the stream is read their stored lines and
-their measures (on PostgreSQL the lines come joined by the database, and only the measures of
-claims that have any are read).
+hold identical data. The queries: the part's ids in their order (claims.downloads.browse_part()),
+before the response starts, so a download with bad filters or a bad part fails before its first
+byte; then, as the stream is read, their stored lines and their measures (on PostgreSQL the lines
+come joined by the database, and only the measures of claims that have any are read).
 """
 
 import json
+from urllib.parse import urlencode
 
 from django.db import connection
-from django.http import StreamingHttpResponse
+from django.http import HttpResponseNotFound, StreamingHttpResponse
 
-from claims.browse import facet_rows
 from claims.download_rows import csv_part, json_members
-from claims.downloads import BROWSE_CLAIM_COLUMNS, attach, browse_lines, browse_pieces, filename, meta_block
-from claims.errors import bad_query
-from claims.forms import BrowseForm
-from claims.models import Claim
+from claims.downloads import (BROWSE_CLAIM_COLUMNS, NoSuchPart, attach, browse_lines, browse_part, browse_pieces,
+                              filename, meta_block)
+from claims.errors import bad_query, bad_request
+from claims.forms import BrowseDownloadForm
+from claims.pagination import BadCursor
 from measures.models import Measure
 from measures.selectors import MeasureSummary, measure_summaries
 
@@ -33,31 +34,23 @@ BROWSE_COLUMNS = [*BROWSE_CLAIM_COLUMNS, *MEASURE_COLUMNS]
 _NO_MEASURE = MeasureSummary(0, "", "", "", None)
 
 
-def _browse(request):
-    """(form, queryset) for the request's filters, or (form, None) when they are invalid."""
-    form = BrowseForm(request.GET)
+def _part(request):
+    """(the part this request asks for, None) or (None, the 4xx that says why not)."""
+    form = BrowseDownloadForm(request.GET)
     if not form.is_valid():
-        return form, None
-    facets = form.facet_values()
-    if facets and not form.cleaned_data.get("q"):
-        # A download reads every match, not a page, so the facet table alone (exact, kept by
-        # triggers) says which claims match, and an index holding the claims' ids and sort
-        # columns gives their order without visiting the claims' rows. The same filters on the
-        # claims' own columns too made PostgreSQL expect a handful of matches and probe each
-        # claim's row: at 100k claims, a topic and a kind (14,332 claims) read 16,448 buffers
-        # from outside shared memory in 211-262 ms, against 5,261 in 108-133 ms this way.
-        return form, form.sorted(Claim.objects.for_list().filter(pk__in=facet_rows(facets).values("claim_id")))
-    claims = form.filter(Claim.objects.for_list())
-    if facets:
-        # Found through the facet table's indexes, the matches are probed by id; filtered on the
-        # claims table alone, PostgreSQL scanned all of its 300 MB at 100k claims (112 ms for a
-        # topic's 3,400 against 28 ms).
-        claims = claims.filter(pk__in=facet_rows(facets).values("claim_id"))
-    return form, form.sorted(claims)
+        return None, bad_query(request, form, "Invalid filter", plain=True)
+    try:
+        return browse_part(form), None
+    except BadCursor as error:
+        return None, bad_request(request, f"Invalid parameters: {error}", plain=True)
+    except NoSuchPart as error:
+        return None, HttpResponseNotFound(f"Not found: {error}", content_type="text/plain; charset=utf-8")
 
 
-def _browse_query(request):
-    return {k: v for k, v in request.GET.items() if k != "page" and v}
+def _part_urls(request, part) -> dict:
+    """rel -> the absolute URL of each part the Link header names."""
+    return {rel: request.build_absolute_uri(request.path + ("?" + urlencode(params) if params else ""))
+            for rel, params in part.links().items()}
 
 
 def _measure_record(m: MeasureSummary) -> dict:
@@ -81,9 +74,9 @@ def database_joins() -> bool:
     return connection.vendor == "postgresql"
 
 
-def _chunks(claims, request, fmt, separator=""):
+def _chunks(ids, request, fmt, separator=""):
     """The claims' whole lines in ``fmt``, joined a chunk at a time (one string per line cost a
-    third of the time). The ids query runs now, before the response starts.
+    third of the time).
 
     On PostgreSQL the database joins the stored lines (claims.download_rows.pieces()) and says
     which claims have measures: only theirs are read, and most claims have none. Elsewhere each
@@ -91,10 +84,10 @@ def _chunks(claims, request, fmt, separator=""):
     ending = ENDINGS[fmt]
     without = ending(_NO_MEASURE)  # most claims have no measure: one ending for all of them
     if database_joins():
-        chunks = browse_pieces(claims, request, fmt, separator=separator, ending=without,
+        chunks = browse_pieces(ids, request, fmt, separator=separator, ending=without,
                                marked=(Measure._meta.db_table, Measure._meta.get_field("claim").column))
     else:
-        chunks = ([(line, pk) for pk, line in chunk] for chunk in browse_lines(claims, request, fmt))
+        chunks = ([(line, pk) for pk, line in chunk] for chunk in browse_lines(ids, request, fmt))
     return _joined(chunks, ending, without, separator)
 
 
@@ -107,32 +100,39 @@ def _joined(chunks, ending, without, separator):
             for text, pk in chunk)
 
 
-def _streamed(request, parts, content_type):
-    """The body streamed, gzipped here when the client accepts it (reader/gzip_bodies.py)."""
+def _streamed(request, part, body, content_type, extension):
+    """The body streamed, gzipped here when the client accepts it (reader/gzip_bodies.py), with
+    the part's place among the others in its headers and file name."""
     compressed = accepts_gzip(request)
-    response = StreamingHttpResponse(gzip_stream(parts) if compressed else parts, content_type=content_type)
-    return mark(response, compressed)
+    response = mark(StreamingHttpResponse(gzip_stream(body) if compressed else body, content_type=content_type),
+                    compressed)
+    response["Link"] = ", ".join(f'<{url}>; rel="{rel}"' for rel, url in _part_urls(request, part).items())
+    response["X-Total-Count"] = str(part.count)
+    stem = "claims" if part.parts == 1 else f"claims-part-{part.number}-of-{part.parts}"
+    return attach(response, filename(stem, extension))
 
 
 def claims_csv(request):
-    form, claims = _browse(request)
-    if claims is None:
-        return bad_query(request, form, "Invalid filter", plain=True)
-    chunks = _chunks(claims, request, "csv")
+    part, refused = _part(request)
+    if refused:
+        return refused
+    chunks = _chunks(part.ids, request, "csv")
 
     def body():
         yield csv_part(BROWSE_COLUMNS) + "\r\n"
         yield from chunks
 
-    return attach(_streamed(request, body(), "text/csv; charset=utf-8"), filename("claims", "csv"))
+    return _streamed(request, part, body(), "text/csv; charset=utf-8", "csv")
 
 
 def claims_json(request):
-    form, claims = _browse(request)
-    if claims is None:
-        return bad_query(request, form, "Invalid filter", plain=True)
-    meta = meta_block(request, _browse_query(request))
-    chunks = _chunks(claims, request, "json", ",\n")
+    part, refused = _part(request)
+    if refused:
+        return refused
+    meta = meta_block(request, part.params(part.number))
+    links = _part_urls(request, part)
+    meta["part"] = {**part.as_meta(), "next": links.get("next"), "previous": links.get("prev")}
+    chunks = _chunks(part.ids, request, "json", ",\n")
 
     def body():
         yield '{"meta": ' + json.dumps(meta, ensure_ascii=False) + ', "data": ['
@@ -141,4 +141,4 @@ def claims_json(request):
             yield ("," if i else "") + "\n" + chunk
         yield "\n]}\n"
 
-    return attach(_streamed(request, body(), "application/json; charset=utf-8"), filename("claims", "json"))
+    return _streamed(request, part, body(), "application/json; charset=utf-8", "json")

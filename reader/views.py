@@ -19,8 +19,9 @@ from measures.selectors import claim_measures
 from measures.series import value_at
 
 from claims import dashboard
-from claims.browse import EXPANDABLE, browse_title, cached_facet_counts, facet_filters
+from claims.browse import EXPANDABLE, browse_title, cached_facet_counts, facet_filters, recognised_params
 from claims.citation import bibtex, claim_review, meta_tags
+from claims import downloads as claim_downloads
 from claims.errors import bad_query, bad_request
 from claims.forms import BrowseForm, TimelineForm
 from claims.generation import claims_generation
@@ -115,6 +116,11 @@ def claim_list(request):
         "sort": form.cleaned_data.get("sort") or "",
         "sorts": form.fields["sort"].choices[1:],
         "query_string": request.GET.urlencode(),
+        # The downloads hold these claims, not this page of them, PART_SIZE a file.
+        "download_params": (download_params := recognised_params(form)),
+        "download_query": download_params.urlencode(),
+        "download_parts": -(-page.paginator.count // claim_downloads.PART_SIZE),
+        "part_size": f"{claim_downloads.PART_SIZE:,}",
     }
     return _render(request, "claims/claim_list.html", "results", context)
 

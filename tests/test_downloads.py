@@ -246,19 +246,20 @@ def test_browse_downloads_use_a_fixed_number_of_queries(client, db, n, name, dja
     # here), so no measure is read; elsewhere the lines come one by one with every claim's measures.
     joined = connection.vendor == "postgresql"
     # The first download builds every claim's stored line, in a fixed number of queries too: the
-    # matching claims' ids, (their measures,) their lines (none yet: a query per thousand claims),
-    # then for those claims their topic names and rows, and the lines' upsert in a savepoint.
-    with django_assert_num_queries(7 if joined else 8):
+    # claims generation and the match count (cached after), the part's ids, (the claims' slugs,
+    # their measures,) their lines (none yet), then for those claims their topic names and rows,
+    # and the lines' upsert in a savepoint.
+    with django_assert_num_queries(9 if joined else 11):
         text = body(client.get(reverse(f"reader:{name}")))
     assert text.count("http://testserver/claims/claim-") == n
-    # After that: the ids, (the measures,) the stored lines.
-    with django_assert_num_queries(2 if joined else 3):
+    # After that: the ids, (the slugs, the measures,) the stored lines.
+    with django_assert_num_queries(2 if joined else 4):
         assert without_generated_at(body(client.get(reverse(f"reader:{name}")))) == without_generated_at(text)
     # Claims with measures: theirs are read, in one query per chunk.
     for claim in made[:3]:
         Measure.objects.create(claim=claim, kind="frontier_at", attribute="training_compute_flop",
                                description=f"Measure of {claim.slug}")
-    with django_assert_num_queries(3):
+    with django_assert_num_queries(3 if joined else 4):
         text = body(client.get(reverse(f"reader:{name}")))
     assert all(f"Measure of {claim.slug}" in text for claim in made[:3]) and text.count("Measure of") == 3
 
