@@ -34,13 +34,22 @@ def _load_data():
 
 
 @pytest.fixture
-def site(live_server, transactional_db):
+def parts(monkeypatch):
+    # Small download parts, so /claims/ shows the part picker its downloads get past 1,000 claims.
+    from claims import downloads
+
+    monkeypatch.setattr(downloads, "PART_SIZE", 10)
+
+
+@pytest.fixture
+def site(live_server, transactional_db, parts):
     _load_data()
     return live_server.url
 
 
-def test_every_page_passes_the_nu_html_checker(db, client, tmp_path):
+def test_every_page_passes_the_nu_html_checker(db, client, tmp_path, parts):
     _load_data()
+    assert b'class="downloads download-parts"' in client.get("/claims/").content
     pages = []
     for url in PAGES:
         response = client.get(url)
