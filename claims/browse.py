@@ -135,7 +135,7 @@ def _encode(value) -> str:
     return "" if value is None else str(value)
 
 
-def precounted(under: dict) -> bool:
+def is_precounted(under: dict) -> bool:
     """Whether claims.FacetCount holds the counts under these filters: none, one, or two of
     facet_table.PAIRED (a person's rows are few: counted as they are)."""
     if "q" in under:
@@ -144,7 +144,7 @@ def precounted(under: dict) -> bool:
 
 
 def _precounted(wanted: dict) -> dict[str, dict]:
-    """{facet: {value: n}} from the pre-aggregated counts, for facets under filters precounted()
+    """{facet: {value: n}} from the pre-aggregated counts, for facets under filters is_precounted()
     holds (``wanted``: facet -> its filters), all in one query over claims.FacetCount's key."""
     if not wanted:
         return {}
@@ -183,7 +183,7 @@ def raw_counts(filters: dict, match=None) -> dict[str, dict]:
     found = cache.get_many(list(keys.values()))
     counts = {name: found[key] for name, key in keys.items() if key in found}
     missing = [name for name in COLUMNS if name not in counts]
-    counts.update(_precounted({name: under[name] for name in missing if precounted(under[name])}))
+    counts.update(_precounted({name: under[name] for name in missing if is_precounted(under[name])}))
     if "q" in filters and any(name not in counts for name in missing):
         # Every facet under q from q's match (claims/text_match.py text_match): for one lexeme a
         # grouped pass per facet over its stored lexeme rows, one statement for all of them; for

@@ -35,7 +35,7 @@ def tuples(col, source=""):
         return f"COALESCE(CAST({col(name)} AS TEXT), '')"
 
     topic, has_topic, lead = text("topic_id"), f"{col('topic_id')} IS NOT NULL", col("lead")
-    value = {facet: text(column) for facet, column in NON_TOPIC.items()}
+    value = {"topic": topic, **{facet: text(column) for facet, column in NON_TOPIC.items()}}
     parts = [f"SELECT 'topic' AS facet, {topic} AS value, '' AS under, '' AS under_value {source} WHERE {has_topic}"]
     # The topic facet counts topic rows; the others count lead rows (one a claim), or under a
     # topic filter that topic's rows.
@@ -47,7 +47,6 @@ def tuples(col, source=""):
         parts.append(f"SELECT '{facet}', {value[facet]}, 'topic', {topic} {source} WHERE {has_topic}")
     # Under two filters (migration 0022_facet_pair_counts): pairs of PAIRED only, since a person's
     # rows are few enough to count as they are.
-    value["topic"] = topic
     for facet in FACETS:
         for a, b in combinations([name for name in PAIRED if name != facet], 2):
             where = has_topic if "topic" in (facet, a, b) else lead
