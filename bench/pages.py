@@ -98,6 +98,11 @@ class Draw:
                   "year": lambda: str(rng.randint(2005, 2025))}
         return urlencode({name: values[name]() for name in chosen})
 
+    def part(self):
+        from claims.downloads import PART_SIZE
+
+        return self.rng.randint(1, max(1, self.claim_count // PART_SIZE))
+
     def deep_page(self):
         last = max(1, self.claim_count // 25)
         return self.rng.randint(max(1, last - last // 10), last)
@@ -147,6 +152,9 @@ def pages(d: Draw) -> dict:
         "download browse": lambda: f"/claims.{d.pick(['csv', 'json'])}?{d.facets(2)}",
         # As browsers and curl --compressed ask for it: the body is gzipped as it streams.
         "download browse gz": lambda: (f"/claims.{d.pick(['csv', 'json'])}?{d.facets(2)}", GZIP),
+        # A whole part (claims.downloads.PART_SIZE claims) anywhere in the matches, in any sort:
+        # the same number of claims shown at each size, where a filtered part holds what matches.
+        "download browse part": lambda: f"/claims.{d.pick(['csv', 'json'])}?part={d.part()}&sort={d.pick(d.sorts)}",
         "download benchmark": lambda: f"/data/benchmarks/{d.pick(d.chart_benchmarks)}.csv",
         "download compute": lambda: "/data/compute.json",
     }
