@@ -99,7 +99,7 @@ class Draw:
         return urlencode({name: values[name]() for name in chosen})
 
     def part(self):
-        from claims.downloads import PART_SIZE
+        from claims.download_parts import PART_SIZE
 
         return self.rng.randint(1, max(1, self.claim_count // PART_SIZE))
 
@@ -152,7 +152,7 @@ def pages(d: Draw) -> dict:
         "download browse": lambda: f"/claims.{d.pick(['csv', 'json'])}?{d.facets(2)}",
         # As browsers and curl --compressed ask for it: the body is gzipped as it streams.
         "download browse gz": lambda: (f"/claims.{d.pick(['csv', 'json'])}?{d.facets(2)}", GZIP),
-        # A whole part (claims.downloads.PART_SIZE claims) anywhere in the matches, in any sort:
+        # A whole part (claims.download_parts.PART_SIZE claims) anywhere in the matches, in any sort:
         # the same number of claims shown at each size, where a filtered part holds what matches.
         "download browse part": lambda: f"/claims.{d.pick(['csv', 'json'])}?part={d.part()}&sort={d.pick(d.sorts)}",
         "download benchmark": lambda: f"/data/benchmarks/{d.pick(d.chart_benchmarks)}.csv",

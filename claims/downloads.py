@@ -1,16 +1,10 @@
 """CSV and JSON downloads: the browse results, and one claim with its evidence and verdicts.
 
-Browse downloads (/claims.csv, /claims.json) take the same query string as /claims/ and
-hold its matching claims in the same order, in files ("parts") of PART_SIZE claims:
-``?part=N`` is a part's permalink, as ``?page=N`` is a page's, and each file's ``Link``
-header names the next part by a cursor past its last claim (so a script following it
-misses and repeats nothing, whatever is edited meanwhile), with the first, previous and
-last parts by number. A part costs what it holds, not what the database holds: a whole
-download of 100,000 claims took 1 s and a part takes what 1,000 claims' lines cost
-(browse_part() below; the paginator is claims/pagination.py's, on ids). Their views live in
-reader/downloads.py, because their columns include each claim's measures and claims
-must not import measures; the claim columns come from browse_lines() here: each claim's
-line is stored ready (claims/download_rows.py), rendered from browse_record().
+Browse downloads (/claims.csv, /claims.json) take the same query string as /claims/ and hold
+its matching claims in the same order, a part of them per file (claims/download_parts.py). Their
+views live in reader/downloads.py, because their columns include each claim's measures and
+claims must not import measures; the claim columns come from browse_lines() here: each claim's
+line is stored ready (claims/download_rows.py), rendered from download_rows.browse_record().
 
 The CSV is UTF-8 without a byte-order mark (spreadsheet apps may need "import as
 UTF-8"; a BOM would break the first column name for every program that reads CSV).
@@ -29,44 +23,20 @@ record, so any CSV reader loads it without special handling:
 import csv
 import datetime as dt
 import json
-from dataclasses import dataclass
 
-from django.core.paginator import EmptyPage, Paginator
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
 
-from . import download_rows, text_match
-from .browse import claim_count, facet_filters, facet_rows, recognised_params
+from . import download_rows
 from .dates import iso_partial_date
-from .forms import BrowseDownloadForm
+from .download_rows import CLAIM_COLUMNS, csv_cells
 from .models import Claim, Evidence
-from .pagination import KeyPaginator
-
-# Claims per file of a browse download: the lines of one chunk (download_rows.CHUNK_SIZE),
-# read in one query. Datasette's largest page, and a file a spreadsheet opens at once.
-PART_SIZE = 1000
 
 LICENCE = "CC BY 4.0"
 LICENCE_URL = "https://creativecommons.org/licenses/by/4.0/"
 
-CLAIM_COLUMNS = [
-    "slug",
-    "title",
-    "statement",
-    "quote",
-    "person",
-    "date_made",
-    "date_precision",
-    "kind",
-    "status",
-    "topics",
-    "source_title",
-    "source_url",
-    "permalink",
-    "updated",
-]
 EVIDENCE_COLUMNS = [
     "evidence_stance",
     "evidence_strength",
@@ -77,9 +47,6 @@ EVIDENCE_COLUMNS = [
     "evidence_note",
     "evidence_added",
 ]
-# The browse downloads add what a reader of a list needs to judge each claim without
-# opening it; the single-claim downloads carry these in their own richer form.
-BROWSE_CLAIM_COLUMNS = [*CLAIM_COLUMNS, "status_label", "verdict_rationale", "evidence_count"]
 VERDICT_COLUMNS = ["verdict_status", "verdict_rationale", "verdict_as_of", "verdict_recorded"]
 
 
@@ -105,125 +72,6 @@ def claim_record(claim, request) -> dict:
         "permalink": request.build_absolute_uri(claim.get_absolute_url()),
         "updated": _iso(claim.updated),
     }
-
-
-BROWSE_VALUES = (
-    "pk", "slug", "title", "statement", "quote", "person__name", "date_made", "date_precision", "kind", "status",
-    "source__title", "source__url", "updated", "verdict_rationale", "evidence_count",
-)
-
-
-def browse_values(claims):
-    """The plain rows browse_record() reads, several times faster per row than Claim objects."""
-    return claims.prefetch_related(None).values(*BROWSE_VALUES)
-
-
-def browse_record(row, topics, permalink) -> dict:
-    """BROWSE_CLAIM_COLUMNS of one browse_values() row (and its pk), ``topics`` its topic names in order."""
-    status_labels = dict(Claim.Status.choices)
-    return {
-        "pk": row["pk"],
-        "slug": row["slug"],
-        "title": row["title"],
-        "statement": row["statement"],
-        "quote": row["quote"],
-        "person": row["person__name"] or "",
-        "date_made": iso_partial_date(row["date_made"], row["date_precision"]),
-        "date_precision": row["date_precision"],
-        "kind": row["kind"],
-        "status": row["status"],
-        "topics": topics,
-        "source_title": row["source__title"] or "",
-        "source_url": row["source__url"] or "",
-        "permalink": permalink,
-        "updated": _iso(row["updated"]),
-        "status_label": status_labels.get(row["status"], row["status"]),
-        "verdict_rationale": row["verdict_rationale"],
-        "evidence_count": row["evidence_count"],
-    }
-
-
-class NoSuchPart(LookupError):
-    """A part number past the last part of the matches: the request is a 404."""
-
-
-@dataclass(frozen=True)
-class Part:
-    """One file of a browse download: its claims' ids in order, and its place among the parts."""
-
-    ids: list
-    number: int
-    parts: int
-    count: int  # claims the filters match, in every part
-    query: dict  # the filters, as the browse page's links carry them
-    next_cursor: str  # past the last claim, when the order has a keyset; "" otherwise
-    more: bool
-
-    def params(self, number: int, cursor: str = "") -> dict:
-        """The query string of part ``number`` (reached by ``cursor`` when given)."""
-        return {**self.query, **({"part": number} if number > 1 else {}), **({"after": cursor} if cursor else {})}
-
-    def links(self) -> dict:
-        """rel -> the query string of each part a Link header names (RFC 8288)."""
-        rels = {"first": self.params(1)}
-        if self.number > 1:
-            rels["prev"] = self.params(self.number - 1)
-        if self.more:
-            rels["next"] = self.params(self.number + 1, self.next_cursor)
-        rels["last"] = self.params(self.parts)
-        return rels
-
-    def as_meta(self) -> dict:
-        return {"number": self.number, "of": self.parts, "claims": len(self.ids), "size": PART_SIZE,
-                "matching": self.count}
-
-
-def browse_matches(form: BrowseDownloadForm):
-    """The claims a valid form's filters match, in the browse order (without q: q's order is
-    its ranked match, claims/text_match.py)."""
-    facets = form.facet_values()
-    if facets and not form.cleaned_data.get("q"):
-        # The facet table alone (exact, kept by triggers) says which claims match, and an index
-        # holding the claims' ids and sort columns gives their order without visiting the
-        # claims' rows. The same filters on the claims' own columns too made PostgreSQL expect a
-        # handful of matches and probe each claim's row: at 100k claims, a topic and a kind
-        # (14,332 claims) read 16,448 buffers from outside shared memory in 211-262 ms, against
-        # 5,261 in 108-133 ms this way.
-        claims = Claim.objects.published().filter(pk__in=facet_rows(facets).values("claim_id"))
-    else:
-        claims = form.filter(Claim.objects.published())
-    return form.sorted(claims)
-
-
-def browse_part(form: BrowseDownloadForm) -> Part:
-    """The part of the matches a valid form asks for: its ``part`` (default the first), reached
-    by its ``after`` cursor when it has one. Raises pagination.BadCursor (a 400) and NoSuchPart.
-
-    Its cost is the part's: the count is the browse page's (cached facet counts), the ids are
-    a seek of the sort's index from the cursor or the part's first key (its boundary, cached
-    per claims generation), and q's ranked ids are cached per generation and q."""
-    data = form.cleaned_data
-    number, count = data.get("part") or 1, claim_count(form)
-    q = data.get("q")
-    try:
-        if q:
-            sort = data.get("sort")
-            ranked = text_match.of_form(form).matching(facet_filters(form), text_match.ordered(q, sort) if sort else None,
-                                                       total=count)
-            page = Paginator(ranked, PART_SIZE).page(number)
-            ids, cursor, more = list(page.object_list), "", page.has_next()
-        else:
-            counted = {k: v for k, v in data.items() if k not in ("page", "sort", "after", "part")}
-            paginator = KeyPaginator(browse_matches(form), PART_SIZE, filters=counted, known_count=count,
-                                     cursor=data.get("after") or "")
-            page = paginator.page(number)
-            ids, cursor, more = list(page.object_list), page.next_cursor, page.more
-    except EmptyPage as error:
-        parts = max(1, -(-count // PART_SIZE))
-        raise NoSuchPart(f"there is no part {number}: these filters match {count:,} claims, "
-                         f"in {parts} part{'s' if parts != 1 else ''} of up to {PART_SIZE:,}.") from error
-    return Part(ids=ids, number=number, parts=page.paginator.num_pages, count=count,
-                query=dict(recognised_params(form).items()), next_cursor=cursor, more=more)
 
 
 def browse_lines(ids, request, fmt):
@@ -267,10 +115,6 @@ def verdict_record(verdict) -> dict:
         "as_of": iso_partial_date(verdict.as_of, verdict.as_of_precision),
         "recorded": _iso(verdict.created),
     }
-
-
-def csv_cells(record, columns):
-    return [("; ".join(v) if isinstance(v, list) else v) for v in (record.get(c, "") for c in columns)]
 
 
 class Echo:

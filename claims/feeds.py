@@ -23,7 +23,7 @@ from django.utils.html import format_html, format_html_join
 from django.views.decorators.http import condition
 
 from .browse import facet_rows
-from . import downloads
+from . import download_parts
 from .errors import bad_query
 from .forms import BrowseForm
 from .generation import claims_generation
@@ -652,6 +652,6 @@ def feed_directory(request):
     context = {
         "topics": Topic.objects.with_published_counts().order_by("name"),
         "people": Person.objects.with_published_claims().order_by("name"),
-        "part_size": f"{downloads.PART_SIZE:,}",
+        "part_size": f"{download_parts.PART_SIZE:,}",
     }
     return render(request, "claims/feed_directory.html", context)

@@ -1,11 +1,11 @@
 """Browse downloads (/claims.csv, /claims.json): the claims matching /claims/'s filters, a part
-(claims.downloads.PART_SIZE claims) per file, with Link headers to the other parts.
+(claims.download_parts.PART_SIZE claims) per file, with Link headers to the other parts.
 
 They live here, not in claims/downloads.py, because their columns include each claim's
 measures and claims must not import measures. Each claim's columns come stored, as text
 (claims/download_rows.py); its measure columns are appended here, rendered from its measures
 (read live: an ingest's re-check rewrites them in bulk, with no signal), so the CSV and JSON
-hold identical data. The queries: the part's ids in their order (claims.downloads.browse_part()),
+hold identical data. The queries: the part's ids in their order (claims.download_parts.browse_part()),
 before the response starts, so a download with bad filters or a bad part fails before its first
 byte; then, as the stream is read, their stored lines and their measures (on PostgreSQL the lines
 come joined by the database, and only the measures of claims that have any are read).
@@ -17,9 +17,9 @@ from urllib.parse import urlencode
 from django.db import connection
 from django.http import HttpResponseNotFound, StreamingHttpResponse
 
-from claims.download_rows import csv_part, json_members
-from claims.downloads import (BROWSE_CLAIM_COLUMNS, NoSuchPart, attach, browse_lines, browse_part, browse_pieces,
-                              filename, meta_block)
+from claims.download_rows import BROWSE_CLAIM_COLUMNS, csv_part, json_members
+from claims.download_parts import NoSuchPart, browse_part
+from claims.downloads import attach, browse_lines, browse_pieces, filename, meta_block
 from claims.errors import bad_query, bad_request
 from claims.forms import BrowseDownloadForm
 from claims.pagination import BadCursor

@@ -21,7 +21,7 @@ from measures.series import value_at
 from claims import dashboard
 from claims.browse import EXPANDABLE, browse_title, cached_facet_counts, facet_filters, recognised_params
 from claims.citation import bibtex, claim_review, meta_tags
-from claims import downloads as claim_downloads
+from claims import download_parts
 from claims.errors import bad_query, bad_request
 from claims.forms import BrowseForm, TimelineForm
 from claims.generation import claims_generation
@@ -119,8 +119,8 @@ def claim_list(request):
         # The downloads hold these claims, not this page of them, PART_SIZE a file.
         "download_params": (download_params := recognised_params(form)),
         "download_query": download_params.urlencode(),
-        "download_parts": -(-page.paginator.count // claim_downloads.PART_SIZE),
-        "part_size": f"{claim_downloads.PART_SIZE:,}",
+        "download_parts": -(-page.paginator.count // download_parts.PART_SIZE),
+        "part_size": f"{download_parts.PART_SIZE:,}",
     }
     return _render(request, "claims/claim_list.html", "results", context)
 

@@ -11,7 +11,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from django.urls import reverse
 
-from claims import downloads, pagination
+from claims import download_parts, pagination
 from claims.forms import BrowseForm
 from claims.models import Claim
 
@@ -22,7 +22,7 @@ SIZE = 7  # 30 claims: four parts of 7 and one of 2
 
 @pytest.fixture
 def claims(db, monkeypatch):
-    monkeypatch.setattr(downloads, "PART_SIZE", SIZE)
+    monkeypatch.setattr(download_parts, "PART_SIZE", SIZE)
     made, _, _ = factories.many_claims(30, evidence_per_claim=0)
     for i, claim in enumerate(made):
         # Ties on the date (the title and then the pk decide), and undated claims (last).

@@ -36,9 +36,9 @@ def _load_data():
 @pytest.fixture
 def parts(monkeypatch):
     # Small download parts, so /claims/ shows the part picker its downloads get past 1,000 claims.
-    from claims import downloads
+    from claims import download_parts
 
-    monkeypatch.setattr(downloads, "PART_SIZE", 10)
+    monkeypatch.setattr(download_parts, "PART_SIZE", 10)
 
 
 @pytest.fixture
