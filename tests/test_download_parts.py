@@ -175,7 +175,7 @@ def test_the_browse_page_offers_the_parts_when_its_claims_need_more_than_one(cli
     assert 'href="/claims.csv?kind=prediction"' in page
     assert 'class="downloads download-parts" action="/claims.csv"' in page
     assert '<input type="hidden" name="kind" value="prediction">' in page
-    assert 'max="3"' in page and "these come in 3 parts" in page
+    assert 'max="3"' in page and "these come in 3 parts: the links above give the first" in page
     few = client.get("/claims/", {"kind": "prediction", "year": "2021"}).content.decode()
     assert "download-parts" not in few and 'href="/claims.csv?kind=prediction&amp;year=2021"' in few
 
