@@ -65,12 +65,12 @@ def browse_matches(form: BrowseDownloadForm):
     its ranked match, claims/text_match.py)."""
     facets = form.facet_values()
     if facets and not form.cleaned_data.get("q"):
-        # The facet table alone (exact, kept by triggers) says which claims match, and an index
-        # holding the claims' ids and sort columns gives their order without visiting the
-        # claims' rows. The same filters on the claims' own columns too made PostgreSQL expect a
-        # handful of matches and probe each claim's row: at 100k claims, a topic and a kind
-        # (14,332 claims) read 16,448 buffers from outside shared memory in 211-262 ms, against
-        # 5,261 in 108-133 ms this way.
+        # The facet table alone (exact, kept by triggers) says which claims match, and the sort's
+        # covering index gives their order without visiting the claims' rows: a part walks it
+        # and asks each claim's facet rows (a topic and a kind at 100k claims: 1,001 ids in
+        # 14-20 ms). The same filters on the claims' own columns too made PostgreSQL expect a
+        # handful of matches and probe each claim's row (a whole download of those 14,332
+        # claims read 16,448 buffers from outside shared memory, against 5,261 this way).
         claims = Claim.objects.published().filter(pk__in=facet_rows(facets).values("claim_id"))
     else:
         claims = form.filter(Claim.objects.published())
