@@ -95,8 +95,7 @@ def browse_part(form: BrowseDownloadForm) -> Part:
             page = Paginator(ranked, PART_SIZE).page(number)
             ids, cursor, more = list(page.object_list), "", page.has_next()
         else:
-            counted = {k: v for k, v in data.items() if k not in ("page", "sort", "after", "part")}
-            paginator = KeyPaginator(browse_matches(form), PART_SIZE, filters=counted, known_count=count,
+            paginator = KeyPaginator(browse_matches(form), PART_SIZE, filters=form.counted_filters(), known_count=count,
                                      cursor=data.get("after") or "")
             page = paginator.page(number)
             ids, cursor, more = list(page.object_list), page.next_cursor, page.more

@@ -102,6 +102,13 @@ class BrowseForm(QueryForm):
     def active_filters(self):
         return {k: self.cleaned_data[k] for k in (*self.FACETS, "q") if self.cleaned_data.get(k)}
 
+    # Where in the matches, not which claims match: left out of the match count's cache key.
+    PLACE = ("page", "sort", "after", "part")
+
+    def counted_filters(self) -> dict:
+        """What the number of matching claims depends on (claims.pagination's count key)."""
+        return {k: v for k, v in self.cleaned_data.items() if k not in self.PLACE}
+
 class BrowseDownloadForm(BrowseForm):
     """The browse filters of /claims.csv and /claims.json, and which part of the matches a file holds."""
 

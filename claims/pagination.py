@@ -157,12 +157,11 @@ class CachedCountPaginator(Paginator):
         rows = sorted(firsts.values_list(*self._key_fields(), "_row"), key=lambda row: row[-1])
         return [row[:-1] for row in rows]
 
-    def _seek(self, key, *, inclusive, limit=None):
-        return [row[-1] for row in self._seek_keys(key, inclusive=inclusive, limit=limit, fields=["pk"])]
+    def _seek(self, key, *, inclusive):
+        return [row[-1] for row in self._seek_keys(key, inclusive=inclusive, limit=self.per_page, fields=["pk"])]
 
-    def _seek_keys(self, key, *, inclusive, limit=None, fields):
-        """The ``fields`` of the first ``limit`` (default: a page of) rows at or after ``key``."""
-        limit = limit or self.per_page
+    def _seek_keys(self, key, *, inclusive, limit, fields):
+        """The ``fields`` of the first ``limit`` rows at or after ``key``."""
         rows = []
         for branch in _branches(self.columns, key, inclusive):
             rows += self.object_list.filter(branch).values_list(*fields)[:limit - len(rows)]
@@ -199,15 +198,14 @@ class KeyPaginator(CachedCountPaginator):
 
     def page(self, number):
         number = self.validate_number(number)
-        bottom = (number - 1) * self.per_page
-        if not self.columns:  # no keyset for this order: ids from an index-only OFFSET scan
-            keys = list(self.object_list.values_list("pk")[bottom:bottom + self.per_page + 1])
-        elif self.after is not None:
-            keys = self._seek_keys(self.after, inclusive=False, limit=self.per_page + 1, fields=self._key_fields())
-        elif bottom < DEFERRED_FROM:
-            keys = list(self.object_list.values_list(*self._key_fields())[bottom:bottom + self.per_page + 1])
+        bottom, wanted = (number - 1) * self.per_page, self.per_page + 1
+        fields = self._key_fields() if self.columns else ["pk"]  # no keyset for this order: ids only
+        if self.after is not None:  # only ever set when the order has a keyset
+            keys = self._seek_keys(self.after, inclusive=False, limit=wanted, fields=fields)
+        elif not self.columns or bottom < DEFERRED_FROM:  # an index-only OFFSET scan
+            keys = list(self.object_list.values_list(*fields)[bottom:bottom + wanted])
         elif (start := self._boundary(number)) is not None:
-            keys = self._seek_keys(start, inclusive=True, limit=self.per_page + 1, fields=self._key_fields())
+            keys = self._seek_keys(start, inclusive=True, limit=wanted, fields=fields)
         else:  # a count a moment older than the rows
             keys = []
         shown = keys[:self.per_page]

@@ -98,9 +98,8 @@ def claim_list(request):
         page = page_of_ids(Claim.objects.for_list(), ids, PAGE_SIZE, number)
     else:
         claims = form.sorted(form.filter(Claim.objects.for_list()))
-        counted = {k: v for k, v in form.cleaned_data.items() if k not in ("page", "sort", "after")}
         try:
-            paginator = CachedCountPaginator(claims, PAGE_SIZE, filters=counted,
+            paginator = CachedCountPaginator(claims, PAGE_SIZE, filters=form.counted_filters(),
                                              known_count=browse["count"], cursor=form.cleaned_data.get("after") or "")
         except BadCursor as error:
             return bad_request(request, f"Invalid parameters: {error}")
