@@ -72,6 +72,11 @@ BROWSE_VALUES = (
 )
 
 
+def iso_or_blank(value) -> str:
+    """A date or time as ISO text, or "" when there is none: how every download writes one."""
+    return value.isoformat() if value else ""
+
+
 def browse_values(claims):
     """The plain rows browse_record() reads, several times faster per row than Claim objects."""
     return claims.prefetch_related(None).values(*BROWSE_VALUES)
@@ -97,7 +102,7 @@ def browse_record(row, topics, permalink) -> dict:
         "source_title": row["source__title"] or "",
         "source_url": row["source__url"] or "",
         "permalink": permalink,
-        "updated": row["updated"].isoformat() if row["updated"] else "",
+        "updated": iso_or_blank(row["updated"]),
         "status_label": status_labels.get(row["status"], row["status"]),
         "verdict_rationale": row["verdict_rationale"],
         "evidence_count": row["evidence_count"],

@@ -32,6 +32,7 @@ from django.utils import timezone
 from . import download_rows
 from .dates import iso_partial_date
 from .download_rows import CLAIM_COLUMNS, csv_cells
+from .download_rows import iso_or_blank as _iso  # the same ISO text as the browse lines
 from .models import Claim, Evidence
 
 LICENCE = "CC BY 4.0"
@@ -48,10 +49,6 @@ EVIDENCE_COLUMNS = [
     "evidence_added",
 ]
 VERDICT_COLUMNS = ["verdict_status", "verdict_rationale", "verdict_as_of", "verdict_recorded"]
-
-
-def _iso(value):
-    return value.isoformat() if value else ""
 
 
 def claim_record(claim, request) -> dict:
